@@ -1,0 +1,119 @@
+// The resolved configuration: gateway.yaml after parsing, ${VAR} expansion, defaults and validation.
+// Everything downstream (gateway, fronts, CLI) reads this, never the raw YAML.
+import type { EffectivePolicy, Rule, SafetyMode, ServerKind } from '../policy/types.js';
+
+/** Per-server overrides of which tools read or write and which argument holds the command, path or SQL. */
+export interface InspectOverrides {
+  /** Tool globs that only read (bare tool names). */
+  readTools?: string[];
+  /** Tool globs that write. */
+  writeTools?: string[];
+  /** Argument names holding the shell command (kind shell), the paths (kind filesystem) or the SQL (kind database). */
+  arguments?: string[];
+  /** Extra commands for the restricted-shell allowlist. */
+  allowCommands?: string[];
+  /** Extra sensitive path globs for create-only. */
+  sensitivePaths?: string[];
+  /** Extra SQL functions with side effects. */
+  unsafeFunctions?: string[];
+}
+
+interface ServerBase {
+  id: string;
+  kind: ServerKind;
+  readonly: Rule[];
+  trusted: boolean;
+  /** Per-call timeout in milliseconds. */
+  timeoutMs: number;
+  /** Start when serving begins (eager) or on first need (lazy). */
+  startup: 'lazy' | 'eager';
+  inspect: InspectOverrides;
+  /** SQL dialect for kind database. */
+  dialect: 'postgres' | 'mysql' | 'sqlite';
+  /** Directories a filesystem server serves (resolved, absolute); for kind filesystem. */
+  roots: string[];
+  /** Where the server was declared, `gateway.yaml:3:3`. */
+  source: string;
+}
+
+export interface StdioServerConfig extends ServerBase {
+  transport: 'stdio';
+  command: string;
+  args: string[];
+  /** Added to the minimal inherited environment. */
+  env: Record<string, string>;
+  /** Absolute working directory. */
+  cwd: string;
+}
+
+export interface RemoteServerConfig extends ServerBase {
+  transport: 'http' | 'sse';
+  url: string;
+  headers: Record<string, string>;
+}
+
+export type ServerConfig = StdioServerConfig | RemoteServerConfig;
+
+export interface AgentConfig {
+  name: string;
+  /** Bearer token for the HTTP front; undefined when the agent has none. */
+  token?: string;
+  /** Where approvals of this agent's asks are posted, in addition to the environment's. */
+  webhook?: WebhookConfig;
+  source: string;
+}
+
+export interface WebhookConfig {
+  url: string;
+  /** HMAC-SHA256 key for the signature header. */
+  secret?: string;
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  safety: SafetyMode;
+  audit: boolean;
+  /** null: every agent is active. */
+  agents: string[] | null;
+  /** Variables given to stdio upstreams. */
+  env: Record<string, string>;
+  webhook?: WebhookConfig;
+  source: string;
+}
+
+export interface ApprovalConfig {
+  timeoutMs: number;
+  channels: Array<'elicitation' | 'console' | 'webhook'>;
+  nonInteractive: 'deny' | 'allow';
+  webhook?: WebhookConfig;
+}
+
+export interface HttpConfig {
+  /** Host header values accepted (beyond loopback names). */
+  allowedHosts: string[];
+  /** Origin values accepted (beyond loopback origins). */
+  allowedOrigins: string[];
+  /** Largest request body in bytes. */
+  maxBodyBytes: number;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the file read. */
+  file: string;
+  /** Directory relative paths are resolved against. */
+  baseDir: string;
+  servers: Record<string, ServerConfig>;
+  agents: Record<string, AgentConfig>;
+  environments: Record<string, EnvironmentConfig>;
+  defaultEnvironment: string;
+  toolNames: 'prefixed' | 'passthrough';
+  approval: ApprovalConfig;
+  audit: { path: string };
+  http: HttpConfig;
+  /** The merged policy of `agent` in `environment`; throws UNKNOWN_AGENT / UNKNOWN_ENVIRONMENT. */
+  policyFor(agent: string, environment: string): EffectivePolicy;
+  /** Per-agent working directory for stdio upstreams (the profile's working_dir), absolute, if set. */
+  workingDirFor(agent: string): string | undefined;
+  /** Per-agent per-call timeout from the profile, if set. */
+  timeoutFor(agent: string): number | undefined;
+}
