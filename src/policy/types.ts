@@ -111,6 +111,11 @@ export interface Inspection {
   violation?: string;
   /** Extra normalised texts (parsed commands, deparsed SQL) that dangerous patterns are also matched on. */
   patternTexts: string[];
+  /**
+   * Dangerous patterns (as written in config) that the check found in the parsed form, e.g. `rm -rf`
+   * found in `/bin/rm --recursive --force x`. The engine treats each as a match.
+   */
+  matchedPatterns?: string[];
 }
 
 /** One tool call as the engine sees it. */
