@@ -1,0 +1,41 @@
+// What `serve --http` prints at start-up: where it listens and copy-paste commands to connect
+// Claude Code and OpenCode, naming the environment variables the tokens come from.
+import type { ResolvedConfig } from '../config/types.js';
+
+export function connectInstructions(config: ResolvedConfig, url: string, environment: string, consoleUrl?: string): string {
+  const lines = [`mcp-warden listening on ${url} (environment "${environment}", config ${config.file})`];
+  if (consoleUrl) lines.push(`approval console: ${consoleUrl}`);
+  lines.push('', 'Agents and their tokens:');
+  for (const agent of Object.values(config.agents)) {
+    const variable = agent.tokenVariable ? `$${agent.tokenVariable}` : '(token written in the config)';
+    const note = agent.tokenIsDefault ? ' — using the default from gateway.yaml; set it to a secret of your own' : '';
+    lines.push(`  ${agent.name}: ${agent.token ? variable : '(no token: HTTP front unavailable for this agent)'}${note}`);
+  }
+  const claude = Object.values(config.agents).find((agent) => agent.name.includes('claude')) ?? Object.values(config.agents)[0];
+  const opencode = Object.values(config.agents).find((agent) => agent.name.includes('opencode')) ?? claude;
+  const tokenRef = (agent: typeof claude) => (agent?.tokenVariable ? `$${agent.tokenVariable}` : '<token>');
+  if (claude) {
+    lines.push(
+      '',
+      'Claude Code (HTTP):',
+      `  claude mcp add --transport http warden ${url} --header "Authorization: Bearer ${tokenRef(claude)}"`,
+      'Claude Code (stdio, one gateway per agent):',
+      `  claude mcp add warden -- npx mcp-warden serve --config ${config.file} --agent ${claude.name}`,
+    );
+  }
+  if (opencode) {
+    lines.push(
+      '',
+      'OpenCode (opencode.json):',
+      JSON.stringify(
+        { $schema: 'https://opencode.ai/config.json', mcp: { warden: { type: 'remote', url, enabled: true, headers: { Authorization: `Bearer {env:${opencode.tokenVariable ?? 'WARDEN_TOKEN'}}` } } } },
+        null,
+        2,
+      )
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
+  }
+  return lines.join('\n');
+}

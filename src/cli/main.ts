@@ -1,0 +1,73 @@
+// `mcp-warden` entry point: parses the command, runs it, and turns our errors into one clear message
+// and an exit code. Never prints a stack trace for a user's mistake.
+import { formatIssues, isWardenError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { runCheck } from './check.js';
+import { runExplain } from './explain.js';
+import { runProfile } from './profile.js';
+import { runServe } from './serve.js';
+import { runTools } from './tools.js';
+import { runPolicyTests } from './test-command.js';
+import { runApprovals } from './approvals.js';
+import type { Io } from './io.js';
+import { processIo } from './io.js';
+
+const USAGE = `mcp-warden ${VERSION}: an MCP gateway that enforces per-agent profiles
+
+Usage:
+  mcp-warden serve    [--config F] [--env E] --agent NAME            stdio front for one agent
+  mcp-warden serve    [--config F] [--env E] --http 127.0.0.1:8787   HTTP front, agents identified by token
+  mcp-warden check    [--config F]                                   validate the config
+  mcp-warden explain  [--config F] [--env E] --agent NAME --tool server/tool [--args JSON] [--json]
+  mcp-warden profile  [--config F] [--env E] --agent NAME [--json]   the merged profile with sources
+  mcp-warden tools    [--config F] [--env E] --agent NAME [--json]   connect, list tools with decisions
+  mcp-warden test     [--config F] TESTS.yaml                        policy tests; exit 1 on a mismatch
+  mcp-warden approvals list | approve ID [--remember] | deny ID [--reason TEXT]
+
+The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is --env,
+else $MCP_WARDEN_ENV, else default_environment.`;
+
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  serve: runServe,
+  check: runCheck,
+  explain: runExplain,
+  profile: runProfile,
+  tools: runTools,
+  test: runPolicyTests,
+  approvals: runApprovals,
+};
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command ? 0 : 1;
+  }
+  if (command === '--version' || command === '-v') {
+    io.out(VERSION);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`mcp-warden: unknown command "${command}"\n\n${USAGE}`);
+    return 1;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    io.err(describeFailure(error));
+    return 1;
+  }
+}
+
+/** One message for the person at the terminal; a stack only for bugs of ours. */
+export function describeFailure(error: unknown): string {
+  if (isWardenError(error)) {
+    return error.code === 'CONFIG_INVALID' && error.issues.length > 0 ? formatIssues(error.issues) : `mcp-warden: ${error.message}`;
+  }
+  if (error instanceof Error && error.name === 'TypeError' && /parseArgs|ERR_PARSE_ARGS/.test(String((error as { code?: string }).code))) {
+    return `mcp-warden: ${error.message}`;
+  }
+  return `mcp-warden: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}

@@ -1,0 +1,85 @@
+// `mcp-warden serve`: the stdio front for one agent, or the HTTP front for many. Owns the process
+// lifecycle: on SIGINT, SIGTERM or the agent hanging up, every session and child process is closed.
+import { WardenError } from '../errors.js';
+import { serveStdio } from '../front/stdio-front.js';
+import { serveHttp } from '../front/http-front.js';
+import { killAllChildrenSync } from '../upstream/index.js';
+import { startApprovalConsole } from '../approval/index.js';
+import { parse, COMMON_OPTIONS } from './args.js';
+import { loadContext, requireAgent } from './context.js';
+import { wireGateway } from './wire.js';
+import { connectInstructions } from './connect-instructions.js';
+import type { Io } from './io.js';
+
+export async function runServe(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    ...COMMON_OPTIONS,
+    agent: { type: 'string' },
+    http: { type: 'string' },
+    'non-interactive': { type: 'boolean' },
+    'console-port': { type: 'string' },
+  });
+  if (Boolean(values.agent) === Boolean(values.http)) {
+    throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
+  }
+  const { config, environment } = await loadContext(io, values);
+  // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
+  const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !config.approval.channels.includes('webhook'));
+  const log = (message: string) => io.err(`mcp-warden: ${message}`);
+  const deps = wireGateway({ config, environment, nonInteractive, log });
+  const closers: Array<() => Promise<void>> = [];
+  const shutdown = onceAsync(async () => {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    await deps.approver.close().catch(() => {});
+    await deps.audit.close().catch(() => {});
+  });
+  process.once('exit', () => killAllChildrenSync());
+
+  let done: Promise<void>;
+  if (values.agent) {
+    requireAgent(config, values.agent);
+    const consolePort = Number(values['console-port'] ?? io.env.MCP_WARDEN_CONSOLE_PORT ?? 8788);
+    if (!nonInteractive && config.approval.channels.includes('console')) {
+      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort }).catch((error: Error) => {
+        log(`approval console not started here (${error.message}); answer asks with "mcp-warden approvals" or another gateway's console`);
+        return undefined;
+      });
+      if (running) {
+        closers.push(() => running.close());
+        log(`approval console: ${running.url}`);
+      }
+    }
+    const front = await serveStdio(deps, { agent: values.agent });
+    closers.push(() => front.close());
+    done = front.closed;
+  } else {
+    const { host, port } = parseListen(values.http!);
+    const consoleHandler = !nonInteractive && config.approval.channels.includes('console') ? await startApprovalConsole({ mount: true }) : undefined;
+    const front = await serveHttp(deps, { host, port, ...(consoleHandler ? { extraHandler: consoleHandler.handler } : {}) });
+    closers.push(() => front.close());
+    if (consoleHandler) closers.push(() => consoleHandler.close());
+    io.err(connectInstructions(config, front.url, environment, consoleHandler?.urlFor(front.url)));
+    done = new Promise<void>(() => {});
+  }
+  const stopped = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+  });
+  await Promise.race([done, stopped]);
+  await shutdown();
+  return 0;
+}
+
+function onceAsync(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}
+
+/** `HOST:PORT`, `[::1]:PORT` or just `PORT` (loopback). */
+export function parseListen(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value) ?? (/^(\d+)$/.test(value) ? [value, undefined, '127.0.0.1', value] : null);
+  const port = Number(match?.[3]);
+  if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WardenError('BAD_INPUT', `Option "--http" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
+  }
+  return { host: match[1] ?? match[2]!, port };
+}

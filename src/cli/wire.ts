@@ -1,0 +1,44 @@
+// Builds the gateway's dependencies from a resolved config: the real upstreams, inspector, approver
+// and audit sink. The only place these parts meet.
+import { createUpstream } from '../upstream/index.js';
+import { createInspector } from '../inspect/index.js';
+import { createApprover, createFileTicketStore } from '../approval/index.js';
+import { createJsonlSink, createNullSink } from '../audit/jsonl-sink.js';
+import type { AuditSink } from '../audit/types.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { GatewayDeps } from '../gateway/types.js';
+import { approvalAuditor } from './approval-audit.js';
+
+export interface WireOptions {
+  config: ResolvedConfig;
+  environment: string;
+  nonInteractive: boolean;
+  log: (message: string) => void;
+  /** Overrides the audit sink (tests). */
+  audit?: AuditSink;
+  stateDir?: string;
+}
+
+/** The real parts, wired. Close `approver` and `audit` when done. */
+export function wireGateway(options: WireOptions): GatewayDeps {
+  const { config, environment } = options;
+  const audit = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path) : createNullSink());
+  const store = createFileTicketStore(options.stateDir ? { dir: options.stateDir } : {});
+  const approver = createApprover(config.approval, { nonInteractive: options.nonInteractive, store, events: approvalAuditor(audit) });
+  return {
+    config,
+    environment,
+    createUpstream: (server, upstreamOptions) =>
+      createUpstream(server, {
+        hooks: upstreamOptions.hooks,
+        extraEnv: upstreamOptions.extraEnv,
+        ...(upstreamOptions.cwd ? { cwd: upstreamOptions.cwd } : {}),
+        ...(upstreamOptions.timeoutMs ? { timeoutMs: upstreamOptions.timeoutMs } : {}),
+        ...(upstreamOptions.clientCapabilities ? { clientCapabilities: upstreamOptions.clientCapabilities } : {}),
+      }),
+    inspector: createInspector(),
+    approver,
+    audit,
+    log: options.log,
+  };
+}

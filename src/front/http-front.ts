@@ -1,0 +1,199 @@
+// The Streamable HTTP front: many agents, each named by its bearer token, each session bound to the
+// agent that opened it. Everything that is not MCP (health, the approval console) is routed here too.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ErrorCode, type InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { WardenError } from '../errors.js';
+import type { GatewayDeps } from '../gateway/types.js';
+import type { GatewaySession } from '../gateway/session.js';
+import { openSession } from './session-server.js';
+import { BodyTooLargeError, TokenTable, hostAllowed, isLoopbackHost, originAllowed, readBody } from './http-guard.js';
+
+export interface HttpFrontOptions {
+  host: string;
+  port: number;
+  /** Extra handler for non-MCP paths (the approval console); returns true when it answered. */
+  extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Sessions idle longer than this are closed with their upstreams. Default 30 minutes. */
+  idleTimeoutMs?: number;
+}
+
+export interface RunningHttpFront {
+  url: string;
+  port: number;
+  /** Open sessions, for diagnostics and tests. */
+  sessionCount(): number;
+  close(): Promise<void>;
+}
+
+interface SessionEntry {
+  agent: string;
+  session: GatewaySession;
+  transport: StreamableHTTPServerTransport;
+  inflight: Set<string | number>;
+  lastSeen: number;
+}
+
+/** Starts the HTTP front; refuses a non-loopback address while any agent has no token. */
+export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): Promise<RunningHttpFront> {
+  const { config } = deps;
+  const tokens = new TokenTable(Object.fromEntries(Object.values(config.agents).map((agent) => [agent.name, agent.token])));
+  const untokened = Object.values(config.agents).filter((agent) => !agent.token).map((agent) => agent.name);
+  if (!isLoopbackHost(options.host) && untokened.length > 0) {
+    throw new WardenError('BAD_INPUT', `Refusing to listen on "${options.host}": agent${untokened.length > 1 ? 's' : ''} ${untokened.map((n) => `"${n}"`).join(', ')} ha${untokened.length > 1 ? 've' : 's'} no token. Give every agent a token, or listen on 127.0.0.1`);
+  }
+  const sessions = new Map<string, SessionEntry>();
+  const log = deps.log ?? (() => {});
+
+  const closeSession = async (id: string) => {
+    const entry = sessions.get(id);
+    if (!entry) return;
+    sessions.delete(id);
+    await entry.session.close();
+    await entry.transport.close().catch(() => {});
+  };
+
+  async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const agent = tokens.agentFor(req.headers.authorization);
+    if (!agent) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="mcp-warden"');
+      return sendError(res, 401, ErrorCode.InvalidRequest, 'Missing or unknown bearer token');
+    }
+    const sessionId = header(req, 'mcp-session-id');
+    let body: unknown;
+    if (req.method === 'POST') {
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, config.http.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('Connection', 'close');
+          sendError(res, 413, ErrorCode.InvalidRequest, `Request body is larger than ${config.http.maxBodyBytes} bytes`);
+          req.socket.destroySoon();
+          return;
+        }
+        throw error;
+      }
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON');
+      }
+    } else if (req.method !== 'GET' && req.method !== 'DELETE') {
+      res.setHeader('Allow', 'GET, POST, DELETE');
+      return sendError(res, 405, ErrorCode.InvalidRequest, `Method ${req.method ?? ''} is not allowed`);
+    }
+
+    if (sessionId !== undefined) {
+      const entry = sessions.get(sessionId);
+      // Another agent's session is as unknown to this agent as one that never existed.
+      if (!entry || entry.agent !== agent) return sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      entry.lastSeen = Date.now();
+      const ids = requestIds(body);
+      const duplicate = ids.find((id) => entry.inflight.has(id));
+      if (duplicate !== undefined) return sendError(res, 409, ErrorCode.InvalidRequest, `Duplicate request id "${String(duplicate)}" is still in flight`, duplicate);
+      for (const id of ids) entry.inflight.add(id);
+      res.once('close', () => ids.forEach((id) => entry.inflight.delete(id)));
+      await entry.transport.handleRequest(req, res, body);
+      return;
+    }
+
+    const initialize = initializeParams(body);
+    if (req.method !== 'POST' || !initialize) {
+      return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad request: send "initialize" first, then use the Mcp-Session-Id it returns');
+    }
+    const id = randomUUID();
+    const opened = await openSession(deps, agent, initialize, { sessionId: id });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      onsessioninitialized: (sid) => {
+        sessions.set(sid, { agent, session: opened.session, transport, inflight: new Set(), lastSeen: Date.now() });
+      },
+    });
+    transport.onclose = () => void closeSession(id);
+    await opened.server.connect(transport);
+    await transport.handleRequest(req, res, body);
+    if (!sessions.has(id)) await opened.session.close();
+  }
+
+  const server: HttpServer = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log(`HTTP front: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) sendError(res, 500, ErrorCode.InternalError, 'Internal error in mcp-warden');
+      else res.end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'ok', sessions: sessions.size }));
+      return;
+    }
+    if (!hostAllowed(req, config.http.allowedHosts)) return sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Host is not allowed');
+    if (!originAllowed(req, config.http.allowedOrigins)) return sendError(res, 403, ErrorCode.InvalidRequest, 'Forbidden: Origin is not allowed');
+    if (path === '/mcp') return handleMcp(req, res);
+    if (options.extraHandler && (await options.extraHandler(req, res))) return;
+    sendError(res, 404, ErrorCode.InvalidRequest, `Not found: ${path}`);
+  }
+
+  const idleTimeout = options.idleTimeoutMs ?? 30 * 60_000;
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const [id, entry] of sessions) {
+      if (now - entry.lastSeen > idleTimeout && entry.inflight.size === 0) void closeSession(id);
+    }
+  }, Math.min(idleTimeout, 60_000));
+  sweeper.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const displayHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${displayHost}:${port}/mcp`,
+    port,
+    sessionCount: () => sessions.size,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweeper);
+        await Promise.allSettled([...sessions.keys()].map((id) => closeSession(id)));
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendError(res: ServerResponse, status: number, code: number, message: string, id: string | number | null = null): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
+}
+
+function requestIds(body: unknown): Array<string | number> {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages
+    .filter((m): m is { id: string | number; method: string } => typeof m === 'object' && m !== null && 'method' in m && 'id' in m)
+    .map((m) => m.id);
+}
+
+function initializeParams(body: unknown): InitializeRequest['params'] | undefined {
+  const messages = Array.isArray(body) ? body : [body];
+  const init = messages.find((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize') as
+    | { params?: InitializeRequest['params'] }
+    | undefined;
+  if (!init || typeof init.params !== 'object' || init.params === null) return undefined;
+  return { ...init.params, capabilities: init.params.capabilities ?? {} };
+}

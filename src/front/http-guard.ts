@@ -1,0 +1,81 @@
+// Checks done before a request reaches MCP: Host and Origin against DNS rebinding, the bearer token
+// that names the agent, and the body cap.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** True for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function hostname(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
+  return hostHeader.replace(/:\d+$/, '');
+}
+
+/** The Host header must name this machine (or a configured host): otherwise a DNS-rebinding page could reach us. */
+export function hostAllowed(req: IncomingMessage, allowedHosts: readonly string[]): boolean {
+  const host = req.headers.host;
+  if (!host) return false;
+  const name = hostname(host.toLowerCase());
+  return isLoopbackHost(name) || allowedHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase() || allowed.toLowerCase() === name);
+}
+
+/** A browser's Origin, when present, must be a loopback origin or a configured one. */
+export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  if (allowedOrigins.includes(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Maps tokens to agents and compares in constant time (hashing first makes lengths equal). */
+export class TokenTable {
+  readonly #entries: Array<{ digest: Buffer; agent: string }>;
+
+  constructor(tokens: Record<string, string | undefined>) {
+    this.#entries = Object.entries(tokens)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length > 0)
+      .map(([agent, token]) => ({ agent, digest: sha256(token) }));
+  }
+
+  /** The agent whose token is presented in `Authorization: Bearer …`, or undefined. */
+  agentFor(authorization: string | undefined): string | undefined {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) return undefined;
+    const presented = sha256(match[1]!);
+    let found: string | undefined;
+    // Compare with every entry, without stopping early, so timing does not tell which one matched.
+    for (const entry of this.#entries) {
+      if (timingSafeEqual(entry.digest, presented) && found === undefined) found = entry.agent;
+    }
+    return found;
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads the whole body, refusing (without buffering further) once it passes `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,119 @@
+// An SDK Server for one gateway session: announces what the upstreams offer and hands every request
+// to the gateway. Shared by the stdio and HTTP fronts.
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  CompleteRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  ReadResourceRequestSchema,
+  RootsListChangedNotificationSchema,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type InitializeRequest,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { z } from 'zod';
+import { GatewaySession } from '../gateway/session.js';
+import type { AgentPeer, CallContext, GatewayDeps } from '../gateway/types.js';
+import { callFailure, toMcpError } from './to-response.js';
+import { VERSION } from '../version.js';
+
+type JsonObject = Record<string, unknown>;
+type Extra = RequestHandlerExtra<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Results of requests we relay are checked by whoever asked, not by us. */
+const AnyResult = z.looseObject({});
+
+export interface OpenedSession {
+  session: GatewaySession;
+  server: Server;
+}
+
+/**
+ * Opens a session for `agent` from its initialize request: connects the upstreams with the agent's
+ * client capabilities, then builds a Server announcing what they offer. Connect a transport next.
+ */
+export async function openSession(deps: GatewayDeps, agent: string, initialize: InitializeRequest['params'], options: { sessionId?: string } = {}): Promise<OpenedSession> {
+  let server: Server | undefined;
+  const peer: AgentPeer = {
+    clientCapabilities: () => server?.getClientCapabilities() ?? initialize.capabilities,
+    notify: async (method, params) => {
+      await server?.notification({ method, ...(params ? { params } : {}) });
+    },
+    request: async (method, params, { signal }) => {
+      if (!server) throw new Error('The session is not connected');
+      return server.request({ method, ...(params ? { params } : {}) }, AnyResult, { ...(signal ? { signal } : {}) });
+    },
+  };
+  const session = new GatewaySession(deps, { agent, peer, ...(options.sessionId ? { id: options.sessionId } : {}) });
+  const capabilities = await session.start(initialize.capabilities);
+  server = new Server({ name: 'mcp-warden', version: VERSION }, { capabilities, instructions: instructionsFor(session) });
+  registerHandlers(server, capabilities, session, deps.log ?? (() => {}));
+  return { session, server };
+}
+
+function instructionsFor(session: GatewaySession): string | undefined {
+  const parts = Object.keys(session.deps.config.servers)
+    .map((id) => session.info(id)?.instructions)
+    .filter((text): text is string => Boolean(text));
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+function contextOf(extra: Extra): CallContext {
+  const token = extra._meta?.progressToken;
+  return {
+    signal: extra.signal,
+    ...(token !== undefined ? { progressToken: token } : {}),
+    sendNotification: (method, params) => extra.sendNotification({ method, ...(params ? { params } : {}) } as never),
+    sendRequest: (method, params, { signal }) =>
+      extra.sendRequest({ method, ...(params ? { params } : {}) } as never, AnyResult, { ...(signal ? { signal } : {}) }) as Promise<JsonObject>,
+  };
+}
+
+function registerHandlers(server: Server, caps: ServerCapabilities, session: GatewaySession, log: (message: string) => void): void {
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    try {
+      return { tools: await session.listTools() };
+    } catch (error) {
+      throw toMcpError(error, log);
+    }
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    try {
+      return await session.callTool(request.params, contextOf(extra));
+    } catch (error) {
+      return callFailure(error, log);
+    }
+  });
+  const relay = (method: string) => async (request: { params?: unknown }, extra: Extra) => {
+    try {
+      return await session.passthrough.handle(method, request.params as JsonObject | undefined, contextOf(extra));
+    } catch (error) {
+      throw toMcpError(error, log);
+    }
+  };
+  if (caps.resources) {
+    server.setRequestHandler(ListResourcesRequestSchema, relay('resources/list'));
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, relay('resources/templates/list'));
+    server.setRequestHandler(ReadResourceRequestSchema, relay('resources/read') as never);
+    if (caps.resources.subscribe) {
+      server.setRequestHandler(SubscribeRequestSchema, relay('resources/subscribe'));
+      server.setRequestHandler(UnsubscribeRequestSchema, relay('resources/unsubscribe'));
+    }
+  }
+  if (caps.prompts) {
+    server.setRequestHandler(ListPromptsRequestSchema, relay('prompts/list') as never);
+    server.setRequestHandler(GetPromptRequestSchema, relay('prompts/get') as never);
+  }
+  if (caps.completions) server.setRequestHandler(CompleteRequestSchema, relay('completion/complete') as never);
+  if (caps.logging) server.setRequestHandler(SetLevelRequestSchema, relay('logging/setLevel'));
+  server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+    await session.passthrough.notifyAll('notifications/roots/list_changed').catch(() => {});
+  });
+}

@@ -1,0 +1,50 @@
+// The edge where our one error family becomes what MCP clients understand: a refused or failed tool
+// call is an isError result the model can read; protocol problems are JSON-RPC errors. Internal
+// details never reach the agent; they go to the operator's log.
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { isWardenError } from '../errors.js';
+
+/** Converts a failure of a tools/call into a result or a JSON-RPC error (thrown). */
+export function callFailure(error: unknown, log: (message: string) => void): CallToolResult {
+  if (isWardenError(error)) {
+    switch (error.code) {
+      case 'CALL_DENIED':
+      case 'UPSTREAM_EXITED':
+      case 'UPSTREAM_TIMEOUT':
+      case 'UPSTREAM_UNAVAILABLE':
+      case 'APPROVAL_DENIED':
+      case 'APPROVAL_EXPIRED':
+        return { content: [{ type: 'text', text: error.message }], isError: true };
+      default:
+        throw toMcpError(error, log);
+    }
+  }
+  throw toMcpError(error, log);
+}
+
+/** Converts any failure of a non-tool request into a JSON-RPC error. */
+export function toMcpError(error: unknown, log: (message: string) => void): McpError {
+  if (error instanceof McpError) return error;
+  if (isWardenError(error)) {
+    switch (error.code) {
+      case 'TOOL_NOT_FOUND':
+      case 'BAD_INPUT':
+        return new McpError(ErrorCode.InvalidParams, error.message);
+      case 'UPSTREAM_ERROR':
+        // The upstream's own JSON-RPC error is its answer to the agent: forward code and message.
+        if (error.cause instanceof McpError) return new McpError(error.cause.code, stripPrefix(error.cause.message), error.cause.data);
+        return new McpError(ErrorCode.InternalError, error.message);
+      case 'CANCELLED':
+        return new McpError(ErrorCode.RequestTimeout, 'Request was cancelled');
+      default:
+        return new McpError(ErrorCode.InternalError, error.message);
+    }
+  }
+  log(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return new McpError(ErrorCode.InternalError, 'Internal error in mcp-warden');
+}
+
+/** McpError prefixes "MCP error <code>: "; the agent's client adds it again. */
+function stripPrefix(message: string): string {
+  return message.replace(/^MCP error -?\d+: /, '');
+}

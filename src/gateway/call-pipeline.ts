@@ -1,0 +1,148 @@
+// The one place where a tool call is enforced. Order: look up the exposed name (unknown → refused,
+// no upstream contacted) → inspect the arguments → decide → ask a human if needed → forward with the
+// agent's signal and a deadline → audit. Every exit path writes one audit record.
+import { randomUUID } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { WardenError, isWardenError } from '../errors.js';
+import { decide } from '../policy/index.js';
+import type { Decision, Reason } from '../policy/types.js';
+import { digestArguments, redact } from '../audit/canonical.js';
+import type { AuditRecord } from '../audit/types.js';
+import type { ApprovalOutcome } from '../approval/types.js';
+import { denialText } from './denial.js';
+import { ProgressRelay } from './progress-relay.js';
+import type { GatewaySession } from './session.js';
+import type { CallContext } from './types.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** How often a waiting call tells the agent it is still alive. */
+const KEEPALIVE_MS = 5_000;
+
+const UNKNOWN_TOOL_DECISION: Decision = { decision: 'deny', reasons: [], writes: false };
+
+/** Enforces and, if allowed, forwards one tools/call. Throws WardenError; the front converts it. */
+export async function enforceCall(
+  session: GatewaySession,
+  params: { name: string; arguments?: unknown; _meta?: JsonObject },
+  context: CallContext,
+): Promise<CallToolResult> {
+  const started = performance.now();
+  const args = params.arguments ?? {};
+  const base = {
+    time: new Date().toISOString(),
+    decision_id: randomUUID(),
+    agent: session.agent,
+    environment: session.deps.environment,
+    session: session.id,
+    args_sha256: digestArguments(args),
+  };
+  const audit = (record: Omit<AuditRecord, keyof typeof base | 'args' | 'event' | 'duration_ms'> & { event?: AuditRecord['event'] }) =>
+    session.deps.audit.write({ ...base, event: 'call', args: redact(args), duration_ms: Math.round((performance.now() - started) * 1000) / 1000, ...record });
+
+  const entry = (await session.catalog()).lookup(params.name);
+  if (!entry) {
+    audit({ tool: params.name, decision: 'deny', reasons: UNKNOWN_TOOL_DECISION.reasons, outcome: 'denied', error: 'unknown tool' });
+    throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it`);
+  }
+  const qualified = `${entry.server}/${entry.tool.name}`;
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    audit({ tool: qualified, decision: 'deny', reasons: [], outcome: 'denied', error: 'arguments are not an object' });
+    throw new WardenError('BAD_INPUT', `Arguments of "${params.name}" must be a JSON object`);
+  }
+
+  const server = session.serverConfig(entry.server);
+  const dangerousPatterns = session.effective.approval.dangerousPatterns.map((rule) => rule.pattern);
+  const inspection = await session.deps.inspector.inspect(server, entry.tool.name, args, { dangerousPatterns });
+  const decision = decide(session.policy, {
+    server: entry.server,
+    tool: entry.tool.name,
+    arguments: args,
+    annotations: entry.tool.annotations,
+    inspection,
+  });
+  const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
+
+  let approval: ApprovalOutcome | undefined;
+  if (decision.decision === 'ask') {
+    approval = await waitForApproval(session, { server: entry.server, tool: entry.tool.name, args: args as JsonObject, decision, context, relay });
+    if (!approval.approved) {
+      audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied', approval: approvalRecord(approval) });
+      throw new WardenError('CALL_DENIED', denialText(qualified, decision, `Approval was not given: ${approval.reason}`));
+    }
+  } else if (decision.decision === 'deny') {
+    audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
+    throw new WardenError('CALL_DENIED', denialText(qualified, decision));
+  }
+
+  try {
+    const upstream = await session.connect(entry.server, context.signal);
+    const result = await session.withInflight(entry.server, context, () =>
+      upstream.callTool(
+        { name: entry.tool.name, arguments: args as JsonObject, ...(params._meta ? { _meta: stripProgressToken(params._meta) } : {}) },
+        {
+          signal: context.signal,
+          // The upstream's deadline starts now, after any approval wait.
+          timeoutMs: session.deps.config.timeoutFor(session.agent) ?? server.timeoutMs,
+          ...(relay.enabled ? { onprogress: (progress) => relay.forward(progress) } : {}),
+        },
+      ),
+    );
+    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok', ...(approval ? { approval: approvalRecord(approval) } : {}) });
+    return result;
+  } catch (error) {
+    const message = isWardenError(error) ? error.message : 'internal error';
+    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: 'error', error: message, ...(approval ? { approval: approvalRecord(approval) } : {}) });
+    throw error;
+  }
+}
+
+interface ApprovalInput {
+  server: string;
+  tool: string;
+  args: JsonObject;
+  decision: Decision;
+  context: CallContext;
+  relay: ProgressRelay;
+}
+
+async function waitForApproval(session: GatewaySession, input: ApprovalInput): Promise<ApprovalOutcome> {
+  const { context, relay } = input;
+  const canElicit = Boolean(session.peer.clientCapabilities()?.elicitation);
+  const { config, environment } = session.deps;
+  const webhooks = [config.agents[session.agent]?.webhook, config.environments[environment]?.webhook].filter((hook) => hook !== undefined);
+  // Clients that reset their timeout on progress keep waiting while a human decides.
+  const keepalive = relay.enabled ? setInterval(() => relay.tick('Waiting for a human to approve this call'), KEEPALIVE_MS) : undefined;
+  try {
+    return await session.deps.approver.request(
+      {
+        agent: session.agent,
+        session: session.id,
+        environment,
+        server: input.server,
+        tool: input.tool,
+        arguments: input.args,
+        reasons: input.decision.reasons.filter((reason: Reason) => reason.decision === 'ask'),
+      },
+      {
+        signal: context.signal,
+        webhooks,
+        ...(canElicit
+          ? { elicit: (params, signal) => context.sendRequest('elicitation/create', { ...params }, { signal }) as Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: JsonObject }> }
+          : {}),
+      },
+    );
+  } finally {
+    if (keepalive) clearInterval(keepalive);
+  }
+}
+
+function approvalRecord(outcome: ApprovalOutcome): NonNullable<AuditRecord['approval']> {
+  return { ticket: outcome.ticketId, channel: outcome.channel, ...(outcome.by ? { by: outcome.by } : {}), waited_ms: outcome.durationMs };
+}
+
+/** The agent's progress token is ours to relay; the upstream gets its own from the SDK client. */
+function stripProgressToken(meta: JsonObject): JsonObject {
+  const { progressToken: _dropped, ...rest } = meta;
+  return rest;
+}

@@ -1,0 +1,231 @@
+// One agent's session: its compiled policy, its own upstream connections (so requests an upstream
+// sends mid-call reach the session that caused them, and no state leaks between agents), and the
+// catalog of tools it may see. Every tool call goes through `enforceCall`.
+import { randomUUID } from 'node:crypto';
+import type { CallToolResult, ClientCapabilities, ServerCapabilities, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { WardenError } from '../errors.js';
+import { compilePolicy, visibility, type CompiledPolicy } from '../policy/index.js';
+import type { EffectivePolicy } from '../policy/types.js';
+import type { ServerConfig } from '../config/types.js';
+import type { Upstream, UpstreamInfo } from '../upstream/types.js';
+import { Catalog } from './catalog.js';
+import { enforceCall } from './call-pipeline.js';
+import { Passthrough } from './passthrough.js';
+import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** Notifications an upstream sends on its own that the agent should see, unchanged. */
+const FORWARDED_NOTIFICATIONS = new Set([
+  'notifications/message',
+  'notifications/resources/updated',
+  'notifications/resources/list_changed',
+  'notifications/prompts/list_changed',
+]);
+
+export interface SessionOptions {
+  agent: string;
+  peer: AgentPeer;
+  /** Defaults to a random UUID. */
+  id?: string;
+}
+
+export class GatewaySession {
+  readonly id: string;
+  readonly agent: string;
+  readonly deps: GatewayDeps;
+  readonly policy: CompiledPolicy;
+  readonly effective: EffectivePolicy;
+  readonly peer: AgentPeer;
+  readonly passthrough: Passthrough;
+  readonly #upstreams = new Map<string, Upstream>();
+  readonly #infos = new Map<string, UpstreamInfo>();
+  readonly #inflight = new Map<string, CallContext[]>();
+  #catalog: Promise<Catalog> | undefined;
+  #closed = false;
+
+  constructor(deps: GatewayDeps, options: SessionOptions) {
+    this.deps = deps;
+    this.agent = options.agent;
+    this.peer = options.peer;
+    this.id = options.id ?? randomUUID();
+    this.effective = deps.config.policyFor(options.agent, deps.environment);
+    this.policy = compilePolicy(this.effective);
+    this.passthrough = new Passthrough(this);
+  }
+
+  /**
+   * Creates the upstream connections with the agent's client capabilities and connects the eager
+   * ones; returns the capabilities to announce, which are the ones the upstreams really offer.
+   */
+  async start(clientCapabilities: ClientCapabilities | undefined): Promise<ServerCapabilities> {
+    const { config, environment } = this.deps;
+    const extraEnv = config.environments[environment]?.env ?? {};
+    for (const server of Object.values(config.servers)) {
+      this.#upstreams.set(
+        server.id,
+        this.deps.createUpstream(server, {
+          hooks: {
+            onNotification: (notification) => this.#onUpstreamNotification(server.id, notification),
+            onRequest: (request, options) => this.#onUpstreamRequest(server.id, request, options),
+            onDisconnect: (error) => this.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`),
+          },
+          extraEnv,
+          cwd: config.workingDirFor(this.agent),
+          timeoutMs: config.timeoutFor(this.agent) ?? server.timeoutMs,
+          clientCapabilities: upstreamClientCapabilities(clientCapabilities, server),
+        }),
+      );
+    }
+    const eager = Object.values(config.servers).filter((server) => server.startup === 'eager');
+    await Promise.all(eager.map((server) => this.connect(server.id).catch(() => undefined)));
+    return this.capabilities();
+  }
+
+  /** The union of what connected upstreams offer; tools are always offered. */
+  capabilities(): ServerCapabilities {
+    const caps: ServerCapabilities = { tools: { listChanged: true } };
+    for (const info of this.#infos.values()) {
+      const up = info.capabilities;
+      if (up.resources) {
+        caps.resources = { listChanged: true, subscribe: Boolean(caps.resources?.subscribe || up.resources.subscribe) };
+      }
+      if (up.prompts) caps.prompts = { listChanged: true };
+      if (up.completions) caps.completions = {};
+      if (up.logging) caps.logging = {};
+    }
+    return caps;
+  }
+
+  /** The connection to `server`, connected; throws UPSTREAM_UNAVAILABLE. */
+  async connect(server: string, signal?: AbortSignal): Promise<Upstream> {
+    const upstream = this.#upstreams.get(server);
+    if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
+    try {
+      const info = await upstream.connect(signal);
+      this.#infos.set(server, info);
+    } catch (error) {
+      this.deps.log?.(`Cannot connect to upstream "${server}": ${(error as Error).message}`);
+      throw error;
+    }
+    return upstream;
+  }
+
+  /** What `server` announced, if it is connected. */
+  info(server: string): UpstreamInfo | undefined {
+    return this.#infos.get(server);
+  }
+
+  serverConfig(server: string): ServerConfig {
+    const config = this.deps.config.servers[server];
+    if (!config) throw new WardenError('TOOL_NOT_FOUND', `Server "${server}" is not configured`);
+    return config;
+  }
+
+  /** The tools the agent may see (allow or ask for some arguments). */
+  async listTools(): Promise<Tool[]> {
+    return (await this.catalog()).tools();
+  }
+
+  /** The session's catalog, built on first need and rebuilt after an upstream's list changes. */
+  catalog(): Promise<Catalog> {
+    this.#catalog ??= this.#buildCatalog().catch((error) => {
+      this.#catalog = undefined;
+      throw error;
+    });
+    return this.#catalog;
+  }
+
+  /** Servers this agent may talk to at all: those with a visible tool, or with no tools. */
+  async reachableServers(): Promise<string[]> {
+    const catalog = await this.catalog();
+    const withVisible = new Set(catalog.tools().map((tool) => catalog.lookup(tool.name)!.server));
+    return [...this.#infos.keys()].filter((server) => withVisible.has(server) || !this.#infos.get(server)?.capabilities.tools);
+  }
+
+  async #buildCatalog(): Promise<Catalog> {
+    const visible = new Map<string, Tool[]>();
+    await Promise.all(
+      [...this.#upstreams.keys()].map(async (server) => {
+        let tools: Tool[];
+        try {
+          const upstream = await this.connect(server);
+          if (!this.#infos.get(server)?.capabilities.tools) return;
+          tools = await upstream.listTools();
+        } catch (error) {
+          this.deps.log?.(`Tools of upstream "${server}" are unavailable: ${(error as Error).message}`);
+          return;
+        }
+        visible.set(
+          server,
+          tools.filter((tool) => visibility(this.policy, server, tool.name, tool.annotations).decision !== 'deny'),
+        );
+      }),
+    );
+    return Catalog.build(visible, this.deps.config.toolNames);
+  }
+
+  /** Enforces and forwards one tools/call; the only route from an agent to an upstream tool. */
+  callTool(params: { name: string; arguments?: unknown; _meta?: JsonObject }, context: CallContext): Promise<CallToolResult> {
+    if (this.#closed) throw new WardenError('UPSTREAM_UNAVAILABLE', 'The session is closed');
+    return enforceCall(this, params, context);
+  }
+
+  /** Marks `context` as in flight on `server` while `work` runs, to route the upstream's own requests. */
+  async withInflight<T>(server: string, context: CallContext, work: () => Promise<T>): Promise<T> {
+    const list = this.#inflight.get(server) ?? [];
+    list.push(context);
+    this.#inflight.set(server, list);
+    try {
+      return await work();
+    } finally {
+      list.splice(list.indexOf(context), 1);
+    }
+  }
+
+  #onUpstreamNotification(server: string, notification: { method: string; params?: JsonObject }): void {
+    if (this.#closed) return;
+    if (notification.method === 'notifications/tools/list_changed') {
+      this.#catalog = undefined;
+      this.peer.notify('notifications/tools/list_changed').catch(() => {});
+      return;
+    }
+    if (FORWARDED_NOTIFICATIONS.has(notification.method)) {
+      const params = notification.method === 'notifications/message' ? { ...notification.params, logger: loggerName(server, notification.params) } : notification.params;
+      this.peer.notify(notification.method, params).catch(() => {});
+    }
+  }
+
+  /** Elicitation, sampling and roots requests go to the call that caused them, else to the agent at large. */
+  async #onUpstreamRequest(server: string, request: { method: string; params?: JsonObject }, options: { signal: AbortSignal }): Promise<JsonObject> {
+    const inflight = this.#inflight.get(server);
+    const context = inflight?.[inflight.length - 1];
+    if (context) return context.sendRequest(request.method, request.params, { signal: options.signal });
+    return this.peer.request(request.method, request.params, { signal: options.signal });
+  }
+
+  /** Closes every upstream connection (and so every child process); idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
+  }
+}
+
+function loggerName(server: string, params: JsonObject | undefined): string {
+  const logger = typeof params?.logger === 'string' ? params.logger : undefined;
+  return logger ? `${server}/${logger}` : server;
+}
+
+/**
+ * Upstreams may ask the agent only for what the agent's client can answer. Roots are withheld from
+ * filesystem servers: the official one replaces its configured directories with the client's roots,
+ * which would let an agent widen what the operator allowed.
+ */
+function upstreamClientCapabilities(agent: ClientCapabilities | undefined, server: ServerConfig): ClientCapabilities {
+  const caps: ClientCapabilities = {};
+  if (agent?.elicitation) caps.elicitation = agent.elicitation;
+  if (agent?.sampling) caps.sampling = agent.sampling;
+  if (agent?.roots && server.kind !== 'filesystem') caps.roots = { listChanged: Boolean(agent.roots.listChanged) };
+  return caps;
+}
