@@ -1,0 +1,223 @@
+// `npm run bench`: latency and throughput of an echo tool call, in one interleaved run, for
+//   direct (client → server-everything over stdio),
+//   mcp-warden over stdio, mcp-warden over HTTP (policy and audit on),
+//   supergateway --stateful over HTTP,
+// at concurrency 1 and 32, plus the gateway's RSS. A benchmark, not a test: it prints figures and
+// ratios against the goals; it never fails on them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+const BIN = join(ROOT, 'bin/mcp-warden.js');
+const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CALLS_C1 = Number(process.env.BENCH_CALLS ?? 300);
+const CALLS_C32 = CALLS_C1 * 4;
+
+interface Target {
+  name: string;
+  client: Client;
+  tool: string;
+  pid?: () => number | undefined;
+  close(): Promise<void>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+const configFile = join(dir, 'gateway.yaml');
+writeFileSync(
+  configFile,
+  `
+servers:
+  everything:
+    command: node
+    args: ["${EVERYTHING}", "stdio"]
+    readonly: [echo, get-sum]
+    startup: eager
+  fs:
+    command: node
+    args: ["${FILESYSTEM}", "${dir}"]
+    kind: filesystem
+    startup: eager
+profiles:
+  bench:
+    allow: ["everything/*", "fs/read_*", "fs/list_*"]
+    ask: ["everything/trigger-*"]
+    deny: ["*/delete*", "*/write*", "fs/move_file"]
+    approval:
+      mode: dangerous
+      dangerous_patterns: ["rm -rf", "DROP TABLE", "/curl\\\\s+.*\\\\|\\\\s*sh/"]
+agents:
+  bench:
+    extends: [bench]
+    token: bench-token
+environments:
+  bench: { safety: standard, audit: true }
+default_environment: bench
+audit: { path: "${join(dir, 'audit.jsonl')}" }
+`,
+);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 'stderr'): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}:\n${seen}`)), 30_000);
+    child[stream]!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = pattern.exec(seen);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] ?? match[0]);
+      }
+    });
+  });
+}
+
+async function stdioTarget(name: string, command: string, args: string[], tool: string): Promise<Target> {
+  const transport = new StdioClientTransport({ command, args, env: { ...process.env } as Record<string, string>, stderr: 'ignore' });
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+  return { name, client, tool, pid: () => transport.pid ?? undefined, close: () => client.close() };
+}
+
+async function httpTarget(name: string, child: ChildProcess, url: string, tool: string, token?: string): Promise<Target> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {});
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(transport);
+  return {
+    name,
+    client,
+    tool,
+    pid: () => child.pid,
+    close: async () => {
+      await client.close();
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+function rssMb(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return kb / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+async function run(target: Target, calls: number, concurrency: number): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < calls) {
+        next += 1;
+        const t0 = performance.now();
+        const result = await target.client.callTool({ name: target.tool, arguments: { message: 'bench' } });
+        latencies.push(performance.now() - t0);
+        if (result.isError) throw new Error(`${target.name}: ${JSON.stringify(result.content)}`);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  console.log(`mcp-warden gateway benchmark: ${ROUNDS} interleaved rounds, ${CALLS_C1} calls at c=1 and ${CALLS_C32} at c=32 per round`);
+  const wardenPort = await freePort();
+  const superPort = await freePort();
+  const warden = spawn(process.execPath, [BIN, 'serve', '--config', configFile, '--http', `127.0.0.1:${wardenPort}`, '--non-interactive'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(warden, /listening on (http:\S+)/, 'stderr');
+  const superGw = spawn(
+    process.execPath,
+    [SUPERGATEWAY, '--stdio', `node ${EVERYTHING} stdio`, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(superPort), '--logLevel', 'none'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+
+  const targets: Target[] = [
+    await stdioTarget('direct stdio', process.execPath, [EVERYTHING, 'stdio'], 'echo'),
+    await stdioTarget('mcp-warden stdio', process.execPath, [BIN, 'serve', '--config', configFile, '--agent', 'bench', '--non-interactive'], 'everything_echo'),
+    await httpTarget('mcp-warden http', warden, `http://127.0.0.1:${wardenPort}/mcp`, 'everything_echo', 'bench-token'),
+    await httpTarget('supergateway http', superGw, `http://127.0.0.1:${superPort}/mcp`, 'echo'),
+  ];
+  const samples = new Map<string, { latencies: number[]; seconds: number; calls: number }>();
+  const record = (key: string, r: { latencies: number[]; seconds: number }) => {
+    const entry = samples.get(key) ?? { latencies: [], seconds: 0, calls: 0 };
+    entry.latencies.push(...r.latencies);
+    entry.seconds += r.seconds;
+    entry.calls += r.latencies.length;
+    samples.set(key, entry);
+  };
+  for (const target of targets) await run(target, 50, 4); // warm-up
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const target of targets) record(`${target.name}|1`, await run(target, CALLS_C1, 1));
+    for (const target of targets) record(`${target.name}|32`, await run(target, CALLS_C32, 32));
+  }
+
+  const rows: Record<string, { p50: number; p99: number; rate: number }> = {};
+  console.log('\ntarget               conc   p50 ms   p99 ms    calls/s');
+  for (const [key, entry] of samples) {
+    const sorted = [...entry.latencies].sort((a, b) => a - b);
+    const row = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rate: entry.calls / entry.seconds };
+    rows[key] = row;
+    const [name, conc] = key.split('|');
+    console.log(`${name!.padEnd(20)} ${conc!.padStart(4)} ${row.p50.toFixed(3).padStart(8)} ${row.p99.toFixed(3).padStart(8)} ${row.rate.toFixed(0).padStart(10)}`);
+  }
+  const stdioPid = targets[1]!.pid?.();
+  const rssStdio = rssMb(stdioPid);
+  const rssHttp = rssMb(warden.pid);
+  console.log(`\nRSS mcp-warden stdio gateway: ${rssStdio?.toFixed(1) ?? '?'} MB; HTTP gateway (two sessions' worth of upstreams are children, not counted): ${rssHttp?.toFixed(1) ?? '?'} MB`);
+
+  const get = (name: string, conc: number) => rows[`${name}|${conc}`]!;
+  const added = get('mcp-warden stdio', 1).p50 - get('direct stdio', 1).p50;
+  console.log('\nGoals');
+  console.log(`  stdio adds at most 0.1 ms p50 over direct: +${added.toFixed(3)} ms  ${added <= 0.1 ? 'MET' : 'NOT MET'}`);
+  for (const conc of [1, 32]) {
+    const ours = get('mcp-warden http', conc);
+    const theirs = get('supergateway http', conc);
+    const ratio = ours.rate / theirs.rate;
+    console.log(
+      `  HTTP beats supergateway at c=${conc}: ${ours.rate.toFixed(0)} vs ${theirs.rate.toFixed(0)} calls/s (x${ratio.toFixed(2)}), p50 ${ours.p50.toFixed(3)} vs ${theirs.p50.toFixed(3)} ms  ${ratio > 1 ? 'MET' : 'NOT MET'}`,
+    );
+  }
+  const rss = Math.max(rssStdio ?? 0, rssHttp ?? 0);
+  console.log(`  RSS at most 80 MB with two upstreams: ${rss.toFixed(1)} MB  ${rss <= 80 ? 'MET' : 'NOT MET'}`);
+
+  for (const target of targets) await target.close().catch(() => {});
+  superGw.kill('SIGTERM');
+  warden.kill('SIGTERM');
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+// Upstream faults end to end: a crash mid-call, a hang, garbage on stdout; and no child process left
+// behind however the gateway is stopped, even by a server that ignores SIGTERM.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { alive, connectStdio, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
+
+const CONFIG = `
+servers:
+  crash:
+    command: node
+    args: ["{{fixtures}}/crash-server.mjs"]
+  hang:
+    command: node
+    args: ["{{fixtures}}/hang-server.mjs"]
+    timeout: 1s
+  garbage:
+    command: node
+    args: ["{{fixtures}}/garbage-server.mjs"]
+  stubborn:
+    command: node
+    args: ["{{fixtures}}/ignore-sigterm.mjs"]
+agents:
+  dev:
+    extends: [eval]
+environments:
+  dev: { safety: full, audit: false }
+`;
+
+let config: { dir: string; file: string };
+let conn: StdioConnection;
+
+beforeAll(async () => {
+  config = writeConfig(CONFIG);
+  conn = await connectStdio(config, 'dev');
+});
+afterAll(async () => {
+  await conn?.close();
+});
+
+test('an upstream that crashes mid-call gives a clear error, and the next call works', async () => {
+  const crashed = await conn.client.callTool({ name: 'crash_crash', arguments: {} });
+  expect(crashed.isError).toBe(true);
+  expect(textOf(crashed)).toMatch(/Upstream "crash" exited/);
+  const next = await conn.client.callTool({ name: 'crash_echo', arguments: { text: 'back again' } });
+  expect(next.isError).toBeFalsy();
+  expect(textOf(next)).toContain('back again');
+});
+
+test('an upstream that hangs is cut off at its timeout and keeps serving', async () => {
+  const started = Date.now();
+  const hung = await conn.client.callTool({ name: 'hang_hang', arguments: {} });
+  expect(hung.isError).toBe(true);
+  expect(textOf(hung)).toMatch(/did not answer/);
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(textOf(await conn.client.callTool({ name: 'hang_echo', arguments: { text: 'awake' } }))).toContain('awake');
+});
+
+test('garbage on an upstream\'s stdout does not break the connection', async () => {
+  for (let i = 0; i < 3; i += 1) {
+    expect(textOf(await conn.client.callTool({ name: 'garbage_echo', arguments: { text: `clean ${i}` } }))).toContain(`clean ${i}`);
+  }
+});
+
+async function stubbornPids(connection: StdioConnection): Promise<number[]> {
+  const result = await connection.client.callTool({ name: 'stubborn_pids', arguments: {} });
+  const parsed = JSON.parse(textOf(result)) as { pid: number; grandchild: number };
+  return [parsed.pid, parsed.grandchild];
+}
+
+test.each([
+  ['the agent hanging up (stdin ends)', async (c: StdioConnection) => c.close()],
+  ['SIGTERM', async (c: StdioConnection) => void process.kill(c.pid, 'SIGTERM')],
+  ['SIGINT', async (c: StdioConnection) => void process.kill(c.pid, 'SIGINT')],
+])('no child process is left behind after %s', async (_label, stop) => {
+  const connection = await connectStdio(config, 'dev');
+  const pids = await stubbornPids(connection);
+  expect(pids.every(alive)).toBe(true);
+  await stop(connection);
+  await eventually(() => !alive(connection.pid) && pids.every((pid) => !alive(pid)), 15_000);
+  await connection.close().catch(() => {});
+});
