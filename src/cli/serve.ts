@@ -4,7 +4,7 @@ import { WardenError } from '../errors.js';
 import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
 import { killAllChildrenSync } from '../upstream/index.js';
-import { startApprovalConsole } from '../approval/index.js';
+import { mountApprovalConsole, startApprovalConsole } from '../approval/index.js';
 import { parse, COMMON_OPTIONS } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
@@ -26,7 +26,9 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
   const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !config.approval.channels.includes('webhook'));
   const log = (message: string) => io.err(`mcp-warden: ${message}`);
-  const deps = wireGateway({ config, environment, nonInteractive, log });
+  const stateDir = io.env.MCP_WARDEN_STATE_DIR;
+  let consoleUrl: string | undefined;
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl });
   const closers: Array<() => Promise<void>> = [];
   const shutdown = onceAsync(async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
@@ -40,13 +42,14 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     requireAgent(config, values.agent);
     const consolePort = Number(values['console-port'] ?? io.env.MCP_WARDEN_CONSOLE_PORT ?? 8788);
     if (!nonInteractive && config.approval.channels.includes('console')) {
-      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort }).catch((error: Error) => {
+      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {
         log(`approval console not started here (${error.message}); answer asks with "mcp-warden approvals" or another gateway's console`);
         return undefined;
       });
       if (running) {
         closers.push(() => running.close());
-        log(`approval console: ${running.url}`);
+        consoleUrl = running.url;
+        log(`approval console: ${running.loginUrl}${running.reused ? " (shared with another gateway)" : ""}`);
       }
     }
     const front = await serveStdio(deps, { agent: values.agent });
@@ -54,11 +57,17 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     done = front.closed;
   } else {
     const { host, port } = parseListen(values.http!);
-    const consoleHandler = !nonInteractive && config.approval.channels.includes('console') ? await startApprovalConsole({ mount: true }) : undefined;
-    const front = await serveHttp(deps, { host, port, ...(consoleHandler ? { extraHandler: consoleHandler.handler } : {}) });
+    const mounted =
+      !nonInteractive && config.approval.channels.includes('console')
+        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
+        : undefined;
+    const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) });
     closers.push(() => front.close());
-    if (consoleHandler) closers.push(() => consoleHandler.close());
-    io.err(connectInstructions(config, front.url, environment, consoleHandler?.urlFor(front.url)));
+    if (mounted) {
+      closers.push(() => mounted.close());
+      consoleUrl = mounted.urlFor(front.url);
+    }
+    io.err(connectInstructions(config, front.url, environment, mounted?.loginUrlFor(front.url)));
     done = new Promise<void>(() => {});
   }
   const stopped = new Promise<void>((resolve) => {

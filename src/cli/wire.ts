@@ -17,14 +17,21 @@ export interface WireOptions {
   /** Overrides the audit sink (tests). */
   audit?: AuditSink;
   stateDir?: string;
+  /** The approval console's URL, for links in webhooks; known only once the console listens. */
+  consoleUrl?: () => string | undefined;
 }
 
 /** The real parts, wired. Close `approver` and `audit` when done. */
 export function wireGateway(options: WireOptions): GatewayDeps {
   const { config, environment } = options;
   const audit = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path) : createNullSink());
-  const store = createFileTicketStore(options.stateDir ? { dir: options.stateDir } : {});
-  const approver = createApprover(config.approval, { nonInteractive: options.nonInteractive, store, events: approvalAuditor(audit) });
+  const store = createFileTicketStore(options.stateDir ? { stateDir: options.stateDir } : {});
+  const approver = createApprover(config.approval, {
+    nonInteractive: options.nonInteractive,
+    store,
+    events: approvalAuditor(audit),
+    ...(options.consoleUrl ? { consoleUrl: options.consoleUrl } : {}),
+  });
   return {
     config,
     environment,

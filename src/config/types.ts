@@ -58,6 +58,10 @@ export interface AgentConfig {
   name: string;
   /** Bearer token for the HTTP front; undefined when the agent has none. */
   token?: string;
+  /** The environment variable the token was written as (`${CLAUDE_CODE_TOKEN}`), for start-up hints. */
+  tokenVariable?: string;
+  /** True when that variable was unset and the `:-default` written in the file is in use. */
+  tokenIsDefault?: boolean;
   /** Where approvals of this agent's asks are posted, in addition to the environment's. */
   webhook?: WebhookConfig;
   source: string;

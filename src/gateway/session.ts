@@ -208,6 +208,7 @@ export class GatewaySession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.deps.approver.forgetSession?.(this.id);
     await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
   }
 }

@@ -102,13 +102,13 @@ test('a foreign Host (DNS rebinding) gets 403', async () => {
 test('malformed JSON gets a JSON-RPC parse error', async () => {
   const response = await post('{"jsonrpc": "2.0", "id": 1, "method": ', { Authorization: 'Bearer token-alice' });
   expect(response.status).toBe(400);
-  expect((await response.json()).error.code).toBe(-32700);
+  expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32700);
 });
 
 test('a request before initialize gets 400', async () => {
   const response = await post({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, { Authorization: 'Bearer token-alice' });
   expect(response.status).toBe(400);
-  expect((await response.json()).error.message).toMatch(/initialize/);
+  expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/initialize/);
 });
 
 test('an unknown session id gets 404', async () => {
@@ -166,7 +166,7 @@ test('a duplicate in-flight request id is refused and the first call still compl
   await new Promise((resolve) => setTimeout(resolve, 150));
   const second = await post(call, headers);
   expect(second.status).toBe(409);
-  expect((await second.json()).error.message).toMatch(/Duplicate request id/);
+  expect(((await second.json()) as { error: { message: string } }).error.message).toMatch(/Duplicate request id/);
   const firstResponse = await first;
   expect(firstResponse.status).toBe(200);
   expect(await firstResponse.text()).toContain('"id":77');

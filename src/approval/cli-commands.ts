@@ -1,0 +1,129 @@
+// What `mcp-warden approvals list | approve | deny` do, working on the shared store directly so they
+// reach every running gateway of this user. The CLI parses argv and prints `text`.
+import { userInfo } from 'node:os';
+import { WardenError } from '../errors.js';
+import { readConsoleAddress } from './console-state.js';
+import { openFileTicketStore } from './file-store.js';
+import { describeDecision, formatDuration, qualifiedTool } from './ticket.js';
+import type { Clock, TicketAnswer, TicketStore, TicketView } from './types.js';
+
+export interface ApprovalsCliOptions {
+  /** The store to use; default the file store of the approvals directory. */
+  store?: TicketStore;
+  /** The state directory (default `$MCP_WARDEN_STATE_DIR` or `~/.mcp-warden`). */
+  stateDir?: string;
+  /** The approvals directory itself, overriding `stateDir`. */
+  dir?: string;
+  /** Who answers, for the audit log; default the OS user name. */
+  by?: string;
+  clock?: Clock;
+}
+
+export interface ApprovalsListing {
+  pending: TicketView[];
+  history: TicketView[];
+  consoleUrl?: string;
+  /** Ready to print. */
+  text: string;
+}
+
+export interface AnswerResult {
+  ticket: TicketView;
+  /** Ready to print. */
+  text: string;
+}
+
+const HISTORY_SHOWN = 10;
+
+/** Pending tickets (oldest first) and recent decisions of every gateway sharing the store. */
+export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<ApprovalsListing> {
+  return withStore(opts, async (store) => {
+    const now = (opts.clock ?? Date).now();
+    const tickets = await store.list();
+    const pending = tickets.filter((t) => t.state === 'pending').sort((a, b) => a.createdAt - b.createdAt);
+    const history = tickets.filter((t) => t.state !== 'pending').sort((a, b) => (b.decidedAt ?? 0) - (a.decidedAt ?? 0));
+    const consoleUrl = opts.store ? undefined : await readConsoleAddress(location(opts));
+    const lines = [
+      pending.length === 0
+        ? 'No call is waiting for approval.'
+        : `${pending.length} call${pending.length === 1 ? '' : 's'} waiting for approval${consoleUrl ? ` (console: ${consoleUrl})` : ''}:`,
+    ];
+    for (const t of pending) {
+      lines.push('', `${t.id}  ${qualifiedTool(t)}  agent "${t.agent}"  environment "${t.environment}"  denied in ${formatDuration(t.expiresAt - now)} without an answer`);
+      for (const r of t.reasons) lines.push(`  why: ${r.message} (${r.rule}, ${r.source})`);
+      lines.push(`  arguments (exactly as they will be forwarded, sha256 ${t.argumentsSha256.slice(0, 12)}…):`);
+      lines.push(...JSON.stringify(t.arguments, null, 2).split('\n').map((line) => `    ${line}`));
+      lines.push(`  mcp-warden approvals approve ${t.id} [--remember]  |  mcp-warden approvals deny ${t.id} --reason TEXT`);
+    }
+    if (history.length > 0) {
+      lines.push('', 'Recent decisions:');
+      for (const t of history.slice(0, HISTORY_SHOWN)) {
+        lines.push(`  ${new Date(t.decidedAt ?? t.createdAt).toISOString()}  ${t.id}  ${qualifiedTool(t)}  agent "${t.agent}"  ${describeDecision(t)}`);
+      }
+    }
+    return { pending, history, ...(consoleUrl ? { consoleUrl } : {}), text: lines.join('\n') };
+  });
+}
+
+/** Approves a pending ticket (a unique prefix of its id will do); throws WardenError if it cannot. */
+export async function approveTicket(id: string, opts: ApprovalsCliOptions & { remember?: boolean } = {}): Promise<AnswerResult> {
+  const by = opts.by ?? currentUser();
+  return answer(id, { state: 'approved', channel: 'cli', ...(by ? { by } : {}), ...(opts.remember ? { remember: true } : {}) }, opts);
+}
+
+/** Denies a pending ticket, with an optional reason that reaches the agent. */
+export async function denyTicket(id: string, deny: { reason?: string }, opts: ApprovalsCliOptions = {}): Promise<AnswerResult> {
+  const by = opts.by ?? currentUser();
+  return answer(id, { state: 'denied', channel: 'cli', ...(by ? { by } : {}), reason: deny.reason?.trim() || 'No reason given' }, opts);
+}
+
+async function answer(id: string, proposed: TicketAnswer, opts: ApprovalsCliOptions): Promise<AnswerResult> {
+  return withStore(opts, async (store) => {
+    const fullId = await resolveId(store, id.trim());
+    const result = await store.decide(fullId, proposed);
+    if (result.ok) {
+      const t = result.ticket;
+      return { ticket: t, text: `Ticket ${t.id} (${qualifiedTool(t)}, agent "${t.agent}") ${describeDecision(t)}.` };
+    }
+    if (result.problem === 'unknown') throw unknownTicket(id);
+    if (result.problem === 'expired') throw new WardenError('APPROVAL_EXPIRED', `Ticket "${fullId}" expired before this answer arrived; the call was denied`);
+    throw new WardenError('BAD_INPUT', `Ticket "${fullId}" was already decided: ${describeDecision(result.ticket)}`);
+  });
+}
+
+/** A full id, or the one ticket whose id starts with `id` (at least 4 characters). */
+async function resolveId(store: TicketStore, id: string): Promise<string> {
+  if (!/^[a-z2-7]{4,26}$/i.test(id)) throw unknownTicket(id);
+  const lower = id.toLowerCase();
+  if (lower.length === 26) return lower;
+  const matches = (await store.list()).filter((t) => t.id.startsWith(lower));
+  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length === 0) throw unknownTicket(id);
+  throw new WardenError('BAD_INPUT', `Ticket id "${id}" is ambiguous: it starts ${matches.length} tickets; give more characters`);
+}
+
+function unknownTicket(id: string): WardenError {
+  return new WardenError('BAD_INPUT', `No approval ticket "${id}": it does not exist or was removed from the history; run "mcp-warden approvals list" to see pending tickets`);
+}
+
+async function withStore<T>(opts: ApprovalsCliOptions, fn: (store: TicketStore) => Promise<T>): Promise<T> {
+  if (opts.store) return fn(opts.store);
+  const store = await openFileTicketStore(location(opts));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function location(opts: ApprovalsCliOptions): { dir?: string; stateDir?: string } {
+  return opts.dir ? { dir: opts.dir } : opts.stateDir ? { stateDir: opts.stateDir } : {};
+}
+
+function currentUser(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+// The elicitation channel: a form in the agent's own client that shows the exact call and asks for a
+// decision. Only an explicit "approve" approves; anything else the client says is a denial.
+import { formatDuration, qualifiedTool } from './ticket.js';
+import type { ElicitResult, TicketAnswer, TicketView } from './types.js';
+
+/** The elicitation/create params for a ticket: the call in full, and a decision to pick. */
+export function elicitationParams(ticket: TicketView): { message: string; requestedSchema: object } {
+  const reasons = ticket.reasons.map((r) => `- ${r.message} (${r.rule}, ${r.source})`);
+  const message = [
+    `mcp-warden: approve this tool call?`,
+    ``,
+    `Tool: ${qualifiedTool(ticket)}`,
+    `Agent: ${ticket.agent} in environment "${ticket.environment}"`,
+    ...(reasons.length > 0 ? [`Why it asks:`, ...reasons] : []),
+    `Arguments, exactly as they will be forwarded:`,
+    JSON.stringify(ticket.arguments, null, 2),
+    ``,
+    `Ticket ${ticket.id}; unanswered, it is denied after ${formatDuration(ticket.expiresAt - ticket.createdAt)}.`,
+  ].join('\n');
+  return {
+    message,
+    requestedSchema: {
+      type: 'object',
+      properties: {
+        decision: { type: 'string', title: 'Decision', enum: ['approve', 'deny'], enumNames: ['Approve', 'Deny'] },
+        remember: {
+          type: 'boolean',
+          title: 'Remember for this session',
+          description: 'Also approve identical calls (same tool, same arguments) for the rest of this session',
+          default: false,
+        },
+      },
+      required: ['decision'],
+    },
+  };
+}
+
+/** The answer an elicitation result stands for. */
+export function answerFromElicitation(result: ElicitResult): TicketAnswer {
+  const decision = result.content?.decision;
+  if (result.action === 'accept' && (decision === 'approve' || decision === true)) {
+    return { state: 'approved', channel: 'elicitation', remember: result.content?.remember === true };
+  }
+  const reason =
+    result.action === 'decline' ? 'The user declined the approval prompt'
+    : result.action === 'cancel' ? 'The user dismissed the approval prompt'
+    : result.action === 'accept' ? 'The user chose deny in the approval prompt'
+    : `The client answered the approval prompt with "${String(result.action)}"`;
+  return { state: 'denied', channel: 'elicitation', reason };
+}
