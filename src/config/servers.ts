@@ -54,7 +54,7 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
     readonly: (entry.readonly ?? []).map((pattern, index) => ({ pattern, source: map.source([...at, 'readonly', index]) })),
     trusted: entry.trusted ?? false,
     timeoutMs: entry.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(entry.timeout),
-    startup: entry.startup ?? 'lazy',
+    startup: entry.startup ?? 'eager',
     inspect: inspectOverrides(entry.inspect),
     dialect: entry.dialect ?? 'postgres',
     roots: [] as string[],

@@ -25,7 +25,7 @@ interface ServerBase {
   trusted: boolean;
   /** Per-call timeout in milliseconds. */
   timeoutMs: number;
-  /** Start when serving begins (eager) or on first need (lazy). */
+  /** eager: connected when a session opens (its capabilities are announced); lazy: on first tools/list or call. */
   startup: 'lazy' | 'eager';
   inspect: InspectOverrides;
   /** SQL dialect for kind database. */

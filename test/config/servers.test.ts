@@ -25,7 +25,7 @@ test('a stdio server gets defaults, an absolute cwd and rule sources', () => {
     readonly: [{ pattern: 'read_*', source: 'gateway.yaml:6:16' }],
     trusted: false,
     timeoutMs: 60_000,
-    startup: 'lazy',
+    startup: 'eager',
     inspect: {},
     dialect: 'postgres',
     roots: [],
@@ -36,10 +36,10 @@ test('a stdio server gets defaults, an absolute cwd and rule sources', () => {
 test('a remote server infers http, or takes sse', () => {
   const config = load(`
     servers:
-      gh: { url: "https://example.com/mcp", headers: { A: b }, trusted: true, timeout: 2m, startup: eager }
+      gh: { url: "https://example.com/mcp", headers: { A: b }, trusted: true, timeout: 2m, startup: lazy }
       old: { url: "https://example.com/sse", transport: sse }
   `);
-  expect(config.servers.gh).toMatchObject({ transport: 'http', url: 'https://example.com/mcp', headers: { A: 'b' }, trusted: true, timeoutMs: 120_000, startup: 'eager' });
+  expect(config.servers.gh).toMatchObject({ transport: 'http', url: 'https://example.com/mcp', headers: { A: 'b' }, trusted: true, timeoutMs: 120_000, startup: 'lazy' });
   expect(config.servers.old).toMatchObject({ transport: 'sse', headers: {} });
 });
 

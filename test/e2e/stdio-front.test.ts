@@ -96,13 +96,17 @@ test('every call is audited with digest, decision, reasons and outcome', async (
     }
   });
   const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-  const ok = records.find((r) => r.tool === 'echo/echo' && r.outcome === 'ok');
+  const calls = records.filter((r) => r.event === 'call');
+  const ok = calls.find((r) => r.tool === 'echo/echo' && r.outcome === 'ok');
   expect(ok).toMatchObject({ agent: 'dev', environment: 'dev', decision: 'allow', args: { text: 'hello warden' } });
   expect(ok.args_sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(typeof ok.duration_ms).toBe('number');
   expect(ok.session).toBeTruthy();
-  const asked = records.find((r) => r.tool === 'echo/write_note');
+  const asked = calls.find((r) => r.tool === 'echo/write_note');
   expect(asked).toMatchObject({ decision: 'deny', outcome: 'denied' });
-  const unknown = records.find((r) => r.tool === 'nope');
+  const unknown = calls.find((r) => r.tool === 'nope');
+  const approvals = records.filter((r) => r.event === 'approval' && r.tool === 'echo/write_note');
+  expect(approvals.map((r) => r.outcome)).toEqual(['asked', 'denied']);
+  expect(approvals[1]).toMatchObject({ approval: { channel: 'non-interactive' } });
   expect(unknown).toMatchObject({ decision: 'deny', outcome: 'denied' });
 });

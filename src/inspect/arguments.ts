@@ -1,0 +1,51 @@
+// Pulls the command or SQL texts out of a tool's arguments. A server reads one of the accepted
+// names; every one present is checked, so a benign decoy in another name hides nothing.
+
+/** Quotes a word for bash so it stays one literal argument. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command lines in a shell tool's arguments: string arguments as written; an argv array (`args`,
+ * or `command` given as an array) as quoted words; `command` plus `args` as one line.
+ * Returns a message when there is none.
+ */
+export function shellTexts(args: unknown, names: readonly string[]): string[] | string {
+  const record = asRecord(args);
+  const texts: string[] = [];
+  const argv = record.args;
+  if (argv !== undefined && !isStringArray(argv)) return 'argument "args" is not a list of strings';
+  for (const name of names) {
+    const value = record[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') texts.push(isStringArray(argv) ? [value, ...argv.map(shellQuote)].join(' ') : value);
+    else if (isStringArray(value)) texts.push(value.map(shellQuote).join(' '));
+    else return `argument "${name}" is not a string`;
+  }
+  if (texts.length === 0 && isStringArray(argv) && argv.length > 0) texts.push(argv.map(shellQuote).join(' '));
+  if (texts.length === 0) return `no command argument found (looked for ${names.map((name) => `"${name}"`).join(', ')})`;
+  return texts;
+}
+
+/** The SQL texts in a database tool's arguments, or a message when there is none. */
+export function sqlTexts(args: unknown, names: readonly string[]): string[] | string {
+  const record = asRecord(args);
+  const texts: string[] = [];
+  for (const name of names) {
+    const value = record[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return `argument "${name}" is not a string`;
+    texts.push(value);
+  }
+  if (texts.length === 0) return `no SQL argument found (looked for ${names.map((name) => `"${name}"`).join(', ')})`;
+  return texts;
+}
+
+function asRecord(args: unknown): Record<string, unknown> {
+  return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
