@@ -17,7 +17,8 @@ const TestCase = z.strictObject({
   environment: z.string().optional(),
   expect: z.enum(['allow', 'ask', 'deny']),
 });
-const TestFile = z.union([z.array(TestCase), z.strictObject({ tests: z.array(TestCase) })]);
+const TestList = z.array(TestCase);
+const TestFile = z.strictObject({ tests: TestList });
 
 export async function runPolicyTests(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, COMMON_OPTIONS, true);
@@ -59,7 +60,8 @@ async function readCases(file: string): Promise<z.infer<typeof TestCase>[]> {
   } catch (error) {
     throw new WardenError('BAD_INPUT', `${file}: ${(error as Error).message}`);
   }
-  const result = TestFile.safeParse(data);
+  // A list, or `tests:` holding one; parsing each shape on its own gives errors that point at the case.
+  const result = Array.isArray(data) ? TestList.safeParse(data) : TestFile.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new WardenError('BAD_INPUT', `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);

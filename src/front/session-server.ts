@@ -25,7 +25,7 @@ import { callFailure, toMcpError } from './to-response.js';
 import { VERSION } from '../version.js';
 
 type JsonObject = Record<string, unknown>;
-type Extra = RequestHandlerExtra<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Extra = RequestHandlerExtra<any, any>;
 
 /** Results of requests we relay are checked by whoever asked, not by us. */
 const AnyResult = z.looseObject({});
@@ -40,20 +40,22 @@ export interface OpenedSession {
  * client capabilities, then builds a Server announcing what they offer. Connect a transport next.
  */
 export async function openSession(deps: GatewayDeps, agent: string, initialize: InitializeRequest['params'], options: { sessionId?: string } = {}): Promise<OpenedSession> {
-  let server: Server | undefined;
+  // The peer is needed to build the session, and the server only once the session knows its capabilities.
+  const ref: { server?: Server } = {};
   const peer: AgentPeer = {
-    clientCapabilities: () => server?.getClientCapabilities() ?? initialize.capabilities,
+    clientCapabilities: () => ref.server?.getClientCapabilities() ?? initialize.capabilities,
     notify: async (method, params) => {
-      await server?.notification({ method, ...(params ? { params } : {}) });
+      await ref.server?.notification({ method, ...(params ? { params } : {}) });
     },
     request: async (method, params, { signal }) => {
-      if (!server) throw new Error('The session is not connected');
-      return server.request({ method, ...(params ? { params } : {}) }, AnyResult, { ...(signal ? { signal } : {}) });
+      if (!ref.server) throw new Error('The session is not connected');
+      return ref.server.request({ method, ...(params ? { params } : {}) }, AnyResult, { ...(signal ? { signal } : {}) });
     },
   };
   const session = new GatewaySession(deps, { agent, peer, ...(options.sessionId ? { id: options.sessionId } : {}) });
   const capabilities = await session.start(initialize.capabilities);
-  server = new Server({ name: 'mcp-warden', version: VERSION }, { capabilities, instructions: instructionsFor(session) });
+  const server = new Server({ name: 'mcp-warden', version: VERSION }, { capabilities, instructions: instructionsFor(session) });
+  ref.server = server;
   registerHandlers(server, capabilities, session, deps.log ?? (() => {}));
   return { session, server };
 }

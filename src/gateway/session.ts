@@ -138,6 +138,9 @@ export class GatewaySession {
 
   /** Servers this agent may talk to at all: those with a visible tool, or with no tools. */
   async reachableServers(): Promise<string[]> {
+    // An agent the environment does not list reaches nothing, not even servers without tools.
+    const active = this.effective.activeAgents;
+    if (active && !active.value.includes(this.agent)) return [];
     const catalog = await this.catalog();
     const withVisible = new Set(catalog.tools().map((tool) => catalog.lookup(tool.name)!.server));
     return [...this.#infos.keys()].filter((server) => withVisible.has(server) || !this.#infos.get(server)?.capabilities.tools);
