@@ -1,6 +1,16 @@
 // What `serve --http` prints at start-up: where it listens and copy-paste commands to connect
 // Claude Code and OpenCode, naming the environment variables the tokens come from.
-import type { ResolvedConfig } from '../config/types.js';
+import { fileURLToPath } from 'node:url';
+import type { AgentConfig, ResolvedConfig } from '../config/types.js';
+
+/** The launcher next to dist/, so the stdio command works from a clone as well as an install. */
+const LAUNCHER = fileURLToPath(new URL('../../bin/mcp-warden.js', import.meta.url));
+
+/** How to write an agent's token in a shell command: the variable, or the dev default itself when that is in use. */
+function shellToken(agent: AgentConfig | undefined): string {
+  if (!agent?.token) return '<token>';
+  return agent.tokenVariable && !agent.tokenIsDefault ? `$${agent.tokenVariable}` : agent.token;
+}
 
 export function connectInstructions(config: ResolvedConfig, url: string, environment: string, consoleUrl?: string): string {
   const lines = [`mcp-warden listening on ${url} (environment "${environment}", config ${config.file})`];
@@ -13,14 +23,13 @@ export function connectInstructions(config: ResolvedConfig, url: string, environ
   }
   const claude = Object.values(config.agents).find((agent) => agent.name.includes('claude')) ?? Object.values(config.agents)[0];
   const opencode = Object.values(config.agents).find((agent) => agent.name.includes('opencode')) ?? claude;
-  const tokenRef = (agent: typeof claude) => (agent?.tokenVariable ? `$${agent.tokenVariable}` : '<token>');
   if (claude) {
     lines.push(
       '',
       'Claude Code (HTTP):',
-      `  claude mcp add --transport http warden ${url} --header "Authorization: Bearer ${tokenRef(claude)}"`,
+      `  claude mcp add --transport http warden ${url} --header "Authorization: Bearer ${shellToken(claude)}"`,
       'Claude Code (stdio, one gateway per agent):',
-      `  claude mcp add warden -- npx mcp-warden serve --config ${config.file} --agent ${claude.name}`,
+      `  claude mcp add warden -- node ${LAUNCHER} serve --config ${config.file} --agent ${claude.name}`,
     );
   }
   if (opencode) {
@@ -28,7 +37,17 @@ export function connectInstructions(config: ResolvedConfig, url: string, environ
       '',
       'OpenCode (opencode.json):',
       JSON.stringify(
-        { $schema: 'https://opencode.ai/config.json', mcp: { warden: { type: 'remote', url, enabled: true, headers: { Authorization: `Bearer {env:${opencode.tokenVariable ?? 'WARDEN_TOKEN'}}` } } } },
+        {
+          $schema: 'https://opencode.ai/config.json',
+          mcp: {
+            warden: {
+              type: 'remote',
+              url,
+              enabled: true,
+              headers: { Authorization: `Bearer ${opencode.tokenVariable && !opencode.tokenIsDefault ? `{env:${opencode.tokenVariable}}` : (opencode.token ?? '<token>')}` },
+            },
+          },
+        },
         null,
         2,
       )

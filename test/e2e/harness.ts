@@ -1,7 +1,7 @@
 // Drives the real gateway (the built CLI, as a child process) with the SDK's real Client over real
 // stdio pipes and real HTTP sockets.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,4 +138,93 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A ticket as the shared approvals directory holds it: the ticket file with its answer file, if any. */
+export interface StoredTicket {
+  id: string;
+  agent: string;
+  session: string;
+  environment: string;
+  server: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  argumentsSha256: string;
+  reasons: Array<{ layer: string; decision: string; rule: string; source: string; message: string }>;
+  createdAt: number;
+  expiresAt: number;
+  state: 'pending' | 'approved' | 'denied' | 'expired' | 'withdrawn';
+  answer?: { state: string; channel: string; by?: string; reason?: string; remember?: boolean; at: number };
+}
+
+/** The approvals directory of a test config's state dir (what `gatewayEnv` points gateways at). */
+export function approvalsDirOf(dir: string): string {
+  return join(dir, 'state', 'approvals');
+}
+
+/** Every ticket in the config's approvals directory, oldest first, read straight from the files. */
+export function readTickets(dir: string): StoredTicket[] {
+  const folder = approvalsDirOf(dir);
+  if (!existsSync(folder)) return [];
+  const tickets: StoredTicket[] = [];
+  for (const name of readdirSync(folder)) {
+    const id = /^([a-z2-7]{26})\.json$/.exec(name)?.[1];
+    if (!id) continue;
+    const ticket = readJson(join(folder, name)) as Omit<StoredTicket, 'state' | 'answer'> | undefined;
+    if (!ticket) continue;
+    const answer = readJson(join(folder, `${id}.answer.json`)) as StoredTicket['answer'];
+    tickets.push({ ...ticket, state: (answer?.state as StoredTicket['state']) ?? 'pending', ...(answer ? { answer } : {}) });
+  }
+  return tickets.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls the approvals directory until a ticket matches (default: any pending one). */
+export async function waitForTicket(
+  dir: string,
+  match: (ticket: StoredTicket) => boolean = (ticket) => ticket.state === 'pending',
+  timeoutMs = 15_000,
+): Promise<StoredTicket> {
+  let found: StoredTicket | undefined;
+  await eventually(() => (found = readTickets(dir).find(match)) !== undefined, timeoutMs).catch(() => {
+    throw new Error(`No matching ticket within ${timeoutMs} ms; tickets: ${JSON.stringify(readTickets(dir), null, 2)}`);
+  });
+  return found!;
+}
+
+/** Runs the built CLI (`mcp-warden ARGS`) with the config's state dir; never throws for a non-zero exit. */
+export function runWarden(dir: string, args: string[], options: { env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: gatewayEnv(dir, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Waits for the `approval console: URL` line a gateway prints and returns the login URL (with ?token=). */
+export async function consoleLoginUrl(stderr: () => string, timeoutMs = 15_000): Promise<string> {
+  let url: string | undefined;
+  await eventually(() => (url = /approval console: (\S+\?token=\S+)/.exec(stderr())?.[1]) !== undefined, timeoutMs).catch(() => {
+    throw new Error(`The gateway printed no approval console URL:\n${stderr()}`);
+  });
+  return url!;
+}
+
+/** `gateway.yaml:LINE:COLUMN` of the first `needle` on a line of `yaml` that contains `lineWith` (how reasons cite rules). */
+export function sourceIn(yaml: string, lineWith: string, needle: string): string {
+  const lines = yaml.split('\n');
+  const index = lines.findIndex((line) => line.includes(lineWith) && line.includes(needle));
+  if (index < 0) throw new Error(`No line with "${lineWith}" and "${needle}"`);
+  return `gateway.yaml:${index + 1}:${lines[index]!.indexOf(needle) + 1}`;
 }
