@@ -1,0 +1,264 @@
+// An SDK Transport over a child process started with execa: newline-delimited JSON-RPC on its
+// stdin/stdout, stderr forwarded with the server id, and a close() that leaves no process behind.
+import { statSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { buildChildEnv } from './child-env.js';
+import { registerChildGroup, unregisterChildGroup } from './child-registry.js';
+import { isGroupAlive, signalGroup, waitGroupGone } from './process-group.js';
+import { JsonLineReader } from './json-lines.js';
+import { TransportStartError } from './transport-start-error.js';
+
+/** Receives one line of a child's stderr, already prefixed with `[server-id] `. */
+export type StderrSink = (line: string) => void;
+
+export interface ExecaTransportOptions {
+  /** The server id, used in stderr prefixes and messages. */
+  id: string;
+  /** The program, run without a shell. */
+  command: string;
+  args?: string[];
+  /** Absolute working directory; the gateway's own when absent. */
+  cwd?: string;
+  /** Added to the minimal inherited environment (PATH, HOME, USER, LANG, TERM, SHELL). */
+  env?: Record<string, string>;
+  /** Where stderr lines go; our own stderr by default. */
+  stderr?: StderrSink;
+  /** How long close() waits for the child to exit after its stdin ends, before SIGTERM. */
+  exitWaitMs?: number;
+  /** How long close() waits after SIGTERM before SIGKILL. */
+  killGraceMs?: number;
+}
+
+const STDERR_TAIL_LINES = 10;
+
+/** Writes each stderr line to our own stderr; the default sink. */
+export function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** A Transport that owns one child process; start() spawns it and close() ends its whole process group. */
+export class ExecaTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  readonly #options: ExecaTransportOptions;
+  readonly #sink: StderrSink;
+  readonly #reader = new JsonLineReader();
+  #child: ResultPromise | undefined;
+  #pid: number | undefined;
+  #stderrPartial = '';
+  readonly #stderrTail: string[] = [];
+  #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  readonly #exited: Promise<void>;
+  #markExited!: () => void;
+  #closing: Promise<void> | undefined;
+  #closeFired = false;
+  #closeFiredPromise: Promise<void>;
+  #markCloseFired!: () => void;
+
+  constructor(options: ExecaTransportOptions) {
+    this.#options = options;
+    this.#sink = options.stderr ?? writeToStderr;
+    this.#exited = new Promise((resolve) => (this.#markExited = resolve));
+    this.#closeFiredPromise = new Promise((resolve) => (this.#markCloseFired = resolve));
+  }
+
+  /** The child's pid (also its process group id) once started. */
+  get pid(): number | undefined {
+    return this.#pid;
+  }
+
+  /** How the child ended, `exited with code 1` or `was killed by SIGKILL`; undefined while it runs. */
+  describeExit(): string | undefined {
+    if (!this.#exit) return undefined;
+    return this.#exit.signal ? `was killed by ${this.#exit.signal}` : `exited with code ${this.#exit.code}`;
+  }
+
+  /** The last lines the child wrote to stderr, for error messages. */
+  stderrTail(): string[] {
+    return [...this.#stderrTail];
+  }
+
+  /** Spawns the child; rejects with a message naming the command when it cannot be started. */
+  async start(): Promise<void> {
+    if (this.#child) throw new Error(`The transport of upstream "${this.#options.id}" was already started; create a new one to restart`);
+    const { command, args = [], cwd } = this.#options;
+    if (cwd !== undefined && !isDirectory(cwd)) {
+      this.#fireClose();
+      throw new TransportStartError(`working directory "${cwd}" does not exist`);
+    }
+    const child = execa(command, args, {
+      cwd,
+      env: buildChildEnv(this.#options.env),
+      extendEnv: false,
+      shell: false,
+      // Its own process group, so close() reaches the grandchildren a server starts too.
+      detached: true,
+      cleanup: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      windowsHide: true,
+    });
+    this.#child = child;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', () => resolve());
+        child.once('error', reject);
+      });
+    } catch (error) {
+      this.#fireClose();
+      throw new TransportStartError(describeSpawnError(command, error), { cause: error });
+    }
+    const pid = child.pid as number;
+    this.#pid = pid;
+    registerChildGroup(pid);
+    child.stdout.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+    child.stderr.on('data', (chunk: Buffer) => this.#onStderr(chunk));
+    child.stdin.on('error', (error) => this.onerror?.(new Error(`Cannot write to upstream "${this.#options.id}": ${error.message}`, { cause: error })));
+    child.once('exit', (code, signal) => void this.#onExit(code, signal));
+  }
+
+  /** Writes one message as a line on the child's stdin. */
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.#child?.stdin;
+    if (!stdin || this.#exit || this.#closing || stdin.writableEnded) {
+      return Promise.reject(new Error(`Upstream "${this.#options.id}" is not running`));
+    }
+    return new Promise((resolve, reject) => {
+      stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Ends stdin, then SIGTERM, then SIGKILL for the whole group; resolves when nothing of it runs. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#terminate();
+    return this.#closing;
+  }
+
+  async #terminate(): Promise<void> {
+    const pid = this.#pid;
+    if (pid === undefined) {
+      this.#fireClose();
+      return;
+    }
+    const { exitWaitMs = 1000, killGraceMs = 1000 } = this.#options;
+    if (!this.#exit) {
+      this.#child?.stdin?.end();
+      if (!(await this.#waitExit(exitWaitMs))) {
+        signalGroup(pid, 'SIGTERM');
+        if (!(await this.#waitExit(killGraceMs))) {
+          signalGroup(pid, 'SIGKILL');
+          await this.#waitExit(2000);
+        }
+      }
+    }
+    await endGroup(pid, killGraceMs);
+    unregisterChildGroup(pid);
+    await this.#closeFiredPromise;
+  }
+
+  #waitExit(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    return Promise.race([this.#exited.then(() => true), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  #onStdout(chunk: Buffer): void {
+    for (const result of this.#reader.push(chunk)) {
+      if ('message' in result) {
+        this.onmessage?.(result.message);
+      } else {
+        // A stray print must not take the connection down; say so and read on.
+        this.onerror?.(
+          new Error(`Upstream "${this.#options.id}" wrote a line to stdout that is not JSON-RPC; ignored it: ${quotePreview(result.garbage)}`, {
+            cause: result.error,
+          }),
+        );
+      }
+    }
+  }
+
+  #onStderr(chunk: Buffer): void {
+    const lines = (this.#stderrPartial + chunk.toString('utf8')).split('\n');
+    this.#stderrPartial = lines.pop() ?? '';
+    for (const line of lines) this.#emitStderr(line.replace(/\r$/, ''));
+  }
+
+  #emitStderr(line: string): void {
+    this.#stderrTail.push(line);
+    if (this.#stderrTail.length > STDERR_TAIL_LINES) this.#stderrTail.shift();
+    this.#sink(`[${this.#options.id}] ${line}`);
+  }
+
+  async #onExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    this.#exit = { code, signal };
+    this.#markExited();
+    // Responses written just before exiting may still sit in the pipe; read them before closing.
+    await waitForEnd(this.#child?.stdout ?? undefined, 200);
+    if (this.#stderrPartial !== '') {
+      this.#emitStderr(this.#stderrPartial);
+      this.#stderrPartial = '';
+    }
+    const pid = this.#pid;
+    if (!this.#closing && pid !== undefined) {
+      // The server died on its own; whatever it started in its group must not outlive it.
+      void endGroup(pid, this.#options.killGraceMs ?? 1000).then(() => unregisterChildGroup(pid));
+    }
+    this.#fireClose();
+  }
+
+  #fireClose(): void {
+    if (this.#closeFired) return;
+    this.#closeFired = true;
+    this.#markCloseFired();
+    this.onclose?.();
+  }
+}
+
+/** Ends what is left of a group after its leader exited: SIGTERM, then SIGKILL after the grace period. */
+async function endGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!isGroupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitGroupGone(pgid, graceMs)) return;
+  signalGroup(pgid, 'SIGKILL');
+  await waitGroupGone(pgid, 2000);
+}
+
+function waitForEnd(stream: NodeJS.ReadableStream | undefined, ms: number): Promise<void> {
+  if (!stream || (stream as { readableEnded?: boolean }).readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    stream.once('end', done);
+    stream.once('close', done);
+    function done(): void {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
+
+function describeSpawnError(command: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return `command "${command}" was not found (ENOENT); check the command and PATH`;
+  if (code === 'EACCES') return `command "${command}" is not executable (EACCES)`;
+  return `command "${command}" could not be started: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function quotePreview(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}
