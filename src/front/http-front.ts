@@ -16,7 +16,10 @@ export interface HttpFrontOptions {
   port: number;
   /** Extra handler for non-MCP paths (the approval console); returns true when it answered. */
   extraHandler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
-  /** Sessions idle longer than this are closed with their upstreams. Default 30 minutes. */
+  /**
+   * Sessions with no request in flight and no open stream for this long are closed with their
+   * upstreams. Default 5 minutes: health checks (`claude mcp list`) open sessions and never end them.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -33,6 +36,8 @@ interface SessionEntry {
   session: GatewaySession;
   transport: StreamableHTTPServerTransport;
   inflight: Set<string | number>;
+  /** Responses still open: SSE streams (GET) and calls being answered; a session with one is alive. */
+  openStreams: number;
   lastSeen: number;
 }
 
@@ -95,7 +100,12 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       const duplicate = ids.find((id) => entry.inflight.has(id));
       if (duplicate !== undefined) return sendError(res, 409, ErrorCode.InvalidRequest, `Duplicate request id "${String(duplicate)}" is still in flight`, duplicate);
       for (const id of ids) entry.inflight.add(id);
-      res.once('close', () => ids.forEach((id) => entry.inflight.delete(id)));
+      entry.openStreams += 1;
+      res.once('close', () => {
+        ids.forEach((id) => entry.inflight.delete(id));
+        entry.openStreams -= 1;
+        entry.lastSeen = Date.now();
+      });
       await entry.transport.handleRequest(req, res, body);
       return;
     }
@@ -109,7 +119,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       onsessioninitialized: (sid) => {
-        sessions.set(sid, { agent, session: opened.session, transport, inflight: new Set(), lastSeen: Date.now() });
+        sessions.set(sid, { agent, session: opened.session, transport, inflight: new Set(), openStreams: 0, lastSeen: Date.now() });
       },
     });
     transport.onclose = () => void closeSession(id);
@@ -139,13 +149,13 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     sendError(res, 404, ErrorCode.InvalidRequest, `Not found: ${path}`);
   }
 
-  const idleTimeout = options.idleTimeoutMs ?? 30 * 60_000;
+  const idleTimeout = options.idleTimeoutMs ?? 5 * 60_000;
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const [id, entry] of sessions) {
-      if (now - entry.lastSeen > idleTimeout && entry.inflight.size === 0) void closeSession(id);
+      if (now - entry.lastSeen > idleTimeout && entry.openStreams === 0) void closeSession(id);
     }
-  }, Math.min(idleTimeout, 60_000));
+  }, Math.max(1_000, Math.min(idleTimeout / 2, 60_000)));
   sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {
