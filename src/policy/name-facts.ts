@@ -1,0 +1,116 @@
+// Everything about a call that depends only on its `server/tool`: the agent, name and bash_only
+// layers, whether the server's readonly list covers it, required_tools and ceilings. Memoised per
+// name in a bounded map, because the same few tools are called over and over.
+import type { CeilingRule, Reason, Rule, Verdict } from './types.js';
+import type { CompiledPolicy, CompiledServer } from './compile.js';
+import { raise, type Outcome } from './outcome.js';
+
+export interface NameFacts {
+  /** `server/tool`. */
+  qualified: string;
+  tool: string;
+  server: CompiledServer;
+  /** The decision after the agent, name and bash_only layers. */
+  decision: Verdict;
+  reasons: readonly Reason[];
+  /** The server `readonly:` rule the tool matches, if any. */
+  readonlyRule: Rule | undefined;
+  /** The first required_tools rule that matches, if any. */
+  requiredTool: Rule | undefined;
+  /** A reason per matching ceiling, in ceiling order. */
+  ceilings: readonly Reason[];
+}
+
+export interface NameMemo {
+  get(server: string, tool: string): NameFacts | undefined;
+  set(server: string, tool: string, facts: NameFacts): void;
+}
+
+/**
+ * A map per server keyed by the bare tool name (no key string is built per call), cleared when it
+ * holds `limit` entries in all: simple, and bounded whatever names callers send.
+ */
+export function createNameMemo(limit: number): NameMemo {
+  const byServer = new Map<string, Map<string, NameFacts>>();
+  let size = 0;
+  return {
+    get: (server, tool) => byServer.get(server)?.get(tool),
+    set(server, tool, facts) {
+      if (limit <= 0) return;
+      if (size >= limit) {
+        byServer.clear();
+        size = 0;
+      }
+      let tools = byServer.get(server);
+      if (!tools) byServer.set(server, (tools = new Map()));
+      tools.set(tool, facts);
+      size++;
+    },
+  };
+}
+
+/** The facts for a validated name on a configured server. */
+export function nameFacts(compiled: CompiledPolicy, server: CompiledServer, tool: string): NameFacts {
+  const cached = compiled.memo.get(server.id, tool);
+  if (cached !== undefined) return cached;
+  const facts = computeFacts(compiled, server, tool, `${server.id}/${tool}`);
+  compiled.memo.set(server.id, tool, facts);
+  return facts;
+}
+
+function computeFacts(compiled: CompiledPolicy, server: CompiledServer, tool: string, qualified: string): NameFacts {
+  const outcome: Outcome = { decision: 'allow', reasons: [] };
+  if (compiled.inactiveAgent) raise(outcome, compiled.inactiveAgent);
+  else nameLayer(compiled, server, qualified, outcome);
+  return {
+    qualified,
+    tool,
+    server,
+    decision: outcome.decision,
+    // The reasons are shared by every decision for this name; the array is copied per decision (a
+    // frozen array would make that copy ten times slower), the reasons themselves are frozen.
+    reasons: outcome.reasons.map((reason) => Object.freeze(reason)),
+    readonlyRule: server.readonly.first(tool),
+    requiredTool: compiled.requiredTools.first(qualified),
+    ceilings: compiled.ceilings.all(qualified).map((ceiling) => ceilingReason(ceiling, qualified)),
+  };
+}
+
+/** DESIGN §4.2: deny if any deny matches, else ask, else allow, else deny; then bash_only. */
+function nameLayer(compiled: CompiledPolicy, server: CompiledServer, qualified: string, outcome: Outcome): void {
+  const denied = compiled.deny.first(qualified);
+  const asked = denied ? undefined : compiled.ask.first(qualified);
+  const allowed = denied || asked ? undefined : compiled.allow.first(qualified);
+  if (denied) {
+    raise(outcome, { layer: 'name', decision: 'deny', rule: `deny: "${denied.pattern}"`, source: denied.source, message: `"${qualified}" matches the deny rule "${denied.pattern}"` });
+  } else if (asked) {
+    raise(outcome, { layer: 'name', decision: 'ask', rule: `ask: "${asked.pattern}"`, source: asked.source, message: `"${qualified}" matches the ask rule "${asked.pattern}", so a person must approve it` });
+  } else if (allowed) {
+    raise(outcome, { layer: 'name', decision: 'allow', rule: `allow: "${allowed.pattern}"`, source: allowed.source, message: `"${qualified}" matches the allow rule "${allowed.pattern}"` });
+  } else {
+    raise(outcome, { layer: 'name', decision: 'deny', rule: 'default: deny', source: 'default', message: `No allow rule matches "${qualified}" (default deny)` });
+  }
+  const bashOnly = compiled.policy.bashOnly;
+  if (bashOnly.value && server.policy.kind !== 'shell') {
+    raise(outcome, {
+      layer: 'name',
+      decision: 'deny',
+      rule: 'bash_only: true',
+      source: bashOnly.source,
+      message: `Only shell tools are exposed to this agent (bash_only), and server "${server.id}" is of kind "${server.policy.kind}"`,
+    });
+  }
+}
+
+function ceilingReason(ceiling: CeilingRule, qualified: string): Reason {
+  return Object.freeze({
+    layer: 'ceiling',
+    decision: ceiling.verdict,
+    rule: `ceiling: "${ceiling.pattern}": ${ceiling.verdict}`,
+    source: ceiling.source,
+    message:
+      ceiling.verdict === 'deny'
+        ? `The organisation ceiling "${ceiling.pattern}" denies "${qualified}"`
+        : `The organisation ceiling "${ceiling.pattern}" requires approval for "${qualified}"`,
+  });
+}
