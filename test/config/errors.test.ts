@@ -132,10 +132,10 @@ test('unsafe and broken regex dangerous patterns are rejected', () => {
             - "/rm\\\\s+-rf/i"
             - ""
   `)).toMatchInlineSnapshot(`
-    "gateway.yaml:5:11 agents.a.approval.dangerous_patterns[0]: Regex "/(a+)+$/" is refused because it repeats a group that holds a quantifier or an alternation (nested quantifiers can backtrack exponentially); simplify it or write a literal phrase
-    gateway.yaml:6:11 agents.a.approval.dangerous_patterns[1]: Regex "/(a|aa)*b/" is refused because it repeats a group that holds a quantifier or an alternation (nested quantifiers can backtrack exponentially); simplify it or write a literal phrase
+    "gateway.yaml:5:11 agents.a.approval.dangerous_patterns[0]: Regex "/(a+)+$/" is refused because it repeats a group that holds a quantifier or an alternation; simplify it or write a literal phrase
+    gateway.yaml:6:11 agents.a.approval.dangerous_patterns[1]: Regex "/(a|aa)*b/" is refused because it repeats a group that holds a quantifier or an alternation; simplify it or write a literal phrase
     gateway.yaml:7:11 agents.a.approval.dangerous_patterns[2]: Regex "/(x)\\1/" is refused because it uses a backreference; simplify it or write a literal phrase
-    gateway.yaml:8:11 agents.a.approval.dangerous_patterns[3]: Regex "/[unclosed/" is refused because it does not compile (Invalid regular expression: /[unclosed/: Unterminated character class); simplify it or write a literal phrase
+    gateway.yaml:8:11 agents.a.approval.dangerous_patterns[3]: Regex "/[unclosed/" is refused because it does not compile: Invalid regular expression: /[unclosed/: Unterminated character class; simplify it or write a literal phrase
     gateway.yaml:9:11 agents.a.approval.dangerous_patterns[4]: Regex "/rm -rf/g" is refused because flags "g" are not supported (use i, m, s or u); simplify it or write a literal phrase
     gateway.yaml:10:11 agents.a.approval.dangerous_patterns[5]: Regex "/.*a.*b.*c/" is refused because it has 3 unbounded repeats that can overlap, which can take polynomial time on long arguments; simplify it or write a literal phrase
     gateway.yaml:12:11 agents.a.approval.dangerous_patterns[7]: Empty dangerous pattern; write a phrase such as "rm -rf" or a "/regex/""
