@@ -1,6 +1,7 @@
 // Read-only check of PostgreSQL with libpg-query (PostgreSQL's own parser): exactly one SELECT
 // (or VALUES, TABLE, SHOW, plain EXPLAIN of a SELECT) whose every node is on a read-only list.
-import { parseSync, scanSync } from 'libpg-query';
+import type { scanSync } from 'libpg-query';
+import { postgresParser } from './parsers.js';
 import { unsafeFunction, type UnsafeFunctions } from './sql-functions.js';
 import type { SqlToken } from './sql-lexer.js';
 
@@ -48,7 +49,7 @@ export function checkPostgres(sql: string, unsafe: UnsafeFunctions): SqlFacts {
   const tokens = postgresTokens(sql);
   let parsed: { stmts?: Array<{ stmt?: Record<string, unknown> }> };
   try {
-    parsed = parseSync(sql) as typeof parsed;
+    parsed = loadedPostgres().parseSync(sql) as typeof parsed;
   } catch (error) {
     return { understood: false, violation: `the SQL could not be parsed: ${error instanceof Error ? error.message : String(error)}`, tokens };
   }
@@ -134,7 +135,7 @@ function quoteExcerpt(text: string): string {
 export function postgresTokens(sql: string): SqlToken[] {
   let scanned: ReturnType<typeof scanSync>;
   try {
-    scanned = scanSync(sql);
+    scanned = loadedPostgres().scanSync(sql);
   } catch {
     return [];
   }
@@ -148,4 +149,11 @@ export function postgresTokens(sql: string): SqlToken[] {
     else tokens.push({ text: token.text, kind: 'punct' });
   }
   return tokens;
+}
+
+/** The loaded parser; callers check `postgresLoaded()` first, and a throw here is caught as not understood. */
+function loadedPostgres(): NonNullable<ReturnType<typeof postgresParser>> {
+  const parser = postgresParser();
+  if (!parser) throw new Error('The PostgreSQL parser is not loaded');
+  return parser;
 }
