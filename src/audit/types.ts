@@ -3,7 +3,10 @@ import type { Reason, Verdict } from '../policy/types.js';
 
 export interface AuditRecord {
   time: string;
-  /** Random id shared by every record about one call (asked, answered, forwarded). */
+  /**
+   * A random id for a call record; for an approval record, the ticket id. A call that waited for
+   * approval names its ticket in `approval.ticket`, which links the two.
+   */
   decision_id: string;
   event: 'call' | 'approval';
   agent: string;

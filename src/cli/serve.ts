@@ -4,7 +4,7 @@ import { WardenError } from '../errors.js';
 import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
 import { killAllChildrenSync } from '../upstream/index.js';
-import { mountApprovalConsole, startApprovalConsole } from '../approval/index.js';
+import { mountApprovalConsole, startApprovalConsole, writeConsoleAddress } from '../approval/index.js';
 import { parse, COMMON_OPTIONS } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
@@ -66,6 +66,8 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     if (mounted) {
       closers.push(() => mounted.close());
       consoleUrl = mounted.urlFor(front.url);
+      // So that `mcp-warden approvals list` can point people at this console too.
+      await writeConsoleAddress(consoleUrl, stateDir ? { stateDir } : {}).catch(() => {});
     }
     io.err(connectInstructions(config, front.url, environment, mounted?.loginUrlFor(front.url)));
     done = new Promise<void>(() => {});

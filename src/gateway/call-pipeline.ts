@@ -88,6 +88,7 @@ export async function enforceCall(
         },
       ),
     );
+    await relay.flush();
     audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok', ...(approval ? { approval: approvalRecord(approval) } : {}) });
     return result;
   } catch (error) {

@@ -7,6 +7,7 @@ export class ProgressRelay {
   readonly #token: string | number | undefined;
   #offset = 0;
   #last = -1;
+  #sending: Promise<void> = Promise.resolve();
 
   constructor(token: string | number | undefined, send: (params: Record<string, unknown>) => Promise<void>) {
     this.#token = token;
@@ -35,6 +36,12 @@ export class ProgressRelay {
     const params: Record<string, unknown> = { progressToken: this.#token, progress: value };
     if (total !== undefined) params.total = total;
     if (message !== undefined) params.message = message;
-    this.#send(params).catch(() => {});
+    const sent = this.#send(params).catch(() => {});
+    this.#sending = Promise.all([this.#sending, sent]).then(() => {});
+  }
+
+  /** Resolves once every notification sent so far is written, so none arrives after the call's result. */
+  flush(): Promise<void> {
+    return this.#sending;
   }
 }
