@@ -1,0 +1,63 @@
+// The HTTP front closes sessions nobody uses (health checks never send DELETE) together with their
+// upstreams, but keeps a session whose client holds a stream open.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { parseConfig } from '../../src/config/index.js';
+import { createMemoryUpstream } from '../../src/upstream/index.js';
+import { createInspector } from '../../src/inspect/index.js';
+import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
+import { createMemorySink } from '../../src/audit/jsonl-sink.js';
+import { serveHttp } from '../../src/front/http-front.js';
+import type { GatewayDeps } from '../../src/gateway/types.js';
+import { createEchoServer } from '../fixtures/echo-tools.mjs';
+
+test('an idle session without streams is closed with its upstreams; one with an open stream is kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-idle-'));
+  const config = parseConfig(`servers:\n  echo: { command: node, args: [x.mjs] }\nagents:\n  a: { allow: ["echo/*"], token: tok-a }\n`, { file: join(dir, 'gateway.yaml'), env: {}, cwd: dir });
+  let closedUpstreams = 0;
+  const deps: GatewayDeps = {
+    config,
+    environment: 'dev',
+    createUpstream: (server, opts) => {
+      const upstream = createMemoryUpstream(server.id, () => createEchoServer(), { hooks: opts.hooks });
+      const close = upstream.close.bind(upstream);
+      upstream.close = async () => {
+        closedUpstreams += 1;
+        await close();
+      };
+      return upstream;
+    },
+    inspector: createInspector(),
+    approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
+    audit: createMemorySink(),
+  };
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, idleTimeoutMs: 400 });
+  const connect = async () => {
+    const client = new Client({ name: 'idle', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(front.url), { requestInit: { headers: { Authorization: 'Bearer tok-a' } } }));
+    return client;
+  };
+  try {
+    const kept = await connect(); // the SDK client opens a GET stream after initialize
+    const raw = await fetch(front.url, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tok-a', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } }),
+    });
+    await raw.text();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(front.sessionCount()).toBe(2);
+    const deadline = Date.now() + 10_000;
+    while (front.sessionCount() > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(front.sessionCount()).toBe(1);
+    expect(closedUpstreams).toBe(1);
+    expect((await kept.listTools()).tools.length).toBeGreaterThan(0);
+    await kept.close();
+  } finally {
+    await front.close();
+  }
+});
