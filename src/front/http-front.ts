@@ -21,6 +21,8 @@ export interface HttpFrontOptions {
    * upstreams. Default 5 minutes: health checks (`claude mcp list`) open sessions and never end them.
    */
   idleTimeoutMs?: number;
+  /** Sessions one agent may hold at once (each has its own upstream processes). Default 16. */
+  maxSessionsPerAgent?: number;
 }
 
 export interface RunningHttpFront {
@@ -59,6 +61,18 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     await entry.session.close();
     await entry.transport.close().catch(() => {});
   };
+
+  const maxSessions = options.maxSessionsPerAgent ?? 16;
+
+  /** Below the agent's cap, closing its least recently used idle session if needed; false when all are busy. */
+  async function makeRoomFor(agent: string): Promise<boolean> {
+    const own = [...sessions].filter(([, entry]) => entry.agent === agent);
+    if (own.length < maxSessions) return true;
+    const idle = own.filter(([, entry]) => entry.openStreams === 0).sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
+    if (!idle) return false;
+    await closeSession(idle[0]);
+    return true;
+  }
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const agent = tokens.agentFor(req.headers.authorization);
@@ -113,6 +127,10 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     const initialize = initializeParams(body);
     if (req.method !== 'POST' || !initialize) {
       return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad request: send "initialize" first, then use the Mcp-Session-Id it returns');
+    }
+    if (!(await makeRoomFor(agent))) {
+      res.setHeader('Retry-After', '30');
+      return sendError(res, 429, ErrorCode.InvalidRequest, `Agent "${agent}" already has ${maxSessions} active sessions; end one (DELETE) before opening another`);
     }
     const id = randomUUID();
     const opened = await openSession(deps, agent, initialize, { sessionId: id });

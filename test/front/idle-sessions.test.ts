@@ -61,3 +61,53 @@ test('an idle session without streams is closed with its upstreams; one with an 
     await front.close();
   }
 });
+
+test('an agent over its session cap loses its oldest idle session, and is refused when all are busy', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-cap-'));
+  const config = parseConfig(`servers:\n  echo: { command: node, args: [x.mjs] }\nagents:\n  a: { allow: ["echo/*"], token: tok-a }\n`, { file: join(dir, 'gateway.yaml'), env: {}, cwd: dir });
+  const deps: GatewayDeps = {
+    config,
+    environment: 'dev',
+    createUpstream: (server, opts) => createMemoryUpstream(server.id, () => createEchoServer(), { hooks: opts.hooks }),
+    inspector: createInspector(),
+    approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
+    audit: createMemorySink(),
+  };
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 2 });
+  const init = () =>
+    fetch(front.url, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tok-a', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cap', version: '1' } } }),
+    });
+  const open = async () => {
+    const client = new Client({ name: 'cap', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(front.url), { requestInit: { headers: { Authorization: 'Bearer tok-a' } } }));
+    return client;
+  };
+  try {
+    const first = await init();
+    const firstId = first.headers.get('mcp-session-id');
+    await first.text();
+    const busy = await open();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const third = await init();
+    expect(third.status).toBe(200);
+    await third.text();
+    const stale = await fetch(front.url, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tok-a', 'Mcp-Session-Id': firstId!, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    });
+    expect(stale.status).toBe(404);
+    const alsoBusy = await open();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refused = await init();
+    expect(refused.status).toBe(429);
+    expect((await busy.listTools()).tools.length).toBeGreaterThan(0);
+    await busy.close();
+    await alsoBusy.close();
+  } finally {
+    await front.close();
+  }
+});
