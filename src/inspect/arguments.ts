@@ -20,12 +20,24 @@ export function shellTexts(args: unknown, names: readonly string[]): string[] | 
     const value = record[name];
     if (value === undefined) continue;
     if (typeof value === 'string') texts.push(isStringArray(argv) ? [value, ...argv.map(shellQuote)].join(' ') : value);
-    else if (isStringArray(value)) texts.push(value.map(shellQuote).join(' '));
+    else if (isStringArray(value)) texts.push([...value, ...(isStringArray(argv) ? argv : [])].map(shellQuote).join(' '));
     else return `argument "${name}" is not a string`;
   }
   if (texts.length === 0 && isStringArray(argv) && argv.length > 0) texts.push(argv.map(shellQuote).join(' '));
   if (texts.length === 0) return `no command argument found (looked for ${names.map((name) => `"${name}"`).join(', ')})`;
   return texts;
+}
+
+/** Arguments a shell tool may carry besides the command that cannot change what the command does. */
+const BENIGN_SHELL_ARGUMENTS = new Set(['args', 'timeout', 'timeout_ms', 'timeoutMs', 'cwd', 'workdir', 'working_dir', 'working_directory', 'description', 'reason']);
+
+/**
+ * The first argument the shell check does not understand. Anything else a shell server reads
+ * (`env`, `shell`, `stdin`, …) could change what an allowlisted command does, so it is refused
+ * rather than ignored; `inspect.arguments` names more arguments that hold the command.
+ */
+export function unknownShellArgument(args: unknown, names: readonly string[]): string | undefined {
+  return Object.keys(asRecord(args)).find((key) => !names.includes(key) && !BENIGN_SHELL_ARGUMENTS.has(key));
 }
 
 /** The SQL texts in a database tool's arguments, or a message when there is none. */

@@ -2,7 +2,7 @@
 // reports facts (understood, writes, violation, pattern matches) for the policy engine to judge.
 import type { ServerConfig } from '../config/types.js';
 import type { Inspection } from '../policy/types.js';
-import { shellTexts, sqlTexts } from './arguments.js';
+import { shellTexts, sqlTexts, unknownShellArgument } from './arguments.js';
 import { inspectFileCall } from './file-check.js';
 import { initParsers } from './parsers.js';
 import { inspectShell } from './shell-inspect.js';
@@ -50,8 +50,11 @@ async function inspectCall(server: ServerConfig, tool: string, args: unknown, op
       return inspectFileCall(tool, args, { roots: server.roots ?? [], inspect: overrides, readonly: server.readonly });
     case 'shell': {
       if (isDeclaredRead(tool, overrides)) return { check: 'shell', understood: true, writes: false, patternTexts: [] };
-      const texts = shellTexts(args, overrides.arguments?.length ? overrides.arguments : SHELL_ARGUMENTS);
+      const names = overrides.arguments?.length ? overrides.arguments : SHELL_ARGUMENTS;
+      const texts = shellTexts(args, names);
       if (typeof texts === 'string') return notUnderstood('shell', `tool "${tool}": ${texts}`);
+      const unknown = unknownShellArgument(args, names);
+      if (unknown !== undefined) return notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`);
       await initParsers();
       return merge('shell', texts.map((text) => inspectShell(text, { allowCommands: overrides.allowCommands, dangerousPatterns })));
     }

@@ -119,7 +119,8 @@ export function findForbidden(args: string[], spec: CommandSpec): string | undef
       continue;
     }
     if (!spec.clusters) {
-      if (forbidden.includes(arg)) return arg;
+      // A two-character flag also takes its value attached (`printf -vHOME`), so it is a prefix here.
+      if (forbidden.includes(arg) || forbidden.some((flag) => flag.length === 2 && arg.startsWith(flag))) return arg;
       continue;
     }
     for (let i = 1; i < arg.length; i++) {

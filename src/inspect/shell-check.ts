@@ -99,13 +99,33 @@ function visitRedirect(node: Node, out: string[]): void {
     return;
   }
   let operator = '';
-  let destination: Node | null = null;
+  const destinations: Node[] = [];
   for (const child of node.children) {
     if (!child) continue;
     if (child.type === 'file_descriptor') continue;
     if (!child.isNamed) operator = child.type;
-    else destination = child;
+    else destinations.push(child);
   }
+  // tree-sitter-bash files the words after a redirection's target under the redirection too
+  // (`> /tmp/f /dev/null`), while bash opens the first and passes the rest to the command. Rather
+  // than guess which word is which, a redirection must have exactly one target, and every word is checked.
+  for (const destination of destinations) {
+    const problems = wordValue(destination).problems;
+    if (problems.length > 0) {
+      out.push(...problems);
+      return;
+    }
+  }
+  const extraWords = destinations.length > 1;
+  const before = out.length;
+  // Bash opens the first word: judge it as the target, then refuse the extra words anyway.
+  checkRedirectTarget(node, operator, destinations[0], out);
+  if (extraWords && out.length === before) {
+    out.push(`redirection "${excerpt(node.text)}" has words after its target; put the command's arguments before the redirection`);
+  }
+}
+
+function checkRedirectTarget(node: Node, operator: string, destination: Node | undefined, out: string[]): void {
   const target = destination ? wordValue(destination) : undefined;
   if (target && target.problems.length > 0) {
     out.push(...target.problems);

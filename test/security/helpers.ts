@@ -84,6 +84,8 @@ export interface InProcessOptions {
   nonInteractive?: boolean;
   /** Directory for the config (relative paths resolve against it). */
   dir?: string;
+  /** Replace parts of the wiring (fail-open tests). */
+  override?: Partial<Pick<GatewayDeps, 'inspector' | 'approver' | 'audit'>>;
 }
 
 /** A real gateway session in process, with a real SDK client connected to it. */
@@ -103,7 +105,14 @@ export async function inProcess(yaml: string, options: InProcessOptions = {}) {
     inspector: createInspector(),
     approver: createApprover(config.approval, { nonInteractive: options.nonInteractive ?? false, store }),
     audit,
+    ...options.override,
   };
+  const first = await connectSession(deps, options);
+  return { ...first, store, audit, deps, dir };
+}
+
+/** Opens one more session (same gateway, same approver and store) with its own client. */
+export async function connectSession(deps: GatewayDeps, options: Pick<InProcessOptions, 'agent' | 'capabilities' | 'elicit'> = {}) {
   const client = new Client({ name: 'attacker', version: '1' }, { capabilities: options.capabilities ?? {} });
   if (options.elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => options.elicit!(request.params) as never);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -117,10 +126,6 @@ export async function inProcess(yaml: string, options: InProcessOptions = {}) {
   return {
     client,
     session,
-    store,
-    audit,
-    deps,
-    dir,
     close: async () => {
       await client.close().catch(() => {});
       await session.close();
