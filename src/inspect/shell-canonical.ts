@@ -8,6 +8,11 @@ export interface CanonicalCommand {
   positionals: string[];
   /** The command's words, decoded, with the program's basename first. */
   text: string;
+  /**
+   * Some argument is computed when the command runs (`$(…)`, `$VAR`): its flags cannot be known, so
+   * the command matches any pattern for the same program.
+   */
+  dynamic?: boolean;
 }
 
 const LONG_TO_SHORT: Record<string, Record<string, string>> = {
@@ -94,7 +99,9 @@ export function scriptArgument(words: string[]): string | undefined {
   if (name === 'eval') return words.slice(1).join(' ');
   if (!/^(sh|bash|dash|zsh|ksh|ash|busybox)$/.test(name)) return undefined;
   const flag = words.findIndex((word, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(word));
-  return flag === -1 ? undefined : words[flag + 1];
+  if (flag === -1) return undefined;
+  // `bash -c -- 'script'`: the script is the first word after the end of options.
+  return words[flag + 1] === '--' ? words[flag + 2] : words[flag + 1];
 }
 
 export function basename(path: string): string {
@@ -125,12 +132,19 @@ export function canonicalise(words: string[]): CanonicalCommand {
     }
     if (arg.startsWith('--') || WORD_FLAGS.has(name)) {
       const long = (arg.split('=')[0] as string).replace(/^-+/, '');
-      flags.add(longMap[long] ?? (arg.startsWith('--') ? `--${long}` : `-${long}`));
+      flags.add(longMap[long] ?? abbreviated(longMap, long) ?? (arg.startsWith('--') ? `--${long}` : `-${long}`));
       continue;
     }
     for (const letter of arg.slice(1)) flags.add(aliases[letter] ?? letter);
   }
   return { name, flags, positionals, text: [name, ...words.slice(1)].join(' ') };
+}
+
+/** getopt_long accepts any unambiguous prefix of a long option (`--recur` for `--recursive`). */
+function abbreviated(longMap: Record<string, string>, prefix: string): string | undefined {
+  if (prefix.length === 0) return undefined;
+  const shorts = new Set(Object.entries(longMap).filter(([long]) => long.startsWith(prefix)).map(([, short]) => short));
+  return shorts.size === 1 ? [...shorts][0] : undefined;
 }
 
 // git's own options before the subcommand (-C dir, -c key=value) are not part of what it does.
@@ -145,6 +159,7 @@ function skipGitGlobals(args: string[]): string[] {
 /** Whether a command does at least what a pattern names: same program, a superset of its flags, its leading operands. */
 export function matches(command: CanonicalCommand, pattern: CanonicalCommand): boolean {
   if (command.name !== pattern.name) return false;
+  if (command.dynamic) return true;
   for (const flag of pattern.flags) if (!command.flags.has(flag)) return false;
   return pattern.positionals.every((word, i) => command.positionals[i] === word);
 }

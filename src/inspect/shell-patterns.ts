@@ -25,12 +25,13 @@ export function collectCommands(root: Node, parser: Parser, depth = 0): Canonica
 function addCommand(node: Node, parser: Parser, depth: number, out: CanonicalCommand[]): void {
   const nameNode = node.childForFieldName('name');
   if (!nameNode) return;
-  const words = [wordValue(nameNode).value, ...node.childrenForFieldName('argument').flatMap((arg) => (arg ? [wordValue(arg).value] : []))];
-  addWords(words, parser, depth, out);
+  const values = [nameNode, ...node.childrenForFieldName('argument')].flatMap((word) => (word ? [wordValue(word)] : []));
+  const dynamic = values.slice(1).some((value) => value.problems.length > 0);
+  addWords(values.map((value) => value.value), parser, depth, out, dynamic);
 }
 
-function addWords(words: string[], parser: Parser, depth: number, out: CanonicalCommand[]): void {
-  out.push(canonicalise(words));
+function addWords(words: string[], parser: Parser, depth: number, out: CanonicalCommand[], dynamic = false): void {
+  out.push({ ...canonicalise(words), ...(dynamic ? { dynamic: true } : {}) });
   for (const inner of innerCommands(words)) addWords(inner, parser, depth, out);
   const script = scriptArgument(words);
   if (script !== undefined && depth < MAX_SCRIPT_DEPTH) {

@@ -3,7 +3,9 @@
 
 const UNSAFE_NAMES = new Set([
   // PostgreSQL: settings, sequences, sessions, transaction ids, SQL-in-a-string.
-  'set_config', 'nextval', 'setval', 'setseed', 'txid_current', 'ts_stat',
+  'set_config', 'nextval', 'setval', 'setseed', 'txid_current', 'ts_stat', 'ts_rewrite',
+  // tablefunc: builds and runs a query from its text arguments.
+  'connectby',
   'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema',
   'cursor_to_xml', 'cursor_to_xmlschema',
   'table_to_xml', 'table_to_xmlschema', 'table_to_xml_and_xmlschema',
@@ -17,7 +19,7 @@ const UNSAFE_NAMES = new Set([
 ]);
 
 /** Name prefixes that are unsafe as a family: large objects, dblink, HTTP extensions, copy helpers. */
-const UNSAFE_PREFIXES = ['lo_', 'dblink', 'http_', 'copy_', 'binary_upgrade_'];
+const UNSAFE_PREFIXES = ['lo_', 'dblink', 'http_', 'copy_', 'binary_upgrade_', 'crosstab'];
 
 // PostgreSQL's pg_* functions include pg_terminate_backend, pg_read_file, pg_sleep and many more
 // admin functions, so the whole family is refused except these introspection ones.
