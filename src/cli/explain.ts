@@ -39,7 +39,7 @@ export async function explainCall(
   const server = qualified.slice(0, slash);
   const tool = qualified.slice(slash + 1);
   const effective = config.policyFor(agent, environment);
-  const serverConfig = config.servers[server];
+  const serverConfig = config.servers[server] ? config.serverFor(agent, server) : undefined;
   const inspection = serverConfig
     ? await createInspector().inspect(serverConfig, tool, callArgs, { dangerousPatterns: effective.approval.dangerousPatterns.map((rule) => rule.pattern) })
     : undefined;

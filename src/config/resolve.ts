@@ -24,7 +24,7 @@ import {
   type PolicyEntry,
 } from './schema.js';
 import { extendsOf, section, single, type Section } from './sections.js';
-import { resolveServer } from './servers.js';
+import { resolveServer, serverStartedIn } from './servers.js';
 import type { SourceMap } from './source-map.js';
 import { didYouMean, quoteList } from './suggest.js';
 import type { AgentConfig, ApprovalConfig, HttpConfig, ResolvedConfig, ServerConfig } from './types.js';
@@ -147,6 +147,10 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
       return effectivePolicy(agent, environmentName, profile, environment, ceilings, serverPolicies);
     },
     workingDirFor: (agent) => profileOf(agent).settings.workingDir?.value,
+    serverFor: (agent, id) => {
+      const server = servers[id];
+      return server && serverStartedIn(server, profileOf(agent).settings.workingDir?.value);
+    },
     timeoutFor: (agent) => profileOf(agent).settings.timeoutMs?.value,
   };
 }

@@ -70,12 +70,23 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
   return {
     ...base,
     roots,
+    ...(entry.roots ? { explicitRoots: true } : {}),
     transport: 'stdio',
     command: entry.command!,
     args,
     env: Object.fromEntries(Object.entries(entry.env ?? {}).map(([name, value]) => [name, String(value)])),
     cwd,
   };
+}
+
+/**
+ * The server as it is started in `cwd` (a profile's working_dir): a filesystem server's roots come
+ * from its arguments, resolved where it runs, so the check and the server agree on every path.
+ */
+export function serverStartedIn(server: ServerConfig, cwd: string | undefined): ServerConfig {
+  if (server.transport !== 'stdio' || cwd === undefined || cwd === server.cwd) return server;
+  const roots = server.kind === 'filesystem' && !server.explicitRoots ? filesystemRoots(undefined, server.args, cwd) : server.roots;
+  return { ...server, cwd, roots };
 }
 
 /** Explicit roots, else every argument that names an existing directory (how filesystem servers take them). */

@@ -32,6 +32,8 @@ interface ServerBase {
   dialect: 'postgres' | 'mysql' | 'sqlite';
   /** Directories a filesystem server serves (resolved, absolute); for kind filesystem. */
   roots: string[];
+  /** True when `roots` was written in the config rather than read from the server's arguments. */
+  explicitRoots?: boolean;
   /** Where the server was declared, `gateway.yaml:3:3`. */
   source: string;
 }
@@ -118,6 +120,11 @@ export interface ResolvedConfig {
   policyFor(agent: string, environment: string): EffectivePolicy;
   /** Per-agent working directory for stdio upstreams (the profile's working_dir), absolute, if set. */
   workingDirFor(agent: string): string | undefined;
+  /**
+   * Server `id` as it is started for `agent`: in the profile's working_dir, with a filesystem
+   * server's roots resolved there. Use this, not `servers[id]`, for anything an agent's call touches.
+   */
+  serverFor(agent: string, id: string): ServerConfig | undefined;
   /** Per-agent per-call timeout from the profile, if set. */
   timeoutFor(agent: string): number | undefined;
 }

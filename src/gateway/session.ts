@@ -61,7 +61,8 @@ export class GatewaySession {
   async start(clientCapabilities: ClientCapabilities | undefined): Promise<ServerCapabilities> {
     const { config, environment } = this.deps;
     const extraEnv = config.environments[environment]?.env ?? {};
-    for (const server of Object.values(config.servers)) {
+    for (const id of Object.keys(config.servers)) {
+      const server = this.serverConfig(id);
       this.#upstreams.set(
         server.id,
         this.deps.createUpstream(server, {
@@ -71,7 +72,7 @@ export class GatewaySession {
             onDisconnect: (error) => this.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`),
           },
           extraEnv,
-          cwd: config.workingDirFor(this.agent),
+          ...(server.transport === 'stdio' ? { cwd: server.cwd } : {}),
           timeoutMs: config.timeoutFor(this.agent) ?? server.timeoutMs,
           clientCapabilities: upstreamClientCapabilities(clientCapabilities, server),
         }),
@@ -116,8 +117,9 @@ export class GatewaySession {
     return this.#infos.get(server);
   }
 
+  /** The server as started for this agent (working_dir and the roots that follow from it). */
   serverConfig(server: string): ServerConfig {
-    const config = this.deps.config.servers[server];
+    const config = this.deps.config.serverFor(this.agent, server);
     if (!config) throw new WardenError('TOOL_NOT_FOUND', `Server "${server}" is not configured`);
     return config;
   }

@@ -15,6 +15,8 @@ export const SENSITIVE_PATHS = [
   '**/authorized_keys', '**/known_hosts', '**/.bashrc', '**/.zshrc', '**/.profile', '**/.bash_profile',
   '**/.mcp.json', '**/.claude/**', '**/.cursor/**', '**/.vscode/tasks.json', '**/.vscode/settings.json',
   '/etc', '/etc/**', '/usr/**', '/bin/**', '/sbin/**', '/boot/**', '/var/spool/cron/**',
+  // mcp-warden's own state: a new file there is an answer to an approval ticket.
+  '~/.mcp-warden', '~/.mcp-warden/**',
 ];
 
 export type SensitiveMatcher = (absolute: string) => string | undefined;
@@ -24,11 +26,11 @@ const cache = new Map<string, SensitiveMatcher>();
 /** A matcher over built-in plus configured globs; returns the glob that matched. Case-insensitive,
  * since macOS and Windows file systems are. */
 export function sensitiveMatcher(extra: readonly string[] = []): SensitiveMatcher {
-  const key = extra.join('\n');
+  const key = [process.env.MCP_WARDEN_STATE_DIR ?? '', ...extra].join('\n');
   let matcher = cache.get(key);
   if (!matcher) {
     const home = homedir();
-    const globs = [...SENSITIVE_PATHS, ...extra];
+    const globs = [...SENSITIVE_PATHS, ...stateDirGlobs(), ...extra];
     const compiled = globs.map((glob) => {
       const expanded = glob === '~' || glob.startsWith('~/') ? path.join(home, glob.slice(1)) : anchored(glob);
       return { glob, test: picomatch(expanded, { dot: true, nocase: true }) };
@@ -38,6 +40,14 @@ export function sensitiveMatcher(extra: readonly string[] = []): SensitiveMatche
     cache.set(key, matcher);
   }
   return matcher;
+}
+
+/** The approvals state directory when moved with $MCP_WARDEN_STATE_DIR (see src/approval/state-dir.ts). */
+function stateDirGlobs(): string[] {
+  const dir = process.env.MCP_WARDEN_STATE_DIR;
+  if (!dir) return [];
+  const absolute = path.resolve(dir);
+  return [absolute, `${absolute}/**`];
 }
 
 // A configured glob written relative (`secrets/**`) matches at any depth.

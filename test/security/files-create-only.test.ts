@@ -1,13 +1,16 @@
 // Attacks on `file_write: create-only` (and `off`): overwriting existing files, escaping the roots,
-// writing files that run later. Unit rows against a real temporary tree; the [BUG] row goes end to end
+// writing files that run later. Unit rows against a real temporary tree; the regression: row goes end to end
 // through the built CLI and the official filesystem server.
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { homedir } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { inspectFileCall, type FileCheckOptions } from '../../src/inspect/index.js';
+import { openFileTicketStore } from '../../src/approval/index.js';
 import { connectStdio, FILESYSTEM, textOf, writeConfig } from '../e2e/harness.js';
+import { inProcess, pendingTicket, RecordingUpstream } from './helpers.js';
 
 let base: string;
 let ws: string;
@@ -43,7 +46,7 @@ const check = (tool: string, args: Record<string, unknown>, opts: FileCheckOptio
 // working_dir, so the server serves <working_dir>/ws. A relative path is then checked against
 // <config>/ws/existing.txt (missing: a "new" file) while the server overwrites
 // <working_dir>/ws/existing.txt.
-test('[BUG] create-only: a profile working_dir cannot make warden check a different directory than the server writes', async () => {
+test('regression: create-only: a profile working_dir cannot make warden check a different directory than the server writes', async () => {
   const config = writeConfig(`
 servers:
   fs:
@@ -73,6 +76,60 @@ agents:
     await conn.close();
   }
 }, 30_000);
+
+// ---------------------------------------------------------------------------------------------
+// Finding: the approvals directory is not a sensitive path, and an answer is a *new* file.
+// ---------------------------------------------------------------------------------------------
+
+// A ticket is approved by creating <state>/approvals/<id>.answer.json: exactly the kind of write
+// create-only allows. An agent whose filesystem server can reach the state directory (default
+// ~/.mcp-warden, e.g. a server rooted at $HOME) lists the directory, reads the ticket's
+// argumentsSha256 and creates the answer file: its own ask is approved with no human involved.
+test('regression: create-only refuses creating an approval answer file under ~/.mcp-warden', async () => {
+  const home = homedir();
+  const result = await check('write_file', { path: path.join(home, '.mcp-warden', 'approvals', 'abcdefghijklmnopqrstuvwxyz.answer.json'), content: '{}' }, { roots: [home] });
+  expect(result.violation).toMatch(/sensitive path/);
+});
+
+test('regression: end to end in process: an agent approves its own ask by creating the answer file that create-only lets through', async () => {
+  const home = path.join(base, 'home');
+  const stateDir = path.join(home, 'state');
+  mkdirSync(stateDir, { recursive: true });
+  // As `serve` sees it: the state directory comes from $MCP_WARDEN_STATE_DIR.
+  const previous = process.env.MCP_WARDEN_STATE_DIR;
+  process.env.MCP_WARDEN_STATE_DIR = stateDir;
+  const store = await openFileTicketStore();
+  const up = new RecordingUpstream([{ name: 'deploy' }]);
+  const g = await inProcess(
+    `
+servers:
+  prod: { command: node, args: [x] }
+agents:
+  agent: { allow: ["prod/*"], ask: ["prod/deploy"] }
+approval: { channels: [console], timeout: 5s }
+`,
+    { upstreams: { prod: up.make }, store },
+  );
+  const pending = g.client.callTool({ name: 'prod_deploy', arguments: { to: 'production' } });
+  const ticket = await pendingTicket(store);
+  // What the agent sends to the filesystem server (rooted at "home", mode create-only):
+  const answerPath = path.join(stateDir, 'approvals', `${ticket.id}.answer.json`);
+  const inspection = await check('write_file', { path: answerPath, content: '' }, { roots: [home] });
+  if (inspection.violation === undefined) {
+    // The check passed, so the filesystem server writes it.
+    writeFileSync(answerPath, JSON.stringify({ state: 'approved', channel: 'console', by: 'nobody', ticketId: ticket.id, argumentsSha256: ticket.argumentsSha256, at: Date.now() }));
+  } else {
+    await store.decide(ticket.id, { state: 'denied', channel: 'console', reason: 'test' });
+  }
+  await pending;
+  await g.close();
+  await store.close();
+  if (previous === undefined) delete process.env.MCP_WARDEN_STATE_DIR;
+  else process.env.MCP_WARDEN_STATE_DIR = previous;
+  // The answer file is a sensitive path, so the deploy never reaches the upstream without a human.
+  expect(up.calls).toEqual([]);
+  expect(inspection.violation).toMatch(/sensitive path/);
+});
 
 // ---------------------------------------------------------------------------------------------
 // Regression suite: refused today, with the exact violation.

@@ -75,21 +75,21 @@ async function verdict(agent: string, qualified: string, args: Record<string, un
 
 // GNU getopt_long accepts any unambiguous prefix of a long option: `--forc` is `--force`,
 // `--recur` is `--recursive`. The canonical form only maps the exact names.
-test('[BUG] developer: `rm --recur --forc /` (abbreviated long flags) matches "rm -rf" and asks', async () => {
+test('regression: developer: `rm --recur --forc /` (abbreviated long flags) matches "rm -rf" and asks', async () => {
   expect((await verdict('dev', 'sh/run', { command: 'rm --recur --forc /' })).decision).toBe('ask');
 });
 
-test('[BUG] developer: `chmod --recur 777 /` matches "chmod -R 777" and asks', async () => {
+test('regression: developer: `chmod --recur 777 /` matches "chmod -R 777" and asks', async () => {
   expect((await verdict('dev', 'sh/run', { command: 'chmod --recur 777 /' })).decision).toBe('ask');
 });
 
 // A flag produced by an expansion is invisible to both the text and the parsed match; a command
 // whose program is a pattern's program and whose flags cannot be known should count as a match.
-test('[BUG] developer: `rm -r $(printf -- -f) /` (flag hidden in a substitution) asks', async () => {
+test('regression: developer: `rm -r $(printf -- -f) /` (flag hidden in a substitution) asks', async () => {
   expect((await verdict('dev', 'sh/run', { command: 'rm -r $(printf -- -f) /' })).decision).toBe('ask');
 });
 
-test('[BUG] developer: `bash -c -- "rm -r -i -f /"` (script after `--`) asks', async () => {
+test('regression: developer: `bash -c -- "rm -r -i -f /"` (script after `--`) asks', async () => {
   // bash -c -- SCRIPT runs SCRIPT; -f after -i wins, so this is rm -rf /.
   expect((await verdict('dev', 'sh/run', { command: 'bash -c -- "rm -r -i -f /"' })).decision).toBe('ask');
 });

@@ -1,5 +1,5 @@
 // Attacks on `database: readonly`: statements that write, lock, wait or run SQL given as text, with
-// the exact verdict. [BUG] rows fail today.
+// the exact verdict. regression: rows fail today.
 import { beforeAll, expect, test } from 'vitest';
 import { initParsers, inspectSql, type SqlDialect } from '../../src/inspect/index.js';
 
@@ -13,13 +13,13 @@ beforeAll(async () => {
 // refuses (pg_terminate_backend, set_config, dblink_exec, lo_import …) runs inside the string.
 // ---------------------------------------------------------------------------------------------
 
-test('[BUG] postgres: ts_rewrite(query, text) runs the SQL in its second argument and is refused', () => {
+test('regression: postgres: ts_rewrite(query, text) runs the SQL in its second argument and is refused', () => {
   const result = inspectSql("SELECT ts_rewrite('a'::tsquery, 'SELECT pg_terminate_backend(pid)::text::tsquery, ''b''::tsquery FROM pg_stat_activity')", 'postgres');
   expect(result.violation).toBe('function "ts_rewrite" has side effects');
   expect(result.writes).toBe(true);
 });
 
-test('[BUG] postgres: crosstab(text) (tablefunc) runs the SQL in its argument and is refused', () => {
+test('regression: postgres: crosstab(text) (tablefunc) runs the SQL in its argument and is refused', () => {
   const result = inspectSql("SELECT * FROM crosstab('SELECT set_config(''default_transaction_read_only'',''off'',false), 1, 2') AS t(a text, b int)", 'postgres');
   expect(result.violation).toBe('function "crosstab" has side effects');
 });
