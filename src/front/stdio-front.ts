@@ -2,7 +2,7 @@
 // agent's initialize arrives, so the upstreams see the agent's real client capabilities and the
 // capabilities we announce are the ones the upstreams offer.
 import type { Readable, Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StdioFrontTransport } from './stdio-transport.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, isInitializeRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayDeps } from '../gateway/types.js';
@@ -23,7 +23,7 @@ export interface RunningStdioFront {
 
 /** Serves one agent over stdin/stdout until stdin ends. */
 export async function serveStdio(deps: GatewayDeps, options: StdioFrontOptions): Promise<RunningStdioFront> {
-  const inner = new StdioServerTransport(options.stdin, options.stdout);
+  const inner = new StdioFrontTransport(options.stdin, options.stdout);
   const gate = new GateTransport(inner);
   let session: GatewaySession | undefined;
   let opening: Promise<void> | undefined;

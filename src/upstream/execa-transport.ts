@@ -8,7 +8,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { buildChildEnv } from './child-env.js';
 import { registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { isGroupAlive, signalGroup, waitGroupGone } from './process-group.js';
-import { JsonLineReader } from './json-lines.js';
+import { JsonLineReader } from '../json-lines.js';
 import { TransportStartError } from './transport-start-error.js';
 
 /** Receives one line of a child's stderr, already prefixed with `[server-id] `. */

@@ -1,6 +1,6 @@
 // Splits a child's stdout into newline-delimited JSON-RPC messages. Unlike the SDK's ReadBuffer it
 // hands back the offending line, so one line of garbage is reported and skipped, not fatal.
-import { deserializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { parseJsonRpcLine } from './jsonrpc-shape.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 /** One line read: a message, or the text that was not a JSON-RPC message and why. */
@@ -41,7 +41,7 @@ export class JsonLineReader {
 
 function parseLine(line: string): LineResult {
   try {
-    return { message: deserializeMessage(line) };
+    return { message: parseJsonRpcLine(line) };
   } catch (error) {
     return { garbage: line, error };
   }

@@ -1,0 +1,66 @@
+// The agent-facing stdio transport: newline-delimited JSON-RPC on stdin and stdout. Unlike the SDK's,
+// it checks each message's shape without a schema parse of the whole union (the Server still
+// validates every request against its method's schema), and answers a line that is not JSON-RPC
+// with a parse error instead of dropping it silently.
+import type { Readable, Writable } from 'node:stream';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { JsonLineReader } from '../json-lines.js';
+
+export class StdioFrontTransport implements Transport {
+  readonly #stdin: Readable;
+  readonly #stdout: Writable;
+  readonly #reader = new JsonLineReader();
+  #started = false;
+  #closed = false;
+  onmessage?: Transport['onmessage'];
+  onclose?: Transport['onclose'];
+  onerror?: Transport['onerror'];
+
+  constructor(stdin: Readable = process.stdin, stdout: Writable = process.stdout) {
+    this.#stdin = stdin;
+    this.#stdout = stdout;
+  }
+
+  /** Starts reading stdin; must be called once. */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('The stdio transport was already started');
+    this.#started = true;
+    this.#stdin.on('data', this.#onData);
+    this.#stdin.on('error', this.#onError);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    for (const result of this.#reader.push(chunk)) {
+      if ('message' in result) {
+        this.onmessage?.(result.message);
+      } else {
+        this.onerror?.(new Error(`Ignored a line that is not JSON-RPC: ${String((result.error as Error).message ?? result.error)}`));
+        this.send({ jsonrpc: '2.0', id: null as unknown as string, error: { code: ErrorCode.ParseError, message: 'Parse error: the line is not a JSON-RPC 2.0 message' } }).catch(() => {});
+      }
+    }
+  };
+
+  readonly #onError = (error: Error): void => {
+    this.onerror?.(error);
+  };
+
+  /** Writes one message as one line. */
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('The stdio transport is closed'));
+    return new Promise((resolve, reject) => {
+      this.#stdout.write(`${JSON.stringify(message)}\n`, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Stops reading; idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stdin.off('data', this.#onData);
+    this.#stdin.off('error', this.#onError);
+    // Let the process exit even though stdin is still open.
+    this.#stdin.pause();
+    this.onclose?.();
+  }
+}
