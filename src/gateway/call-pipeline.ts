@@ -79,7 +79,8 @@ export async function enforceCall(
     const upstream = await session.connect(entry.server, context.signal);
     const result = await session.withInflight(entry.server, context, () =>
       upstream.callTool(
-        { name: entry.tool.name, arguments: args as JsonObject, ...(params._meta ? { _meta: stripProgressToken(params._meta) } : {}) },
+        // An approval covers what the human saw, the arguments; `_meta` rides along only on calls no one had to approve.
+        { name: entry.tool.name, arguments: args as JsonObject, ...(params._meta && !approval ? { _meta: stripProgressToken(params._meta) } : {}) },
         {
           signal: context.signal,
           // The upstream's deadline starts now, after any approval wait.
