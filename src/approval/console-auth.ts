@@ -3,10 +3,9 @@
 // come from the console's own origin (so another site cannot make a logged-in browser approve).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostAllowed as sharedHostAllowed } from '../http-host.js';
 
 export const COOKIE_NAME = 'mcp_warden_approvals';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 export interface ConsoleAccess {
   token: string;
@@ -28,10 +27,7 @@ export function loginCookie(token: string): string {
 
 /** Whether the Host header names this machine's loopback (or an allowed host). */
 export function hostAllowed(req: IncomingMessage, access: ConsoleAccess): boolean {
-  const host = req.headers.host;
-  if (!host) return false;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  return LOOPBACK_HOSTS.has(name.toLowerCase()) || (access.allowedHosts ?? []).some((allowed) => allowed === host || allowed === name);
+  return sharedHostAllowed(req, access.allowedHosts ?? []);
 }
 
 /** Whether a state-changing request comes from the console's own page, or from a non-browser client. */

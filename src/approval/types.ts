@@ -85,18 +85,11 @@ export type TicketState = 'pending' | 'approved' | 'denied' | 'expired' | 'withd
 export type DecidedState = Exclude<TicketState, 'pending'>;
 
 /** A pending or decided approval ticket as stored, listed and shown; times are epoch milliseconds. */
-export interface Ticket {
+export interface Ticket extends ApprovalRequest {
   /** 128 random bits, base32 (26 characters); unguessable. */
   id: string;
-  agent: string;
-  session: string;
-  environment: string;
-  server: string;
-  tool: string;
-  arguments: Record<string, unknown>;
   /** sha256 (hex) of the canonical JSON (sorted keys) of `arguments`. */
   argumentsSha256: string;
-  reasons: Reason[];
   createdAt: number;
   expiresAt: number;
   state: TicketState;

@@ -1,6 +1,6 @@
 // Loads the config and picks the environment the same way for every command.
 import { WardenError } from '../errors.js';
-import { loadConfig } from '../config/index.js';
+import { didYouMean, loadConfig, quoteList } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Io } from './io.js';
 
@@ -14,8 +14,8 @@ export async function loadContext(io: Io, flags: { config?: string; env?: string
   const config = await loadConfig({ ...(flags.config ? { file: flags.config } : {}), env: io.env, cwd: io.cwd });
   const environment = flags.env ?? io.env.MCP_WARDEN_ENV ?? config.defaultEnvironment;
   if (!config.environments[environment]) {
-    const known = Object.keys(config.environments).map((name) => `"${name}"`).join(', ');
-    throw new WardenError('UNKNOWN_ENVIRONMENT', `Unknown environment "${environment}"; the config defines ${known}`);
+    const known = Object.keys(config.environments);
+    throw new WardenError('UNKNOWN_ENVIRONMENT', `Unknown environment "${environment}"${didYouMean(environment, known) || `; the config defines ${quoteList(known)}`}`);
   }
   return { config, environment };
 }
@@ -24,9 +24,5 @@ export async function loadContext(io: Io, flags: { config?: string; env?: string
 export function requireAgent(config: ResolvedConfig, agent: string): void {
   if (config.agents[agent]) return;
   const known = Object.keys(config.agents);
-  const near = known.find((name) => name.toLowerCase() === agent.toLowerCase() || name.startsWith(agent) || agent.startsWith(name));
-  throw new WardenError(
-    'UNKNOWN_AGENT',
-    `Unknown agent "${agent}"${near ? `; did you mean "${near}"?` : ''}${known.length ? ` Agents in the config: ${known.map((n) => `"${n}"`).join(', ')}` : ''}`,
-  );
+  throw new WardenError('UNKNOWN_AGENT', `Unknown agent "${agent}"${didYouMean(agent, known) || (known.length ? `; the agents are ${quoteList(known)}` : '')}`);
 }

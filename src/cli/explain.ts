@@ -1,7 +1,8 @@
 // `mcp-warden explain`: the decision a call would get, with every reason and where its rule was
 // written. It never starts an upstream; argument inspection runs locally.
 import { WardenError } from '../errors.js';
-import { compilePolicy, decide } from '../policy/index.js';
+import { compilePolicy } from '../policy/index.js';
+import { createCallDecider } from '../gateway/decide-call.js';
 import type { Decision } from '../policy/types.js';
 import { createInspector } from '../inspect/index.js';
 import { parse, COMMON_OPTIONS, required } from './args.js';
@@ -39,11 +40,8 @@ export async function explainCall(
   const server = qualified.slice(0, slash);
   const tool = qualified.slice(slash + 1);
   const effective = config.policyFor(agent, environment);
-  const serverConfig = config.servers[server] ? config.serverFor(agent, server) : undefined;
-  const inspection = serverConfig
-    ? await createInspector().inspect(serverConfig, tool, callArgs, { dangerousPatterns: effective.approval.dangerousPatterns.map((rule) => rule.pattern) })
-    : undefined;
-  return decide(compilePolicy(effective), { server, tool, arguments: callArgs, ...(inspection ? { inspection } : {}) });
+  const decideCall = createCallDecider(effective, compilePolicy(effective), createInspector());
+  return decideCall({ server: config.servers[server] ? config.serverFor(agent, server) : undefined, serverId: server, tool, arguments: callArgs });
 }
 
 /** `--args` must be a JSON object. */

@@ -35,14 +35,7 @@ export function wireGateway(options: WireOptions): GatewayDeps {
   return {
     config,
     environment,
-    createUpstream: (server, upstreamOptions) =>
-      createUpstream(server, {
-        hooks: upstreamOptions.hooks,
-        extraEnv: upstreamOptions.extraEnv,
-        ...(upstreamOptions.cwd ? { cwd: upstreamOptions.cwd } : {}),
-        ...(upstreamOptions.timeoutMs ? { timeoutMs: upstreamOptions.timeoutMs } : {}),
-        ...(upstreamOptions.clientCapabilities ? { clientCapabilities: upstreamOptions.clientCapabilities } : {}),
-      }),
+    createUpstream,
     inspector: createInspector(),
     approver,
     audit,

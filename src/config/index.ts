@@ -5,6 +5,6 @@ export { gatewayJsonSchemaText } from './json-schema.js';
 export { compileSafeRegex, parseRegexLiteral, regexSafetyProblem, type RegexLiteral } from './regex-safety.js';
 export { globProblem } from './globs.js';
 export { BUILTIN_PROFILES, BUILTIN_DANGEROUS_PATTERNS, DEVELOPER_REQUIRED_TOOLS } from './builtins.js';
-export { closest, didYouMean } from './suggest.js';
+export { closest, didYouMean, quoteList } from './suggest.js';
 export { parseDuration, parseSize } from './units.js';
 export type * from './types.js';

@@ -2,26 +2,9 @@
 // that names the agent, and the body cap.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost } from '../http-host.js';
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** True for addresses that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function hostname(hostHeader: string): string {
-  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
-  return hostHeader.replace(/:\d+$/, '');
-}
-
-/** The Host header must name this machine (or a configured host): otherwise a DNS-rebinding page could reach us. */
-export function hostAllowed(req: IncomingMessage, allowedHosts: readonly string[]): boolean {
-  const host = req.headers.host;
-  if (!host) return false;
-  const name = hostname(host.toLowerCase());
-  return isLoopbackHost(name) || allowedHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase() || allowed.toLowerCase() === name);
-}
+export { hostAllowed, isLoopbackHost } from '../http-host.js';
 
 /** A browser's Origin, when present, must be a loopback origin or a configured one. */
 export function originAllowed(req: IncomingMessage, allowedOrigins: readonly string[]): boolean {

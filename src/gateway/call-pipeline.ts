@@ -4,11 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError, isWardenError } from '../errors.js';
-import { decide } from '../policy/index.js';
 import type { Decision, Reason } from '../policy/types.js';
 import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
-import type { ApprovalOutcome } from '../approval/types.js';
+import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { GatewaySession } from './session.js';
@@ -18,8 +17,6 @@ type JsonObject = Record<string, unknown>;
 
 /** How often a waiting call tells the agent it is still alive. */
 const KEEPALIVE_MS = 5_000;
-
-const UNKNOWN_TOOL_DECISION: Decision = { decision: 'deny', reasons: [], writes: false };
 
 /** Enforces and, if allowed, forwards one tools/call. Throws WardenError; the front converts it. */
 export async function enforceCall(
@@ -37,12 +34,20 @@ export async function enforceCall(
     session: session.id,
     args_sha256: digestArguments(args),
   };
-  const audit = (record: Omit<AuditRecord, keyof typeof base | 'args' | 'event' | 'duration_ms'> & { event?: AuditRecord['event'] }) =>
-    session.deps.audit.write({ ...base, event: 'call', args: redact(args), duration_ms: Math.round((performance.now() - started) * 1000) / 1000, ...record });
+  let approval: ApprovalOutcome | undefined;
+  const audit = (record: Omit<AuditRecord, keyof typeof base | 'args' | 'event' | 'duration_ms' | 'approval'>) =>
+    session.deps.audit.write({
+      ...base,
+      event: 'call',
+      args: redact(args),
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      ...record,
+      ...(approval ? { approval: approvalRecord(approval) } : {}),
+    });
 
   const entry = (await session.catalog()).lookup(params.name);
   if (!entry) {
-    audit({ tool: params.name, decision: 'deny', reasons: UNKNOWN_TOOL_DECISION.reasons, outcome: 'denied', error: 'unknown tool' });
+    audit({ tool: params.name, decision: 'deny', reasons: [], outcome: 'denied', error: 'unknown tool' });
     throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it`);
   }
   const qualified = `${entry.server}/${entry.tool.name}`;
@@ -50,24 +55,21 @@ export async function enforceCall(
     audit({ tool: qualified, decision: 'deny', reasons: [], outcome: 'denied', error: 'arguments are not an object' });
     throw new WardenError('BAD_INPUT', `Arguments of "${params.name}" must be a JSON object`);
   }
+  const callArgs = args as JsonObject;
 
-  const server = session.serverConfig(entry.server);
-  const dangerousPatterns = session.effective.approval.dangerousPatterns.map((rule) => rule.pattern);
-  const inspection = await session.deps.inspector.inspect(server, entry.tool.name, args, { dangerousPatterns });
-  const decision = decide(session.policy, {
-    server: entry.server,
+  const decision = await session.decideCall({
+    server: session.serverConfig(entry.server),
+    serverId: entry.server,
     tool: entry.tool.name,
-    arguments: args,
-    annotations: entry.tool.annotations,
-    inspection,
+    arguments: callArgs,
+    ...(entry.tool.annotations ? { annotations: entry.tool.annotations } : {}),
   });
   const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
 
-  let approval: ApprovalOutcome | undefined;
   if (decision.decision === 'ask') {
-    approval = await waitForApproval(session, { server: entry.server, tool: entry.tool.name, args: args as JsonObject, decision, context, relay });
+    approval = await waitForApproval(session, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
     if (!approval.approved) {
-      audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied', approval: approvalRecord(approval) });
+      audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(qualified, decision, `Approval was not given: ${approval.reason}`));
     }
   } else if (decision.decision === 'deny') {
@@ -77,24 +79,20 @@ export async function enforceCall(
 
   try {
     const upstream = await session.connect(entry.server, context.signal);
+    // The upstream's deadline (the profile's or the server's timeout, set when the session made the
+    // connection) starts now, after any approval wait.
     const result = await session.withInflight(entry.server, context, () =>
       upstream.callTool(
         // An approval covers what the human saw, the arguments; `_meta` rides along only on calls no one had to approve.
-        { name: entry.tool.name, arguments: args as JsonObject, ...(params._meta && !approval ? { _meta: stripProgressToken(params._meta) } : {}) },
-        {
-          signal: context.signal,
-          // The upstream's deadline starts now, after any approval wait.
-          timeoutMs: session.deps.config.timeoutFor(session.agent) ?? server.timeoutMs,
-          ...(relay.enabled ? { onprogress: (progress) => relay.forward(progress) } : {}),
-        },
+        { name: entry.tool.name, arguments: callArgs, ...(params._meta && !approval ? { _meta: stripProgressToken(params._meta) } : {}) },
+        { signal: context.signal, ...(relay.enabled ? { onprogress: (progress) => relay.forward(progress) } : {}) },
       ),
     );
     await relay.flush();
-    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok', ...(approval ? { approval: approvalRecord(approval) } : {}) });
+    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
     return result;
   } catch (error) {
-    const message = isWardenError(error) ? error.message : 'internal error';
-    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: 'error', error: message, ...(approval ? { approval: approvalRecord(approval) } : {}) });
+    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: 'error', error: isWardenError(error) ? error.message : 'internal error' });
     throw error;
   }
 }
@@ -130,7 +128,7 @@ async function waitForApproval(session: GatewaySession, input: ApprovalInput): P
         signal: context.signal,
         webhooks,
         ...(canElicit
-          ? { elicit: (params, signal) => context.sendRequest('elicitation/create', { ...params }, { signal }) as Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: JsonObject }> }
+          ? { elicit: (params, signal) => context.sendRequest('elicitation/create', { ...params }, { signal }) as Promise<{ action: ElicitResult['action']; content?: JsonObject }> }
           : {}),
       },
     );

@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { CallToolResult, ClientCapabilities, ServerCapabilities, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError } from '../errors.js';
 import { compilePolicy, visibility, type CompiledPolicy } from '../policy/index.js';
-import type { EffectivePolicy } from '../policy/types.js';
+import type { Decision, EffectivePolicy } from '../policy/types.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamInfo } from '../upstream/types.js';
 import { Catalog } from './catalog.js';
 import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
+import { createCallDecider, type CallToDecide } from './decide-call.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -38,6 +39,10 @@ export class GatewaySession {
   readonly effective: EffectivePolicy;
   readonly peer: AgentPeer;
   readonly passthrough: Passthrough;
+  /** Inspects and decides one call for this agent: the step `explain` shares. */
+  readonly decideCall: (call: CallToDecide) => Promise<Decision>;
+  /** Every configured server as started for this agent, resolved once (roots follow working_dir). */
+  readonly #servers = new Map<string, ServerConfig>();
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
   readonly #inflight = new Map<string, CallContext[]>();
@@ -51,7 +56,9 @@ export class GatewaySession {
     this.id = options.id ?? randomUUID();
     this.effective = deps.config.policyFor(options.agent, deps.environment);
     this.policy = compilePolicy(this.effective);
+    this.decideCall = createCallDecider(this.effective, this.policy, deps.inspector);
     this.passthrough = new Passthrough(this);
+    for (const id of Object.keys(deps.config.servers)) this.#servers.set(id, deps.config.serverFor(options.agent, id)!);
   }
 
   /**
@@ -61,8 +68,7 @@ export class GatewaySession {
   async start(clientCapabilities: ClientCapabilities | undefined): Promise<ServerCapabilities> {
     const { config, environment } = this.deps;
     const extraEnv = config.environments[environment]?.env ?? {};
-    for (const id of Object.keys(config.servers)) {
-      const server = this.serverConfig(id);
+    for (const server of this.#servers.values()) {
       this.#upstreams.set(
         server.id,
         this.deps.createUpstream(server, {
@@ -72,13 +78,12 @@ export class GatewaySession {
             onDisconnect: (error) => this.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`),
           },
           extraEnv,
-          ...(server.transport === 'stdio' ? { cwd: server.cwd } : {}),
           timeoutMs: config.timeoutFor(this.agent) ?? server.timeoutMs,
           clientCapabilities: upstreamClientCapabilities(clientCapabilities, server),
         }),
       );
     }
-    const eager = Object.values(config.servers).filter((server) => server.startup === 'eager');
+    const eager = [...this.#servers.values()].filter((server) => server.startup === 'eager');
     await Promise.all(eager.map((server) => this.connect(server.id).catch(() => undefined)));
     return this.capabilities();
   }
@@ -119,7 +124,7 @@ export class GatewaySession {
 
   /** The server as started for this agent (working_dir and the roots that follow from it). */
   serverConfig(server: string): ServerConfig {
-    const config = this.deps.config.serverFor(this.agent, server);
+    const config = this.#servers.get(server);
     if (!config) throw new WardenError('TOOL_NOT_FOUND', `Server "${server}" is not configured`);
     return config;
   }

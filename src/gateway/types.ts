@@ -38,7 +38,6 @@ export interface ArgumentInspector {
 export interface UpstreamFactoryOptions {
   hooks: UpstreamHooks;
   extraEnv: Record<string, string>;
-  cwd?: string;
   timeoutMs?: number;
   clientCapabilities?: ClientCapabilities;
 }

@@ -32,7 +32,7 @@ export function createInspector(): Inspector {
   return {
     async inspect(server, tool, args, options) {
       if (server.kind === 'generic') return undefined;
-      const check = server.kind === 'database' ? 'database' : server.kind;
+      const check = server.kind;
       try {
         return await inspectCall(server, tool, args, options);
       } catch (error) {

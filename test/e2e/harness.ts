@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { Ticket, TicketAnswer } from '../../src/approval/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/mcp-warden.js');
@@ -141,21 +142,9 @@ export function alive(pid: number): boolean {
 }
 
 /** A ticket as the shared approvals directory holds it: the ticket file with its answer file, if any. */
-export interface StoredTicket {
-  id: string;
-  agent: string;
-  session: string;
-  environment: string;
-  server: string;
-  tool: string;
-  arguments: Record<string, unknown>;
-  argumentsSha256: string;
-  reasons: Array<{ layer: string; decision: string; rule: string; source: string; message: string }>;
-  createdAt: number;
-  expiresAt: number;
-  state: 'pending' | 'approved' | 'denied' | 'expired' | 'withdrawn';
-  answer?: { state: string; channel: string; by?: string; reason?: string; remember?: boolean; at: number };
-}
+export type StoredTicket = Pick<Ticket, 'id' | 'agent' | 'session' | 'environment' | 'server' | 'tool' | 'arguments' | 'argumentsSha256' | 'reasons' | 'createdAt' | 'expiresAt' | 'state'> & {
+  answer?: TicketAnswer & { at: number };
+};
 
 /** The approvals directory of a test config's state dir (what `gatewayEnv` points gateways at). */
 export function approvalsDirOf(dir: string): string {
