@@ -1,7 +1,13 @@
 // A structural check of one JSON-RPC 2.0 message. The SDK's own guard runs a full zod parse of the
-// message union on every line, which costs more than the rest of a proxied call; the SDK still
-// validates each request and result against its method's schema where it handles them.
+// message union on every line, which costs more than the rest of a proxied call. The check accepts
+// exactly what the SDK's Protocol classifies as a request, notification or response (strict keys,
+// integer ids, the shape of `_meta`): a message it let through that the Protocol could not classify
+// would be dropped there without an answer, leaving the agent waiting.
+// test/front/jsonrpc-shape.test.ts compares the two on generated messages.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+/** `_meta` key the SDK reserves for task association. */
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 
 /** Parses one line of newline-delimited JSON-RPC; throws on anything that is not a message. */
 export function parseJsonRpcLine(line: string): JSONRPCMessage {
@@ -10,19 +16,51 @@ export function parseJsonRpcLine(line: string): JSONRPCMessage {
   return value;
 }
 
-/** True for a request, notification, result or error response of JSON-RPC 2.0. */
+/** True for a request, notification, result or error response of JSON-RPC 2.0 as MCP uses it. */
 export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (!isObject(value)) return false;
   const message = value as Record<string, unknown>;
   if (message.jsonrpc !== '2.0') return false;
-  const id = message.id;
-  const validId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
-  if (typeof message.method === 'string') {
-    if (message.params !== undefined && (typeof message.params !== 'object' || message.params === null || Array.isArray(message.params))) return false;
-    return id === undefined || validId;
+  if ('method' in message) {
+    if (typeof message.method !== 'string') return false;
+    if (!onlyKeys(message, 'id' in message ? REQUEST_KEYS : NOTIFICATION_KEYS)) return false;
+    if ('id' in message && !isId(message.id)) return false;
+    return message.params === undefined || (isObject(message.params) && validMeta(message.params._meta));
   }
-  if (!validId) return false;
-  if ('result' in message) return typeof message.result === 'object' && message.result !== null && !('error' in message);
-  const error = message.error as Record<string, unknown> | undefined;
-  return typeof error === 'object' && error !== null && Number.isInteger(error.code) && typeof error.message === 'string';
+  if ('result' in message) {
+    return onlyKeys(message, RESULT_KEYS) && isId(message.id) && isObject(message.result) && validMeta(message.result._meta);
+  }
+  if ('error' in message) {
+    if (!onlyKeys(message, ERROR_KEYS) || (message.id !== undefined && !isId(message.id))) return false;
+    const error = message.error;
+    return isObject(error) && Number.isInteger(error.code) && typeof error.message === 'string';
+  }
+  return false;
+}
+
+const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+const NOTIFICATION_KEYS = new Set(['jsonrpc', 'method', 'params']);
+const RESULT_KEYS = new Set(['jsonrpc', 'id', 'result']);
+const ERROR_KEYS = new Set(['jsonrpc', 'id', 'error']);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isId(value: unknown): value is string | number {
+  return typeof value === 'string' || Number.isInteger(value);
+}
+
+function onlyKeys(message: Record<string, unknown>, allowed: Set<string>): boolean {
+  for (const key in message) if (!allowed.has(key)) return false;
+  return true;
+}
+
+function validMeta(meta: unknown): boolean {
+  if (meta === undefined) return true;
+  if (!isObject(meta)) return false;
+  const token = meta.progressToken;
+  if (token !== undefined && !isId(token)) return false;
+  const related = meta[RELATED_TASK];
+  return related === undefined || (isObject(related) && typeof related.taskId === 'string');
 }

@@ -3,13 +3,17 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ErrorCode, type InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, SUPPORTED_PROTOCOL_VERSIONS, type InitializeRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isJsonRpcMessage } from '../jsonrpc-shape.js';
+import { HttpSessionTransport } from './http-transport.js';
 import { WardenError } from '../errors.js';
 import type { GatewayDeps } from '../gateway/types.js';
 import type { GatewaySession } from '../gateway/session.js';
 import { openSession } from './session-server.js';
 import { BodyTooLargeError, TokenTable, hostAllowed, isLoopbackHost, originAllowed, readBody } from './http-guard.js';
+
+/** Messages one POST may carry (JSON-RPC batches; the SDK's limit too). */
+const MAX_BATCH = 100;
 
 export interface HttpFrontOptions {
   host: string;
@@ -36,7 +40,7 @@ export interface RunningHttpFront {
 interface SessionEntry {
   agent: string;
   session: GatewaySession;
-  transport: StreamableHTTPServerTransport;
+  transport: HttpSessionTransport;
   inflight: Set<string | number>;
   /** Responses still open: SSE streams (GET) and calls being answered; a session with one is alive. */
   openStreams: number;
@@ -74,76 +78,115 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     return true;
   }
 
+  /** The agent's own session named by the request, or undefined (another agent's is as unknown as none). */
+  function ownSession(id: string, agent: string): SessionEntry | undefined {
+    const entry = sessions.get(id);
+    return entry && entry.agent === agent ? entry : undefined;
+  }
+
+  /** Counts `res` as an open stream of the session until it closes, with `ids` in flight meanwhile. */
+  function track(entry: SessionEntry, res: ServerResponse, ids: Array<string | number>): void {
+    for (const id of ids) entry.inflight.add(id);
+    entry.openStreams += 1;
+    entry.lastSeen = Date.now();
+    res.once('close', () => {
+      for (const id of ids) entry.inflight.delete(id);
+      entry.openStreams -= 1;
+      entry.lastSeen = Date.now();
+    });
+  }
+
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const agent = tokens.agentFor(req.headers.authorization);
     if (!agent) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="mcp-warden"');
       return sendError(res, 401, ErrorCode.InvalidRequest, 'Missing or unknown bearer token');
     }
+    const version = header(req, 'mcp-protocol-version');
+    if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return sendError(res, 400, ErrorCode.InvalidRequest, `Bad Request: unsupported protocol version "${version}" (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+    }
     const sessionId = header(req, 'mcp-session-id');
-    let body: unknown;
-    if (req.method === 'POST') {
-      let raw: Buffer;
-      try {
-        raw = await readBody(req, config.http.maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          res.setHeader('Connection', 'close');
-          sendError(res, 413, ErrorCode.InvalidRequest, `Request body is larger than ${config.http.maxBodyBytes} bytes`);
-          req.socket.destroySoon();
-          return;
-        }
-        throw error;
+    if (req.method === 'GET' || req.method === 'DELETE') {
+      if (req.method === 'GET' && !accepts(req, 'text/event-stream')) return sendError(res, 406, ErrorCode.InvalidRequest, 'Not Acceptable: the client must accept text/event-stream');
+      if (sessionId === undefined) return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad Request: the Mcp-Session-Id header is required');
+      const entry = ownSession(sessionId, agent);
+      if (!entry) return sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      if (req.method === 'DELETE') {
+        await closeSession(sessionId);
+        res.writeHead(200).end();
+        return;
       }
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON');
-      }
-    } else if (req.method !== 'GET' && req.method !== 'DELETE') {
+      if (entry.transport.hasStandaloneStream) return sendError(res, 409, ErrorCode.InvalidRequest, 'Conflict: this session already has a GET stream open');
+      track(entry, res, []);
+      entry.transport.openStandalone(res);
+      return;
+    }
+    if (req.method !== 'POST') {
       res.setHeader('Allow', 'GET, POST, DELETE');
       return sendError(res, 405, ErrorCode.InvalidRequest, `Method ${req.method ?? ''} is not allowed`);
     }
+    if (!accepts(req, 'application/json') || !accepts(req, 'text/event-stream')) {
+      return sendError(res, 406, ErrorCode.InvalidRequest, 'Not Acceptable: the client must accept both application/json and text/event-stream');
+    }
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      return sendError(res, 415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json');
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, config.http.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        res.setHeader('Connection', 'close');
+        sendError(res, 413, ErrorCode.InvalidRequest, `Request body is larger than ${config.http.maxBodyBytes} bytes`);
+        req.socket.destroySoon();
+        return;
+      }
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON');
+    }
+    const messages = Array.isArray(body) ? body : [body];
+    if (messages.length === 0 || messages.length > MAX_BATCH) {
+      return sendError(res, 400, ErrorCode.InvalidRequest, `Invalid Request: a batch holds 1 to ${MAX_BATCH} messages`);
+    }
+    if (!messages.every(isJsonRpcMessage)) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: the body is not a JSON-RPC 2.0 message');
+    const initialize = messages.find((message) => 'method' in message && message.method === 'initialize');
+    const ids = requestIds(messages);
 
     if (sessionId !== undefined) {
-      const entry = sessions.get(sessionId);
-      // Another agent's session is as unknown to this agent as one that never existed.
-      if (!entry || entry.agent !== agent) return sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
-      entry.lastSeen = Date.now();
-      const ids = requestIds(body);
-      const duplicate = ids.find((id) => entry.inflight.has(id));
+      const entry = ownSession(sessionId, agent);
+      if (!entry) return sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
+      if (initialize) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: this session is already initialized');
+      const duplicate = ids.find((id) => entry.inflight.has(id)) ?? ids.find((id, index) => ids.indexOf(id) !== index);
       if (duplicate !== undefined) return sendError(res, 409, ErrorCode.InvalidRequest, `Duplicate request id "${String(duplicate)}" is still in flight`, duplicate);
-      for (const id of ids) entry.inflight.add(id);
-      entry.openStreams += 1;
-      res.once('close', () => {
-        ids.forEach((id) => entry.inflight.delete(id));
-        entry.openStreams -= 1;
-        entry.lastSeen = Date.now();
-      });
-      await entry.transport.handleRequest(req, res, body);
+      track(entry, res, ids);
+      entry.transport.post(res, messages);
       return;
     }
 
-    const initialize = initializeParams(body);
-    if (req.method !== 'POST' || !initialize) {
+    const params = initialize ? initializeParams(initialize) : undefined;
+    if (!params) {
       return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad request: send "initialize" first, then use the Mcp-Session-Id it returns');
     }
+    if (messages.length > 1) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone');
     if (!(await makeRoomFor(agent))) {
       res.setHeader('Retry-After', '30');
       return sendError(res, 429, ErrorCode.InvalidRequest, `Agent "${agent}" already has ${maxSessions} active sessions; end one (DELETE) before opening another`);
     }
     const id = randomUUID();
-    const opened = await openSession(deps, agent, initialize, { sessionId: id });
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => id,
-      onsessioninitialized: (sid) => {
-        sessions.set(sid, { agent, session: opened.session, transport, inflight: new Set(), openStreams: 0, lastSeen: Date.now() });
-      },
-    });
+    const opened = await openSession(deps, agent, params, { sessionId: id });
+    const transport = new HttpSessionTransport(id);
     transport.onclose = () => void closeSession(id);
     await opened.server.connect(transport);
-    await transport.handleRequest(req, res, body);
-    if (!sessions.has(id)) await opened.session.close();
+    const entry: SessionEntry = { agent, session: opened.session, transport, inflight: new Set(), openStreams: 0, lastSeen: Date.now() };
+    sessions.set(id, entry);
+    track(entry, res, ids);
+    transport.post(res, messages);
   }
 
   const server: HttpServer = createServer((req, res) => {
@@ -210,18 +253,18 @@ function sendError(res: ServerResponse, status: number, code: number, message: s
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
 }
 
-function requestIds(body: unknown): Array<string | number> {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages
-    .filter((m): m is { id: string | number; method: string } => typeof m === 'object' && m !== null && 'method' in m && 'id' in m)
-    .map((m) => m.id);
+function requestIds(messages: JSONRPCMessage[]): Array<string | number> {
+  return messages.filter((m): m is JSONRPCRequest => 'method' in m && 'id' in m && m.id !== undefined).map((m) => m.id);
 }
 
-function initializeParams(body: unknown): InitializeRequest['params'] | undefined {
-  const messages = Array.isArray(body) ? body : [body];
-  const init = messages.find((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize') as
-    | { params?: InitializeRequest['params'] }
-    | undefined;
-  if (!init || typeof init.params !== 'object' || init.params === null) return undefined;
-  return { ...init.params, capabilities: init.params.capabilities ?? {} };
+function initializeParams(init: JSONRPCMessage): InitializeRequest['params'] | undefined {
+  const params = (init as { params?: InitializeRequest['params'] }).params;
+  if (!('id' in init) || typeof params !== 'object' || params === null) return undefined;
+  return { ...params, capabilities: params.capabilities ?? {} };
+}
+
+/** Whether the Accept header admits `type` (wildcards included). */
+function accepts(req: IncomingMessage, type: string): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept.includes(type) || accept.includes('*/*') || accept.includes(`${type.split('/')[0]}/*`);
 }

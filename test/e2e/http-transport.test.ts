@@ -1,0 +1,191 @@
+// The Streamable HTTP transport as a raw client sees it over a real socket: a lone answer is plain
+// JSON, an answer preceded by progress is an SSE stream, notifications get 202, one GET stream per
+// session carries list_changed, DELETE ends the session, and requests the spec forbids are refused
+// with the status the spec names. tools/call parameters are checked before anything reaches an upstream.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
+
+const CONFIG = `
+servers:
+  echo:
+    command: node
+    args: ["{{fixtures}}/echo-server.mjs"]
+agents:
+  alice:
+    allow: ["echo/*"]
+    token: token-alice
+environments:
+  dev: { safety: full, audit: true }
+audit: { path: "{{dir}}/audit.jsonl" }
+`;
+
+const AUTH = { Authorization: 'Bearer token-alice' };
+const HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...AUTH };
+const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+
+let gateway: HttpGateway;
+
+beforeAll(async () => {
+  gateway = await startHttpGateway(writeConfig(CONFIG));
+});
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+function post(body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(gateway.url, { method: 'POST', headers: { ...HEADERS, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+async function session(): Promise<string> {
+  const response = await post(INIT);
+  expect(response.status).toBe(200);
+  await response.text();
+  const id = response.headers.get('mcp-session-id')!;
+  expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'Mcp-Session-Id': id })).status).toBe(202);
+  return id;
+}
+
+/** The JSON-RPC messages of an SSE body, in order. */
+function events(body: string): Array<Record<string, any>> {
+  return body
+    .split('\n\n')
+    .map((block) => block.split('\n').find((line) => line.startsWith('data: ')))
+    .filter((line): line is string => line !== undefined)
+    .map((line) => JSON.parse(line.slice(6)));
+}
+
+function call(id: number, name: string, args: Record<string, unknown> = {}, meta?: Record<string, unknown>) {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(meta ? { _meta: meta } : {}) } };
+}
+
+async function callCount(sid: string): Promise<number> {
+  const response = await post(call(900 + Math.floor(Math.random() * 1000), 'echo_stats'), { 'Mcp-Session-Id': sid });
+  const body = (await response.json()) as { result: { content: Array<{ text: string }> } };
+  return JSON.parse(body.result.content[0]!.text).calls;
+}
+
+test('initialize and a lone answer are plain JSON with the session id', async () => {
+  const init = await post(INIT);
+  expect(init.status).toBe(200);
+  expect(init.headers.get('content-type')).toBe('application/json');
+  const sid = init.headers.get('mcp-session-id');
+  expect(sid).toMatch(/^[0-9a-f-]{36}$/);
+  expect(((await init.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe('mcp-warden');
+
+  const response = await post(call(2, 'echo_echo', { text: 'hi' }), { 'Mcp-Session-Id': sid! });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('application/json');
+  expect(response.headers.get('mcp-session-id')).toBe(sid);
+  expect(await response.json()).toEqual({ jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'hi' }] } });
+});
+
+test('an answer preceded by progress switches to SSE: progress under the agent\'s token, then the result, then the end', async () => {
+  const sid = await session();
+  const response = await post(call(3, 'echo_slow', { ms: 60, steps: 3 }, { progressToken: 'agent-token-7' }), { 'Mcp-Session-Id': sid });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  const messages = events(await response.text()); // resolves only once the stream ends
+  expect(messages.map((m) => m.method ?? 'result')).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress', 'result']);
+  expect(messages.slice(0, 3).map((m) => m.params.progressToken)).toEqual(['agent-token-7', 'agent-token-7', 'agent-token-7']);
+  expect(messages[3]).toMatchObject({ id: 3, result: { content: [{ type: 'text', text: 'done after 3 steps' }] } });
+});
+
+test('a batch of two requests is answered on one SSE stream that ends after both', async () => {
+  const sid = await session();
+  const response = await post([call(4, 'echo_echo', { text: 'a' }), call(5, 'echo_add', { a: 2, b: 3 })], { 'Mcp-Session-Id': sid });
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  const messages = events(await response.text());
+  expect(messages.map((m) => m.id).sort()).toEqual([4, 5]);
+  expect(messages.find((m) => m.id === 5)!.result.content[0].text).toBe('5');
+});
+
+test('a POST of notifications only gets 202 and no body', async () => {
+  const sid = await session();
+  const response = await post({ jsonrpc: '2.0', method: 'notifications/roots/list_changed' }, { 'Mcp-Session-Id': sid });
+  expect(response.status).toBe(202);
+  expect(await response.text()).toBe('');
+});
+
+test('one GET stream per session carries list_changed; a second GET gets 409', async () => {
+  const sid = await session();
+  const url = new URL(gateway.url);
+  const received: string[] = [];
+  const stream = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: '/mcp', method: 'GET', headers: { ...AUTH, Accept: 'text/event-stream', 'Mcp-Session-Id': sid } }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+  try {
+    expect(stream.statusCode).toBe(200);
+    expect(stream.headers['content-type']).toBe('text/event-stream');
+    stream.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+
+    const second = await fetch(gateway.url, { headers: { ...AUTH, Accept: 'text/event-stream', 'Mcp-Session-Id': sid } });
+    expect(second.status).toBe(409);
+
+    const added = await post(call(6, 'echo_add_tool', { name: 'late' }), { 'Mcp-Session-Id': sid });
+    expect(added.status).toBe(200);
+    await added.text();
+    await expect.poll(() => events(received.join('')).map((m) => m.method)).toContain('notifications/tools/list_changed');
+  } finally {
+    stream.destroy();
+  }
+});
+
+test('DELETE ends the session; it is unknown afterwards', async () => {
+  const sid = await session();
+  const deleted = await fetch(gateway.url, { method: 'DELETE', headers: { ...AUTH, 'Mcp-Session-Id': sid } });
+  expect(deleted.status).toBe(200);
+  const after = await post(call(7, 'echo_echo', { text: 'x' }), { 'Mcp-Session-Id': sid });
+  expect(after.status).toBe(404);
+});
+
+test.each([
+  ['an Accept without SSE', INIT, { Accept: 'application/json' }, 406, -32600],
+  ['a GET without SSE in Accept', undefined, { Accept: 'application/json' }, 406, -32600],
+  ['a Content-Type that is not JSON', INIT, { 'Content-Type': 'text/plain' }, 415, -32600],
+  ['an unsupported protocol version', INIT, { 'Mcp-Protocol-Version': '1999-01-01' }, 400, -32600],
+  ['an empty batch', [], {}, 400, -32600],
+  ['a batch of 101 messages', Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', method: 'notifications/x', params: { i } })), {}, 400, -32600],
+  ['an object that is not JSON-RPC', { hello: 'world' }, {}, 400, -32600],
+  ['a request whose params are an array', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: ['echo_echo'] }, {}, 400, -32600],
+  ['a tools/call whose _meta is a string', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo_echo', _meta: 'progress' } }, {}, 400, -32600],
+  ['a tools/call whose progress token is an object', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo_echo', _meta: { progressToken: {} } } }, {}, 400, -32600],
+  ['JSON-RPC 1.0', { id: 1, method: 'initialize', params: {} }, {}, 400, -32600],
+  ['initialize batched with another request', [INIT, { jsonrpc: '2.0', id: 2, method: 'tools/list' }], {}, 400, -32600],
+  ['initialize with params that are not an object', { jsonrpc: '2.0', id: 1, method: 'initialize', params: [] }, {}, 400, -32600],
+])('%s is refused with %#', async (_label, body, headers, status, code) => {
+  const response =
+    body === undefined
+      ? await fetch(gateway.url, { headers: { ...AUTH, ...headers } })
+      : await post(body, headers as Record<string, string>);
+  expect(response.status).toBe(status);
+  expect(((await response.json()) as { error: { code: number } }).error.code).toBe(code);
+});
+
+test('re-initializing a session, and a duplicate id inside one batch, are refused', async () => {
+  const sid = await session();
+  const again = await post(INIT, { 'Mcp-Session-Id': sid });
+  expect(again.status).toBe(400);
+  const duplicate = await post([call(8, 'echo_echo', { text: 'a' }), call(8, 'echo_echo', { text: 'b' })], { 'Mcp-Session-Id': sid });
+  expect(duplicate.status).toBe(409);
+});
+
+test.each([
+  ['no params', undefined],
+  ['no name', { arguments: { text: 'x' } }],
+  ['a numeric name', { name: 7, arguments: {} }],
+  ['a name that is an object', { name: { toString: 'echo_echo' }, arguments: {} }],
+  ['arguments that are an array', { name: 'echo_echo', arguments: ['x'] }],
+  ['arguments that are a string', { name: 'echo_echo', arguments: 'text=x' }],
+])('a tools/call with %s is refused as invalid params and reaches no upstream', async (_label, params) => {
+  const sid = await session();
+  const before = await callCount(sid);
+  const response = await post({ jsonrpc: '2.0', id: 10, method: 'tools/call', ...(params !== undefined ? { params } : {}) }, { 'Mcp-Session-Id': sid });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { error?: { code: number; message: string } };
+  expect(body.error?.code).toBe(-32602);
+  // stats does not count itself: nothing else reached the upstream.
+  expect(await callCount(sid)).toBe(before);
+});
