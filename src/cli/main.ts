@@ -2,13 +2,6 @@
 // and an exit code. Never prints a stack trace for a user's mistake.
 import { formatIssues, isWardenError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { runCheck } from './check.js';
-import { runExplain } from './explain.js';
-import { runProfile } from './profile.js';
-import { runServe } from './serve.js';
-import { runTools } from './tools.js';
-import { runPolicyTests } from './test-command.js';
-import { runApprovals } from './approvals.js';
 import type { Io } from './io.js';
 import { processIo } from './io.js';
 
@@ -27,14 +20,18 @@ Usage:
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is --env,
 else $MCP_WARDEN_ENV, else default_environment.`;
 
-const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
-  serve: runServe,
-  check: runCheck,
-  explain: runExplain,
-  profile: runProfile,
-  tools: runTools,
-  test: runPolicyTests,
-  approvals: runApprovals,
+type Command = (args: string[], io: Io) => Promise<number>;
+
+// Each command's module is loaded when it runs: a gateway that serves for days keeps in memory only
+// what serving needs, not the code of explain, test or the approvals CLI.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.js')).runServe,
+  check: async () => (await import('./check.js')).runCheck,
+  explain: async () => (await import('./explain.js')).runExplain,
+  profile: async () => (await import('./profile.js')).runProfile,
+  tools: async () => (await import('./tools.js')).runTools,
+  test: async () => (await import('./test-command.js')).runPolicyTests,
+  approvals: async () => (await import('./approvals.js')).runApprovals,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -48,13 +45,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.out(VERSION);
     return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     io.err(`mcp-warden: unknown command "${command}"\n\n${USAGE}`);
     return 1;
   }
   try {
-    return await run(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     io.err(describeFailure(error));
     return 1;

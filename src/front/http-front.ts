@@ -182,7 +182,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     const opened = await openSession(deps, agent, params, { sessionId: id });
     const transport = new HttpSessionTransport(id);
     transport.onclose = () => void closeSession(id);
-    await opened.server.connect(transport);
+    await opened.connect(transport);
     const entry: SessionEntry = { agent, session: opened.session, transport, inflight: new Set(), openStreams: 0, lastSeen: Date.now() };
     sessions.set(id, entry);
     track(entry, res, ids);

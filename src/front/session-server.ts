@@ -23,6 +23,8 @@ import { z } from 'zod';
 import { GatewaySession } from '../gateway/session.js';
 import type { AgentPeer, CallContext, GatewayDeps } from '../gateway/types.js';
 import { callFailure, toMcpError } from './to-response.js';
+import { ToolCallRouter, callParams } from './tool-call-router.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { VERSION } from '../version.js';
 
 type JsonObject = Record<string, unknown>;
@@ -34,6 +36,8 @@ const AnyResult = z.looseObject({});
 export interface OpenedSession {
   session: GatewaySession;
   server: Server;
+  /** Connects the agent's transport: tools/call is served by a ToolCallRouter, the rest by the Server. */
+  connect(transport: Transport): Promise<void>;
 }
 
 /**
@@ -57,8 +61,9 @@ export async function openSession(deps: GatewayDeps, agent: string, initialize: 
   const capabilities = await session.start(initialize.capabilities);
   const server = new Server({ name: 'mcp-warden', version: VERSION }, { capabilities, instructions: instructionsFor(session) });
   ref.server = server;
-  registerHandlers(server, capabilities, session, deps.log ?? (() => {}));
-  return { session, server };
+  const log = deps.log ?? (() => {});
+  registerHandlers(server, capabilities, session, log);
+  return { session, server, connect: (transport) => server.connect(new ToolCallRouter(transport, session, server, log)) };
 }
 
 function instructionsFor(session: GatewaySession): string | undefined {
@@ -89,9 +94,9 @@ function registerHandlers(server: Server, caps: ServerCapabilities, session: Gat
       throw toMcpError(error, log);
     }
   });
-  // tools/call is served from the fallback so the SDK does not zod-parse each request twice and its
-  // result once (a tenth of the gateway's CPU per call, measured): the call pipeline checks the
-  // parameters it uses, and the result is the upstream's, already normalised by the upstream client.
+  // The ToolCallRouter serves tools/call before the Server sees it; this handler is for a Server
+  // connected without one. It is the fallback, not setRequestHandler, so the SDK does not zod-parse
+  // each request twice and its result once: the call pipeline checks the parameters it uses.
   server.fallbackRequestHandler = async (request, extra) => {
     if (request.method !== 'tools/call') throw new McpError(ErrorCode.MethodNotFound, 'Method not found');
     const params = callParams(request.params);
@@ -128,13 +133,3 @@ function registerHandlers(server: Server, caps: ServerCapabilities, session: Gat
   });
 }
 
-/** The parameters of a tools/call the pipeline relies on; anything else is refused before it runs. */
-function callParams(params: unknown): { name: string; arguments?: unknown; _meta?: JsonObject } {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params must be an object');
-  const { name, arguments: args, _meta: meta } = params as JsonObject;
-  if (typeof name !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params.name must be a string');
-  if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta))) {
-    throw new McpError(ErrorCode.InvalidParams, 'Invalid tools/call request: params._meta must be an object');
-  }
-  return { name, ...(args !== undefined ? { arguments: args } : {}), ...(meta !== undefined ? { _meta: meta as JsonObject } : {}) };
-}

@@ -52,7 +52,7 @@ export async function serveStdio(deps: GatewayDeps, options: StdioFrontOptions):
         try {
           const opened = await openSession(deps, options.agent, message.params);
           session = opened.session;
-          await opened.server.connect(gate);
+          await opened.connect(gate);
           for (const queued of queue.splice(0)) gate.deliver(queued);
         } catch (error) {
           deps.log?.(`Cannot open a session for agent "${options.agent}": ${(error as Error).message}`);

@@ -15,7 +15,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { isWardenError, WardenError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { LenientCallToolResultSchema, LenientResultSchema, LenientToolPageSchema } from './lenient-results.js';
+import { LenientResultSchema, LenientToolPageSchema, lenientCallToolResult } from './lenient-results.js';
+import { DirectCalls } from './direct-calls.js';
 import { OrderedTransport, type DescribedTransport } from './ordered-transport.js';
 import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';
@@ -51,6 +52,8 @@ export interface ClientUpstreamOptions {
 
 interface Connection {
   client: Client;
+  /** tools/call written straight to the transport (see direct-calls.ts). */
+  direct: DirectCalls;
   transport: DescribedTransport;
   info: UpstreamInfo;
   /** 0 until the initialize handshake finished. */
@@ -94,7 +97,7 @@ export class ClientUpstream implements Upstream {
 
   /** All tools, following nextCursor until the last page (a repeated cursor ends the walk). */
   listTools(options: UpstreamRequestOptions = {}): Promise<Tool[]> {
-    return this.#run('tools/list', options, async (client, requestOptions) => {
+    return this.#run('tools/list', options, async ({ client }, requestOptions) => {
       const tools: Tool[] = [];
       const seen = new Set<string>();
       let cursor: string | undefined;
@@ -116,14 +119,19 @@ export class ClientUpstream implements Upstream {
     params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
     options: UpstreamRequestOptions = {},
   ): Promise<CallToolResult> {
-    return this.#run('tools/call', options, (client, requestOptions) =>
-      client.request(request('tools/call', withoutProgressToken(params)), LenientCallToolResultSchema, requestOptions),
+    return this.#run('tools/call', options, async (connection, requestOptions) =>
+      lenientCallToolResult(
+        await connection.direct.request('tools/call', withoutProgressToken(params), {
+          ...(requestOptions.signal ? { signal: requestOptions.signal } : {}),
+          ...(requestOptions.onprogress ? { onprogress: requestOptions.onprogress } : {}),
+        }),
+      ),
     );
   }
 
   /** Forwards any other request unchanged and returns the result object as the upstream sent it. */
   request(method: string, params: Record<string, unknown> | undefined, options: UpstreamRequestOptions = {}): Promise<Record<string, unknown>> {
-    return this.#run(method, options, (client, requestOptions) =>
+    return this.#run(method, options, ({ client }, requestOptions) =>
       client.request(request(method, params && withoutProgressToken(params)), LenientResultSchema, requestOptions),
     );
   }
@@ -164,7 +172,7 @@ export class ClientUpstream implements Upstream {
   async #run<T>(
     method: string,
     options: UpstreamRequestOptions,
-    send: (client: Client, requestOptions: RequestOptions) => Promise<T>,
+    send: (connection: Connection, requestOptions: RequestOptions) => Promise<T>,
   ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const startedAt = Date.now();
@@ -201,7 +209,7 @@ export class ClientUpstream implements Upstream {
       }),
     };
     try {
-      return await send(connection.client, requestOptions);
+      return await send(connection, requestOptions);
     } catch (error) {
       throw outcome ?? this.#callError(error, connection, method);
     } finally {
@@ -251,7 +259,7 @@ export class ClientUpstream implements Upstream {
     }
     this.#transports.add(transport);
     const client = new Client(this.#options.clientInfo ?? { name: 'mcp-warden', version: VERSION }, { capabilities: this.#capabilities() });
-    const connection: Connection = { client, transport, info: { capabilities: {} }, connectedAt: 0, lost: false, closing: false };
+    const connection: Connection = { client, transport, direct: new DirectCalls(transport), info: { capabilities: {} }, connectedAt: 0, lost: false, closing: false };
     this.#wire(connection);
     try {
       await client.connect(transport, { timeout: this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal: this.#shutdown.signal });
@@ -265,6 +273,11 @@ export class ClientUpstream implements Upstream {
       throw this.#startError(error, connection);
     }
     connection.connectedAt = Date.now();
+    // After connect: the Client's Protocol installs its own handler then, calling any earlier one first.
+    const sdkOnMessage = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (!connection.direct.take(message)) sdkOnMessage?.(message, extra);
+    };
     connection.info = {
       capabilities: client.getServerCapabilities() ?? {},
       ...(client.getServerVersion() && { serverInfo: client.getServerVersion() }),
@@ -296,6 +309,7 @@ export class ClientUpstream implements Upstream {
   #onLost(connection: Connection): void {
     if (connection.lost) return;
     connection.lost = true;
+    connection.direct.close(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'));
     if (this.#connection === connection) this.#connection = undefined;
     if (connection.closing || connection.connectedAt === 0 || this.#closing) return;
     this.#backoff.recordFailure(Date.now(), connection.connectedAt);

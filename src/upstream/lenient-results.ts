@@ -11,11 +11,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export const LenientResultSchema = z.unknown().transform((value): Record<string, unknown> => (isObject(value) ? value : {}));
 
 /** A tool result with every field kept; `content` is always an array (missing → [], one block → [block]). */
-export const LenientCallToolResultSchema = LenientResultSchema.transform((result): CallToolResult => {
+export function lenientCallToolResult(value: unknown): CallToolResult {
+  const result = isObject(value) ? value : {};
   const { content } = result;
-  const blocks = Array.isArray(content) ? content : isObject(content) ? [content] : [];
-  return { ...result, content: blocks } as CallToolResult;
-});
+  if (Array.isArray(content)) return result as CallToolResult;
+  return { ...result, content: isObject(content) ? [content] : [] } as CallToolResult;
+}
+
+/** lenientCallToolResult as a schema, for requests made through the SDK Client. */
+export const LenientCallToolResultSchema = LenientResultSchema.transform(lenientCallToolResult);
 
 /** One page of tools/list: entries without a string name are dropped, a missing inputSchema becomes an empty object schema. */
 export const LenientToolPageSchema = LenientResultSchema.transform((result): { tools: Tool[]; nextCursor?: string } => {

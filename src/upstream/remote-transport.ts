@@ -1,6 +1,6 @@
-// Transports for remote upstreams: Streamable HTTP, and legacy HTTP+SSE for older servers.
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+// Transports for remote upstreams: Streamable HTTP, and legacy HTTP+SSE for older servers. Their
+// modules (with OAuth, eventsource and fetch helpers) are loaded on first use: a gateway with only
+// stdio servers never needs them, and every module loaded stays in memory for the process's life.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
 export interface RemoteTransportOptions {
@@ -11,12 +11,14 @@ export interface RemoteTransportOptions {
 }
 
 /** Makes a fresh, unstarted transport to a remote server; one per connection attempt. */
-export function createRemoteTransport(options: RemoteTransportOptions): Transport {
+export async function createRemoteTransport(options: RemoteTransportOptions): Promise<Transport> {
   const url = new URL(options.url);
   const requestInit: RequestInit = { headers: { ...options.headers } };
   if (options.transport === 'sse') {
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
     // The SDK merges requestInit headers into the EventSource GET as well as the POSTs.
     return new SSEClientTransport(url, { requestInit });
   }
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
   return new StreamableHTTPClientTransport(url, { requestInit });
 }
