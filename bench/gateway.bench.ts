@@ -1,9 +1,10 @@
 // `npm run bench`: latency and throughput of an echo tool call, in one interleaved run, for
 //   direct (client → server-everything over stdio),
+//   a bare byte relay over stdio (the floor for any stdio proxy: one more process, no parsing),
 //   mcp-warden over stdio, mcp-warden over HTTP (policy and audit on),
 //   supergateway --stateful over HTTP,
-// at concurrency 1 and 32, plus the gateway's RSS. A benchmark, not a test: it prints figures and
-// ratios against the goals; it never fails on them.
+// at concurrency 1 and 32, plus each proxy's CPU time per call and the gateways' RSS. A benchmark,
+// not a test: it prints figures and ratios against the goals; it never fails on them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,6 +20,7 @@ const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everyth
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 const BIN = join(ROOT, 'bin/mcp-warden.js');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
+const RELAY = join(ROOT, 'bench/bare-relay.mjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CALLS_C1 = Number(process.env.BENCH_CALLS ?? 300);
 const CALLS_C32 = CALLS_C1 * 4;
@@ -125,7 +127,19 @@ function rssMb(pid: number | undefined): number | undefined {
   }
 }
 
-async function run(target: Target, calls: number, concurrency: number): Promise<{ latencies: number[]; seconds: number }> {
+/** CPU time (user + system) a process has used so far, in milliseconds; undefined off Linux. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+async function run(target: Target, calls: number, concurrency: number): Promise<{ latencies: number[]; seconds: number; cpuMs?: number }> {
+  const cpuBefore = cpuMs(target.pid?.());
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -140,7 +154,8 @@ async function run(target: Target, calls: number, concurrency: number): Promise<
       }
     }),
   );
-  return { latencies, seconds: (performance.now() - started) / 1000 };
+  const cpuAfter = cpuMs(target.pid?.());
+  return { latencies, seconds: (performance.now() - started) / 1000, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -162,16 +177,18 @@ async function main(): Promise<void> {
 
   const targets: Target[] = [
     await stdioTarget('direct stdio', process.execPath, [EVERYTHING, 'stdio'], 'echo'),
+    await stdioTarget('bare relay stdio', process.execPath, [RELAY, process.execPath, EVERYTHING, 'stdio'], 'echo'),
     await stdioTarget('mcp-warden stdio', process.execPath, [BIN, 'serve', '--config', configFile, '--agent', 'bench', '--non-interactive'], 'everything_echo'),
     await httpTarget('mcp-warden http', warden, `http://127.0.0.1:${wardenPort}/mcp`, 'everything_echo', 'bench-token'),
     await httpTarget('supergateway http', superGw, `http://127.0.0.1:${superPort}/mcp`, 'echo'),
   ];
-  const samples = new Map<string, { latencies: number[]; seconds: number; calls: number }>();
-  const record = (key: string, r: { latencies: number[]; seconds: number }) => {
+  const samples = new Map<string, { latencies: number[]; seconds: number; calls: number; cpuMs?: number }>();
+  const record = (key: string, r: { latencies: number[]; seconds: number; cpuMs?: number }) => {
     const entry = samples.get(key) ?? { latencies: [], seconds: 0, calls: 0 };
     entry.latencies.push(...r.latencies);
     entry.seconds += r.seconds;
     entry.calls += r.latencies.length;
+    if (r.cpuMs !== undefined) entry.cpuMs = (entry.cpuMs ?? 0) + r.cpuMs;
     samples.set(key, entry);
   };
   for (const target of targets) await run(target, 50, 4); // warm-up
@@ -181,23 +198,31 @@ async function main(): Promise<void> {
   }
 
   const rows: Record<string, { p50: number; p99: number; rate: number }> = {};
-  console.log('\ntarget               conc   p50 ms   p99 ms    calls/s');
+  console.log('\ntarget               conc   p50 ms   p99 ms    calls/s  proxy CPU µs/call');
   for (const [key, entry] of samples) {
     const sorted = [...entry.latencies].sort((a, b) => a - b);
     const row = { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rate: entry.calls / entry.seconds };
     rows[key] = row;
     const [name, conc] = key.split('|');
-    console.log(`${name!.padEnd(20)} ${conc!.padStart(4)} ${row.p50.toFixed(3).padStart(8)} ${row.p99.toFixed(3).padStart(8)} ${row.rate.toFixed(0).padStart(10)}`);
+    // The server itself for "direct"; the proxy process otherwise (its children are not counted).
+    const cpu = entry.cpuMs === undefined ? '' : ((entry.cpuMs * 1000) / entry.calls).toFixed(0);
+    console.log(`${name!.padEnd(20)} ${conc!.padStart(4)} ${row.p50.toFixed(3).padStart(8)} ${row.p99.toFixed(3).padStart(8)} ${row.rate.toFixed(0).padStart(10)} ${cpu.padStart(18)}`);
   }
-  const stdioPid = targets[1]!.pid?.();
+  const stdioPid = targets.find((target) => target.name === 'mcp-warden stdio')!.pid?.();
   const rssStdio = rssMb(stdioPid);
   const rssHttp = rssMb(warden.pid);
-  console.log(`\nRSS mcp-warden stdio gateway: ${rssStdio?.toFixed(1) ?? '?'} MB; HTTP gateway (two sessions' worth of upstreams are children, not counted): ${rssHttp?.toFixed(1) ?? '?'} MB`);
+  const rssSuper = rssMb(superGw.pid);
+  console.log(
+    `\nRSS (children not counted): mcp-warden stdio ${rssStdio?.toFixed(1) ?? '?'} MB, mcp-warden HTTP ${rssHttp?.toFixed(1) ?? '?'} MB, supergateway ${rssSuper?.toFixed(1) ?? '?'} MB`,
+  );
 
   const get = (name: string, conc: number) => rows[`${name}|${conc}`]!;
   const added = get('mcp-warden stdio', 1).p50 - get('direct stdio', 1).p50;
+  const floor = get('bare relay stdio', 1).p50 - get('direct stdio', 1).p50;
   console.log('\nGoals');
-  console.log(`  stdio adds at most 0.1 ms p50 over direct: +${added.toFixed(3)} ms  ${added <= 0.1 ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `  stdio adds at most 0.1 ms p50 over direct: +${added.toFixed(3)} ms  ${added <= 0.1 ? 'MET' : 'NOT MET'} (a bare byte relay adds +${floor.toFixed(3)} ms; mcp-warden adds +${(added - floor).toFixed(3)} ms beyond it)`,
+  );
   for (const conc of [1, 32]) {
     const ours = get('mcp-warden http', conc);
     const theirs = get('supergateway http', conc);

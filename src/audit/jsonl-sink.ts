@@ -1,6 +1,9 @@
-// The JSONL audit file. Each record is one write of one whole line to a file opened for append, and
-// writes are chained, so lines never interleave within a process; O_APPEND keeps whole-line writes
-// from several gateways on one file from overwriting each other.
+// The JSONL audit file. Records are serialised when written and appended in batches: the records of
+// about a millisecond go out in a single write(2) (a timer, so the batch is written after the answers
+// of that turn have gone to the agent, not before them), to a file opened with O_APPEND, so lines
+// never interleave, within a process or across the gateways sharing a file. One write per call was a
+// tenth of a gateway's CPU per call at concurrency 32, and sat on the call's own path. A batch not yet
+// written is written on close and on process exit; only a SIGKILL within that millisecond loses it.
 import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditRecord, AuditSink } from './types.js';
@@ -15,17 +18,33 @@ export function createJsonlSink(path: string, options: JsonlSinkOptions = {}): A
   mkdirSync(dirname(path), { recursive: true });
   let fd: number | undefined = openSync(path, 'a', 0o600);
   const onError = options.onError ?? ((error) => process.stderr.write(`mcp-warden: audit write failed: ${error.message}\n`));
+  let batch = '';
+  let scheduled: NodeJS.Timeout | undefined;
+
+  const flush = (): void => {
+    if (scheduled) clearTimeout(scheduled);
+    scheduled = undefined;
+    if (fd === undefined || batch === '') return;
+    const bytes = Buffer.from(batch);
+    batch = '';
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      onError(error as Error);
+    }
+  };
+  process.on('exit', flush);
+
   return {
     write(record) {
       if (fd === undefined) return;
-      try {
-        // Synchronous append: one syscall per line, no buffering that a crash could lose.
-        writeSync(fd, `${JSON.stringify(record)}\n`);
-      } catch (error) {
-        onError(error as Error);
-      }
+      batch += `${JSON.stringify(record)}\n`;
+      // Unref'd: a pending batch never keeps the process alive; the exit handler writes it.
+      scheduled ??= setTimeout(flush, 1).unref();
     },
     async close() {
+      flush();
+      process.off('exit', flush);
       if (fd === undefined) return;
       const open = fd;
       fd = undefined;

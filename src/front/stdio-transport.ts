@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { JsonLineReader } from '../json-lines.js';
+import { corkUntilNextTurn } from '../cork.js';
 
 export class StdioFrontTransport implements Transport {
   readonly #stdin: Readable;
@@ -48,6 +49,7 @@ export class StdioFrontTransport implements Transport {
   /** Writes one message as one line. */
   send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('The stdio transport is closed'));
+    corkUntilNextTurn(this.#stdout);
     return new Promise((resolve, reject) => {
       this.#stdout.write(`${JSON.stringify(message)}\n`, (error) => (error ? reject(error) : resolve()));
     });

@@ -9,6 +9,7 @@ import { buildChildEnv } from './child-env.js';
 import { registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { isGroupAlive, signalGroup, waitGroupGone } from './process-group.js';
 import { JsonLineReader } from '../json-lines.js';
+import { corkUntilNextTurn } from '../cork.js';
 import { TransportStartError } from './transport-start-error.js';
 
 /** Receives one line of a child's stderr, already prefixed with `[server-id] `. */
@@ -131,6 +132,7 @@ export class ExecaTransport implements Transport {
     if (!stdin || this.#exit || this.#closing || stdin.writableEnded) {
       return Promise.reject(new Error(`Upstream "${this.#options.id}" is not running`));
     }
+    corkUntilNextTurn(stdin);
     return new Promise((resolve, reject) => {
       stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
     });
