@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm install` through `prepare`).
+// Thin launcher: the CLI is compiled and bundled into dist/bundle/ by `npm run build` (run by `npm install` through `prepare`).
 import v8 from 'node:v8';
 
 // A gateway's live heap is about 20 MB, but V8's defaults let the young generation grow to 32 MB
@@ -12,7 +12,7 @@ if (process.env.MCP_WARDEN_V8_DEFAULTS !== '1') {
   v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => {

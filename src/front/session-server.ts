@@ -26,6 +26,7 @@ import { callFailure, toMcpError } from './to-response.js';
 import { ToolCallRouter, callParams } from './tool-call-router.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { VERSION } from '../version.js';
+import { noSchemaValidator } from '../no-schema-validator.js';
 
 type JsonObject = Record<string, unknown>;
 type Extra = RequestHandlerExtra<any, any>;
@@ -59,7 +60,7 @@ export async function openSession(deps: GatewayDeps, agent: string, initialize: 
   };
   const session = new GatewaySession(deps, { agent, peer, ...(options.sessionId ? { id: options.sessionId } : {}) });
   const capabilities = await session.start(initialize.capabilities);
-  const server = new Server({ name: 'mcp-warden', version: VERSION }, { capabilities, instructions: instructionsFor(session) });
+  const server = new Server({ name: 'mcp-warden', version: VERSION }, { capabilities, instructions: instructionsFor(session), jsonSchemaValidator: noSchemaValidator });
   ref.server = server;
   const log = deps.log ?? (() => {});
   registerHandlers(server, capabilities, session, log);

@@ -17,6 +17,7 @@ import { isWardenError, WardenError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { LenientResultSchema, LenientToolPageSchema, lenientCallToolResult } from './lenient-results.js';
 import { DirectCalls } from './direct-calls.js';
+import { noSchemaValidator } from '../no-schema-validator.js';
 import { OrderedTransport, type DescribedTransport } from './ordered-transport.js';
 import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';
@@ -258,7 +259,7 @@ export class ClientUpstream implements Upstream {
       throw this.#startError(error, undefined);
     }
     this.#transports.add(transport);
-    const client = new Client(this.#options.clientInfo ?? { name: 'mcp-warden', version: VERSION }, { capabilities: this.#capabilities() });
+    const client = new Client(this.#options.clientInfo ?? { name: 'mcp-warden', version: VERSION }, { capabilities: this.#capabilities(), jsonSchemaValidator: noSchemaValidator });
     const connection: Connection = { client, transport, direct: new DirectCalls(transport), info: { capabilities: {} }, connectedAt: 0, lost: false, closing: false };
     this.#wire(connection);
     try {

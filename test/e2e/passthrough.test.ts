@@ -90,7 +90,11 @@ test('progress notifications are relayed under the agent\'s own token', async ()
     onprogress: (progress) => void seen.push(progress.progress),
   });
   expect(result.isError).toBeFalsy();
-  expect(seen.length).toBeGreaterThanOrEqual(3);
+  // The fixture reports its last step right before returning, and the SDK client handles a
+  // notification a microtask later than a response read in the same chunk, by which time the
+  // request (and its progress handler) is gone. So the third may be dropped by the client on a busy
+  // machine, whatever the gateway does; the first two are 100 ms apart from anything else.
+  expect(seen.slice(0, 2)).toEqual([1, 2]);
   expect([...seen].sort((a, b) => a - b)).toEqual(seen);
 });
 
