@@ -33,7 +33,7 @@ export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
   if ('error' in message) {
     if (!onlyKeys(message, ERROR_KEYS) || (message.id !== undefined && !isId(message.id))) return false;
     const error = message.error;
-    return isObject(error) && Number.isInteger(error.code) && typeof error.message === 'string';
+    return isObject(error) && Number.isSafeInteger(error.code) && typeof error.message === 'string';
   }
   return false;
 }
@@ -47,8 +47,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** zod's int() accepts safe integers only: 2^53 and beyond would pass here and hang in the SDK. */
 function isId(value: unknown): value is string | number {
-  return typeof value === 'string' || Number.isInteger(value);
+  return typeof value === 'string' || Number.isSafeInteger(value);
 }
 
 function onlyKeys(message: Record<string, unknown>, allowed: Set<string>): boolean {

@@ -41,7 +41,6 @@ interface SessionEntry {
   agent: string;
   session: GatewaySession;
   transport: HttpSessionTransport;
-  inflight: Set<string | number>;
   /** Responses still open: SSE streams (GET) and calls being answered; a session with one is alive. */
   openStreams: number;
   lastSeen: number;
@@ -84,13 +83,11 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     return entry && entry.agent === agent ? entry : undefined;
   }
 
-  /** Counts `res` as an open stream of the session until it closes, with `ids` in flight meanwhile. */
-  function track(entry: SessionEntry, res: ServerResponse, ids: Array<string | number>): void {
-    for (const id of ids) entry.inflight.add(id);
+  /** Counts `res` as an open stream of the session until it closes. */
+  function track(entry: SessionEntry, res: ServerResponse): void {
     entry.openStreams += 1;
     entry.lastSeen = Date.now();
     res.once('close', () => {
-      for (const id of ids) entry.inflight.delete(id);
       entry.openStreams -= 1;
       entry.lastSeen = Date.now();
     });
@@ -118,7 +115,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
         return;
       }
       if (entry.transport.hasStandaloneStream) return sendError(res, 409, ErrorCode.InvalidRequest, 'Conflict: this session already has a GET stream open');
-      track(entry, res, []);
+      track(entry, res);
       entry.transport.openStandalone(res);
       return;
     }
@@ -162,9 +159,9 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       const entry = ownSession(sessionId, agent);
       if (!entry) return sendError(res, 404, ErrorCode.InvalidRequest, 'Session not found');
       if (initialize) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: this session is already initialized');
-      const duplicate = ids.find((id) => entry.inflight.has(id)) ?? ids.find((id, index) => ids.indexOf(id) !== index);
+      const duplicate = ids.find((id) => entry.transport.isInFlight(id)) ?? ids.find((id, index) => ids.indexOf(id) !== index);
       if (duplicate !== undefined) return sendError(res, 409, ErrorCode.InvalidRequest, `Duplicate request id "${String(duplicate)}" is still in flight`, duplicate);
-      track(entry, res, ids);
+      track(entry, res);
       entry.transport.post(res, messages);
       return;
     }
@@ -179,13 +176,25 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       return sendError(res, 429, ErrorCode.InvalidRequest, `Agent "${agent}" already has ${maxSessions} active sessions; end one (DELETE) before opening another`);
     }
     const id = randomUUID();
+    // Starting the upstreams can take seconds; a client that gives up meanwhile must not leave a
+    // session behind that nothing would ever close.
+    let hungUp = false;
+    const onHangUp = (): void => {
+      hungUp = true;
+    };
+    res.once('close', onHangUp);
     const opened = await openSession(deps, agent, params, { sessionId: id });
+    res.off('close', onHangUp);
+    if (hungUp || res.destroyed) {
+      await opened.session.close();
+      return;
+    }
     const transport = new HttpSessionTransport(id);
     transport.onclose = () => void closeSession(id);
     await opened.connect(transport);
-    const entry: SessionEntry = { agent, session: opened.session, transport, inflight: new Set(), openStreams: 0, lastSeen: Date.now() };
+    const entry: SessionEntry = { agent, session: opened.session, transport, openStreams: 0, lastSeen: Date.now() };
     sessions.set(id, entry);
-    track(entry, res, ids);
+    track(entry, res);
     transport.post(res, messages);
   }
 

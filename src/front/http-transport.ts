@@ -66,6 +66,15 @@ class PostStream {
     if (this.#pending <= 0) this.#res.end();
   }
 
+  /** One of this POST's requests will get no answer (cancelled); ends the response if it was the last. */
+  abandon(): void {
+    this.#pending -= 1;
+    if (this.#pending > 0 || !this.open) return;
+    // Nothing more will come: an empty event stream, which a client reads as "no answer".
+    this.#startSse();
+    this.#res.end();
+  }
+
   end(): void {
     if (this.open) this.#res.end();
   }
@@ -84,7 +93,11 @@ export class HttpSessionTransport implements Transport {
   onmessage?: Transport['onmessage'];
   onclose?: Transport['onclose'];
   onerror?: Transport['onerror'];
-  /** The POST that will carry the answer to each request in flight. */
+  /**
+   * The POST that will carry the answer to each request in flight. An id stays here until its answer
+   * is sent or the agent cancels it, even if the client hung up meanwhile: otherwise a new request
+   * reusing the id would be sent the old one's answer.
+   */
   readonly #streams = new Map<RequestId, PostStream>();
   #standalone: ServerResponse | undefined;
   #closed = false;
@@ -99,6 +112,11 @@ export class HttpSessionTransport implements Transport {
     return this.#closed;
   }
 
+  /** Whether a request with this id is still waiting for its answer (a new one may not reuse it). */
+  isInFlight(id: RequestId): boolean {
+    return this.#streams.has(id);
+  }
+
   /** Whether a GET stream is open (there may be one per session). */
   get hasStandaloneStream(): boolean {
     return this.#standalone !== undefined;
@@ -110,13 +128,10 @@ export class HttpSessionTransport implements Transport {
     if (requests.length === 0) {
       res.writeHead(202, { 'Mcp-Session-Id': this.sessionId }).end();
     } else {
+      // A client that hangs up gets no answer; the call itself is not cancelled by that (the spec
+      // asks clients to cancel explicitly), and its id stays taken until the answer is dropped.
       const stream = new PostStream(res, this.sessionId, requests.length);
       for (const request of requests) this.#streams.set(request.id, stream);
-      res.once('close', () => {
-        // A client that hung up gets no answer; the call itself is not cancelled by that
-        // (the spec asks clients to cancel explicitly, and they may resume).
-        for (const request of requests) if (this.#streams.get(request.id) === stream) this.#streams.delete(request.id);
-      });
     }
     for (const message of messages) this.onmessage?.(message);
   }
@@ -150,6 +165,14 @@ export class HttpSessionTransport implements Transport {
     }
     this.#streams.delete(responseId);
     stream.answer(message);
+  }
+
+  /** The agent cancelled `id`: no answer will be sent, so stop waiting for one. */
+  abandon(id: RequestId): void {
+    const stream = this.#streams.get(id);
+    if (!stream) return;
+    this.#streams.delete(id);
+    stream.abandon();
   }
 
   /** Ends every open response; idempotent. */

@@ -110,6 +110,11 @@ class GateTransport implements Transport {
     this.onmessage?.(message);
   }
 
+  /** The agent cancelled `id`: no answer will come, so the id may be used again. */
+  abandon(id: string | number): void {
+    this.#inflight.delete(id);
+  }
+
   async send(message: JSONRPCMessage): Promise<void> {
     if (isResponse(message)) this.#inflight.delete(message.id);
     await this.#inner.send(message);

@@ -15,11 +15,19 @@ import { callFailure } from './to-response.js';
 type JsonObject = Record<string, unknown>;
 type RequestId = string | number;
 
+/**
+ * A front transport that can be told a request will get no answer (the agent cancelled it; MCP says
+ * the receiver then sends none), so it stops waiting: an HTTP POST is ended, an id is free again.
+ */
+export interface AbandoningTransport extends Transport {
+  abandon?(requestId: RequestId): void;
+}
+
 /** Results of requests we relay are checked by whoever asked, not by us. */
 const AnyResult = z.looseObject({});
 
 export class ToolCallRouter implements Transport {
-  readonly #inner: Transport;
+  readonly #inner: AbandoningTransport;
   readonly #session: GatewaySession;
   readonly #server: Server;
   readonly #log: (message: string) => void;
@@ -29,7 +37,7 @@ export class ToolCallRouter implements Transport {
   onclose?: Transport['onclose'];
   onerror?: Transport['onerror'];
 
-  constructor(inner: Transport, session: GatewaySession, server: Server, log: (message: string) => void) {
+  constructor(inner: AbandoningTransport, session: GatewaySession, server: Server, log: (message: string) => void) {
     this.#inner = inner;
     this.#session = session;
     this.#server = server;
@@ -41,11 +49,18 @@ export class ToolCallRouter implements Transport {
   }
 
   async start(): Promise<void> {
+    // The front may have set its own handlers before connecting: keep them, as the SDK does.
+    const frontOnClose = this.#inner.onclose;
+    const frontOnError = this.#inner.onerror;
     this.#inner.onmessage = (message, extra) => this.#route(message, extra);
-    this.#inner.onerror = (error) => this.onerror?.(error);
+    this.#inner.onerror = (error) => {
+      frontOnError?.(error);
+      this.onerror?.(error);
+    };
     this.#inner.onclose = () => {
       for (const call of this.#calls.values()) call.abort(new Error('The agent disconnected'));
       this.#calls.clear();
+      frontOnClose?.();
       this.onclose?.();
     };
     await this.#inner.start();
@@ -62,11 +77,16 @@ export class ToolCallRouter implements Transport {
   #route(message: JSONRPCMessage, extra: Parameters<NonNullable<Transport['onmessage']>>[1]): void {
     if ('method' in message) {
       if (message.method === 'tools/call' && 'id' in message) return this.#call(message as JSONRPCRequest);
-      if (message.method === 'notifications/cancelled') {
-        const call = this.#calls.get((message.params as JsonObject | undefined)?.requestId as RequestId);
-        if (call) {
-          call.abort(String((message.params as JsonObject).reason ?? 'Cancelled by the agent'));
-          return;
+      if (message.method === 'notifications/cancelled' && !('id' in message)) {
+        const { requestId, reason } = (message.params ?? {}) as JsonObject;
+        if (typeof requestId === 'string' || typeof requestId === 'number') {
+          // Whoever serves it, a cancelled request gets no answer: the front stops waiting for one.
+          this.#inner.abandon?.(requestId);
+          const call = this.#calls.get(requestId);
+          if (call) {
+            call.abort(typeof reason === 'string' ? reason : 'Cancelled by the agent');
+            return;
+          }
         }
       }
     }

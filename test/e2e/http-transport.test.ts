@@ -189,3 +189,94 @@ test.each([
   // stats does not count itself: nothing else reached the upstream.
   expect(await callCount(sid)).toBe(before);
 });
+
+// Regressions found by review of this transport; each was a hang, a crash or a crossed answer.
+
+test('a cancelled call gets no answer, and its POST ends instead of hanging; the upstream sees the cancel', async () => {
+  const sid = await session();
+  const started = Date.now();
+  const pending = post(call(30, 'echo_slow', { ms: 3000, steps: 3 }), { 'Mcp-Session-Id': sid });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const cancel = await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 30, reason: 'user' } }, { 'Mcp-Session-Id': sid });
+  expect(cancel.status).toBe(202);
+  const response = await pending;
+  expect(response.headers.get('content-type')).toBe('text/event-stream');
+  expect(events(await response.text())).toEqual([]);
+  expect(Date.now() - started).toBeLessThan(2500);
+  // The id is free again once cancelled.
+  const again = await post(call(30, 'echo_echo', { text: 'reused' }), { 'Mcp-Session-Id': sid });
+  expect(((await again.json()) as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe('reused');
+});
+
+test('a request (with an id) named notifications/cancelled is method-not-found and cancels nothing', async () => {
+  const sid = await session();
+  const slow = post(call(10, 'echo_slow', { ms: 300 }), { 'Mcp-Session-Id': sid });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const bogus = await post({ jsonrpc: '2.0', id: 11, method: 'notifications/cancelled', params: { requestId: 10 } }, { 'Mcp-Session-Id': sid });
+  expect(((await bogus.json()) as { error: { code: number } }).error.code).toBe(-32601);
+  expect(((await (await slow).json()) as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe('done after 1 steps');
+});
+
+test('an id stays taken after its client hangs up, until the answer is dropped: no crossed answers', async () => {
+  const sid = await session();
+  const first = new AbortController();
+  const hungUp = fetch(gateway.url, {
+    method: 'POST',
+    headers: { ...HEADERS, 'Mcp-Session-Id': sid },
+    body: JSON.stringify(call(21, 'echo_slow', { ms: 600 })),
+    signal: first.signal,
+  }).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  first.abort();
+  await hungUp;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const reuse = await post(call(21, 'echo_echo', { text: 'mine' }), { 'Mcp-Session-Id': sid });
+  expect(reuse.status).toBe(409);
+  await reuse.text();
+  // Once the first call's answer has come (and been dropped), the id may be used again.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const later = await post(call(21, 'echo_echo', { text: 'mine' }), { 'Mcp-Session-Id': sid });
+  expect(((await later.json()) as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe('mine');
+});
+
+test('ids beyond 2^53 are refused at once instead of hanging in the SDK', async () => {
+  const sid = await session();
+  for (const body of [
+    '{"jsonrpc":"2.0","id":1e20,"method":"tools/list"}',
+    `{"jsonrpc":"2.0","id":${2 ** 53},"method":"tools/list"}`,
+    `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"progressToken":${2 ** 60}}}}`,
+  ]) {
+    const response = await post(body, { 'Mcp-Session-Id': sid });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32600);
+  }
+});
+
+test('a client that gives up on initialize while upstreams start leaves no session behind', async () => {
+  const slow = await startHttpGateway(
+    writeConfig(`
+servers:
+  echo:
+    command: node
+    args: ["{{fixtures}}/slow-start-server.mjs"]
+agents:
+  alice:
+    allow: ["echo/*"]
+    token: token-alice
+`),
+  );
+  try {
+    const attempts = Array.from({ length: 3 }, async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      await fetch(slow.url, { method: 'POST', headers: HEADERS, body: JSON.stringify(INIT), signal: controller.signal }).catch(() => undefined);
+    });
+    await Promise.all(attempts);
+    const health = () => fetch(slow.url.replace(/\/mcp$/, '/healthz')).then((r) => r.json() as Promise<{ sessions: number }>);
+    // The sessions were being opened when the clients left; once opened, each is closed at once.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await health()).sessions).toBe(0);
+  } finally {
+    await slow.stop();
+  }
+});

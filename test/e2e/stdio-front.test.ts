@@ -110,3 +110,27 @@ test('every call is audited with digest, decision, reasons and outcome', async (
   expect(approvals[1]).toMatchObject({ approval: { channel: 'non-interactive' } });
   expect(unknown).toMatchObject({ decision: 'deny', outcome: 'denied' });
 });
+
+test('a cancel with a hostile reason does not crash the gateway; the call is cancelled upstream and its id is free again', async () => {
+  const answers: Array<Record<string, any>> = [];
+  const sdkOnMessage = dev.transport.onmessage!;
+  dev.transport.onmessage = (message, extra) => {
+    if ('id' in message && message.id === 'raw-1') answers.push(message as Record<string, any>);
+    else sdkOnMessage(message, extra);
+  };
+  try {
+    const stats = async () => JSON.parse(textOf(await dev.client.callTool({ name: 'echo_stats', arguments: {} }))) as { cancelled: number };
+    const before = (await stats()).cancelled;
+    await dev.transport.send({ jsonrpc: '2.0', id: 'raw-1', method: 'tools/call', params: { name: 'echo_slow', arguments: { ms: 3000 } } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // `reason` must be a string; an object whose toString is not a function used to throw in the gateway.
+    await dev.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'raw-1', reason: { toString: 1 } } as never });
+    await eventually(async () => (await stats()).cancelled === before + 1);
+    expect(answers).toEqual([]); // a cancelled request is not answered
+    await dev.transport.send({ jsonrpc: '2.0', id: 'raw-1', method: 'tools/call', params: { name: 'echo_echo', arguments: { text: 'again' } } });
+    await eventually(() => answers.length === 1);
+    expect(answers[0]).toEqual({ jsonrpc: '2.0', id: 'raw-1', result: { content: [{ type: 'text', text: 'again' }] } });
+  } finally {
+    dev.transport.onmessage = sdkOnMessage;
+  }
+});

@@ -10,7 +10,7 @@ import { isJsonRpcMessage } from '../../src/jsonrpc-shape.js';
 const sdkAccepts = (value: unknown) => isJSONRPCRequest(value) || isJSONRPCNotification(value) || isJSONRPCResultResponse(value) || isJSONRPCErrorResponse(value);
 
 const odd = fc.constantFrom<unknown>(undefined, null, 0, 1, -3, 1.5, Number.NaN, '', 'x', true, [], [1], {}, { a: 1 });
-const id = fc.oneof(fc.constantFrom<unknown>(1, 0, -7, 'a', '', 1.5, null, true, [], {}), odd);
+const id = fc.oneof(fc.constantFrom<unknown>(1, 0, -7, 'a', '', 1.5, null, true, [], {}, 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 1e20, -1e21), odd);
 const meta = fc.oneof(
   odd,
   fc.record(
@@ -19,7 +19,7 @@ const meta = fc.oneof(
   ),
 );
 const params = fc.oneof(odd, fc.record({ _meta: meta, name: odd, task: odd }, { requiredKeys: [] }));
-const error = fc.oneof(odd, fc.record({ code: fc.oneof(fc.constantFrom<unknown>(-32601, 1.5, '1'), odd), message: fc.oneof(fc.constant('m'), odd), data: odd }, { requiredKeys: [] }));
+const error = fc.oneof(odd, fc.record({ code: fc.oneof(fc.constantFrom<unknown>(-32601, 1.5, '1', 2 ** 60, -(2 ** 53)), odd), message: fc.oneof(fc.constant('m'), odd), data: odd }, { requiredKeys: [] }));
 const message = fc.record(
   {
     jsonrpc: fc.constantFrom<unknown>('2.0', '1.0', 2, undefined),
@@ -50,6 +50,10 @@ test.each([
   [{ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', _meta: { progressToken: 1.5 } } }, false],
   [{ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', _meta: { 'io.modelcontextprotocol/related-task': 'x' } } }, false],
   [{ jsonrpc: '2.0', id: 1.5, method: 'ping' }, false],
+  [{ jsonrpc: '2.0', id: 1e20, method: 'tools/list' }, false],
+  [{ jsonrpc: '2.0', id: 2 ** 53, method: 'tools/list' }, false],
+  [{ jsonrpc: '2.0', id: 2 ** 53 - 1, method: 'tools/list' }, true],
+  [{ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', _meta: { progressToken: 2 ** 60 } } }, false],
   [{ jsonrpc: '2.0', id: 1, method: 'ping', result: {} }, false],
   [{ jsonrpc: '2.0', id: 1, result: {}, method: 'ping' }, false],
   [{ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' } }, true],
