@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
 
 const CONFIG = `
@@ -114,9 +115,9 @@ test('every call is audited with digest, decision, reasons and outcome', async (
 test('a cancel with a hostile reason does not crash the gateway; the call is cancelled upstream and its id is free again', async () => {
   const answers: Array<Record<string, any>> = [];
   const sdkOnMessage = dev.transport.onmessage!;
-  dev.transport.onmessage = (message, extra) => {
+  dev.transport.onmessage = (message: JSONRPCMessage) => {
     if ('id' in message && message.id === 'raw-1') answers.push(message as Record<string, any>);
-    else sdkOnMessage(message, extra);
+    else sdkOnMessage(message);
   };
   try {
     const stats = async () => JSON.parse(textOf(await dev.client.callTool({ name: 'echo_stats', arguments: {} }))) as { cancelled: number };
