@@ -6,7 +6,11 @@
 //
 // Left outside: the parsers loaded on first need, which find their .wasm files next to their own
 // modules (tree-sitter, libpg-query) or are large and rarely used (node-sql-parser).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// Chunk names carry content hashes: without this, old chunks would pile up beside the new ones.
+rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
   entryPoints: { main: 'dist/cli/main.js' },

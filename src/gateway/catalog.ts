@@ -1,7 +1,7 @@
 // The catalog of one session: which exposed name stands for which `server/tool`, built from the
 // upstreams' tool lists filtered by the same policy that decides calls.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { assignExposedNames } from './exposed-names.js';
+import { assignExposedNames, byCodeUnits } from './exposed-names.js';
 
 export interface CatalogEntry {
   exposed: string;
@@ -30,7 +30,7 @@ export class Catalog {
     for (const [exposed, { server, tool }] of names) {
       entries.push({ exposed, server, tool: byKey.get(`${server}/${tool}`)!.tool });
     }
-    entries.sort((a, b) => a.exposed.localeCompare(b.exposed));
+    entries.sort((a, b) => byCodeUnits(a.exposed, b.exposed));
     return new Catalog(entries);
   }
 

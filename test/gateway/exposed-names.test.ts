@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { assignExposedNames, EXPOSED_NAME_BUDGET } from '../../src/gateway/exposed-names.js';
+import { assignExposedNames, byCodeUnits, EXPOSED_NAME_BUDGET } from '../../src/gateway/exposed-names.js';
 
 const CLAUDE_PREFIX = 'mcp__mcp-warden__';
 const VALID_FOR_CLAUDE = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -59,4 +59,11 @@ test('the same tools always get the same names, whatever order they arrive in', 
   const a = names(tools);
   const b = names([...tools].reverse());
   expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
+});
+
+test('order is by code units, not the locale: the same names on every machine', () => {
+  // localeCompare would put "a" before "B" (and differ between locales); code units put "B" first.
+  expect(['b', 'a', 'B', '_', 'Z', 'é'].sort(byCodeUnits)).toEqual(['B', 'Z', '_', 'a', 'b', 'é']);
+  const result = names([['s', 'Tool'], ['s', 'tool'], ['t', 'x']]);
+  expect([...result.keys()]).toEqual(['s_Tool', 's_tool', 't_x']);
 });
