@@ -2,7 +2,7 @@
 // Thin launcher: the CLI is compiled and bundled into dist/bundle/ by `npm run build` (run by `npm install` through `prepare`).
 import v8 from 'node:v8';
 
-// A gateway's live heap is about 20 MB, but V8's defaults let the young generation grow to 32 MB
+// A gateway's live heap is under 20 MB, but V8's defaults let the young generation grow to 32 MB
 // and leave garbage in the old one: measured, a stdio gateway sat at 115 MB RSS, and at 78 MB with
 // these two heuristics (npm run bench). They only change when and how much V8 collects, which is why
 // they can be set now rather than on node's command line (the size limits cannot). Set
