@@ -3,7 +3,7 @@
 import { WardenError } from '../errors.js';
 import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
-import { killAllChildrenSync } from '../upstream/index.js';
+import { killAllChildrenSync, signalAllChildrenSync } from '../upstream/index.js';
 import { mountApprovalConsole, startApprovalConsole, writeConsoleAddress } from '../approval/index.js';
 import { parse, COMMON_OPTIONS } from './args.js';
 import { loadContext, requireAgent } from './context.js';
@@ -73,7 +73,15 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     done = new Promise<void>(() => {});
   }
   const stopped = new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        // Whoever signals us may SIGKILL us next, before the graceful close (stdin end, a wait, then
+        // SIGTERM) reaches the upstreams; a server that ignores stdin's end would be orphaned. So the
+        // upstreams get SIGTERM now, and the close below still escalates to SIGKILL.
+        signalAllChildrenSync('SIGTERM');
+        resolve();
+      });
+    }
   });
   await Promise.race([done, stopped]);
   await shutdown();

@@ -28,6 +28,18 @@ export function killAllChildrenSync(signal: NodeJS.Signals = 'SIGKILL'): number 
   return signalled;
 }
 
+/**
+ * Sends `signal` to every registered upstream process group at once, and keeps them registered so a
+ * later sweep can still SIGKILL what is left. For a gateway being stopped by a signal: the parent that
+ * sent it may SIGKILL us a moment later (Claude Code sends SIGINT, SIGTERM, then SIGKILL within
+ * milliseconds), before the graceful close would have reached the children.
+ */
+export function signalAllChildrenSync(signal: NodeJS.Signals): number {
+  let signalled = 0;
+  for (const pgid of liveGroups) if (signalGroup(pgid, signal)) signalled += 1;
+  return signalled;
+}
+
 /** How many upstream process groups are registered as alive (for tests and diagnostics). */
 export function liveChildGroupCount(): number {
   return liveGroups.size;

@@ -1,7 +1,8 @@
 // Upstream faults end to end: a crash mid-call, a hang, garbage on stdout; and no child process left
 // behind however the gateway is stopped, even by a server that ignores SIGTERM.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { alive, connectStdio, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { alive, connectStdio, EVERYTHING, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -76,5 +77,53 @@ test.each([
   expect(pids.every(alive)).toBe(true);
   await stop(connection);
   await eventually(() => !alive(connection.pid) && pids.every((pid) => !alive(pid)), 15_000);
+  await connection.close().catch(() => {});
+});
+
+/** Live child processes of `parent` whose command line contains `needle` (Linux /proc). */
+function childrenOf(parent: number, needle: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+test("Claude Code's way of stopping a server (SIGINT, SIGTERM, then SIGKILL within milliseconds) leaves no upstream behind", async () => {
+  // server-everything does not exit when its stdin ends, only on a signal: the case that was orphaned.
+  const everything = writeConfig(`
+servers:
+  everything:
+    command: node
+    args: ["${EVERYTHING}", "stdio"]
+agents:
+  dev:
+    allow: ["everything/echo"]
+`);
+  const connection = await connectStdio(everything, 'dev');
+  const result = await connection.client.callTool({ name: 'everything_echo', arguments: { message: 'hi' } });
+  expect(textOf(result)).toContain('hi');
+  const upstreams = childrenOf(connection.pid, 'server-everything');
+  expect(upstreams).toHaveLength(1);
+  // The gateway may already be gone by the next signal; that is the point.
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(connection.pid, name);
+    } catch {
+      // ESRCH
+    }
+  };
+  signal('SIGINT');
+  signal('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  signal('SIGKILL');
+  await eventually(() => !alive(upstreams[0]!), 5_000);
   await connection.close().catch(() => {});
 });
