@@ -2,7 +2,8 @@
 // behind however the gateway is stopped, even by a server that ignores SIGTERM.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { alive, connectStdio, EVERYTHING, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
+import { join } from 'node:path';
+import { alive, connectStdio, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -97,20 +98,21 @@ function childrenOf(parent: number, needle: string): number[] {
 }
 
 test("Claude Code's way of stopping a server (SIGINT, SIGTERM, then SIGKILL within milliseconds) leaves no upstream behind", async () => {
-  // server-everything does not exit when its stdin ends, only on a signal: the case that was orphaned.
-  const everything = writeConfig(`
+  // The upstream ignores its stdin's end, as server-everything does (each `claude mcp list` used to
+  // leave one behind): only a signal from the gateway ends it, and the gateway has 50 ms.
+  const config = writeConfig(`
 servers:
-  everything:
+  lingering:
     command: node
-    args: ["${EVERYTHING}", "stdio"]
+    args: ["{{fixtures}}/outlive-stdin.mjs", "--signal-log", "{{dir}}/signals.log"]
 agents:
   dev:
-    allow: ["everything/echo"]
+    allow: ["lingering/echo"]
 `);
-  const connection = await connectStdio(everything, 'dev');
-  const result = await connection.client.callTool({ name: 'everything_echo', arguments: { message: 'hi' } });
-  expect(textOf(result)).toContain('hi');
-  const upstreams = childrenOf(connection.pid, 'server-everything');
+  const connection = await connectStdio(config, 'dev');
+  // As `claude mcp list` does: initialize and list, no calls.
+  expect((await connection.client.listTools()).tools.map((tool) => tool.name)).toEqual(['lingering_echo']);
+  const upstreams = childrenOf(connection.pid, 'outlive-stdin');
   expect(upstreams).toHaveLength(1);
   // The gateway may already be gone by the next signal; that is the point.
   const signal = (name: NodeJS.Signals) => {
@@ -124,6 +126,11 @@ agents:
   signal('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 50));
   signal('SIGKILL');
-  await eventually(() => !alive(upstreams[0]!), 5_000);
-  await connection.close().catch(() => {});
+  try {
+    await eventually(() => !alive(upstreams[0]!), 5_000);
+    expect(readFileSync(join(config.dir, 'signals.log'), 'utf8')).toBe(`SIGTERM ${upstreams[0]}\n`);
+  } finally {
+    if (alive(upstreams[0]!)) process.kill(upstreams[0]!, 'SIGKILL');
+    await connection.close().catch(() => {});
+  }
 });
