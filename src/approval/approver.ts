@@ -100,6 +100,9 @@ class TicketApprover implements Approver {
     const { store } = this.#options;
     const { signal, elicit, webhooks, channels, started } = options;
     const channelsAbort = new AbortController();
+    // Its own: aborting a prompt the agent already answered would send it a stray cancel.
+    const elicitAbort = new AbortController();
+    let elicitSettled = false;
     let settled = false;
     let resolveOutcome!: (outcome: ApprovalOutcome) => void;
     const done = new Promise<ApprovalOutcome>((resolve) => (resolveOutcome = resolve));
@@ -111,6 +114,7 @@ class TicketApprover implements Approver {
       stopWatching();
       signal?.removeEventListener('abort', onAbort);
       channelsAbort.abort();
+      if (!elicitSettled) elicitAbort.abort();
       this.#pending.delete(ticket.id);
       const outcome = this.#outcome(ticket, decided, started);
       if (outcome.approved && outcome.remember) this.#remembered.add(ticket, outcome);
@@ -146,9 +150,15 @@ class TicketApprover implements Approver {
     if (signal?.aborted) onAbort();
 
     if (elicit) {
-      elicit(elicitationParams(ticket), channelsAbort.signal).then(
-        (result) => answer(answerFromElicitation(result)),
-        (error: unknown) => channelFailed('elicitation', new Error(`The approval prompt failed: ${(error as Error)?.message ?? String(error)}`)),
+      elicit(elicitationParams(ticket), elicitAbort.signal).then(
+        (result) => {
+          elicitSettled = true;
+          answer(answerFromElicitation(result));
+        },
+        (error: unknown) => {
+          elicitSettled = true;
+          channelFailed('elicitation', new Error(`The approval prompt failed: ${(error as Error)?.message ?? String(error)}`));
+        },
       );
     }
     const consoleUrl = typeof this.#options.consoleUrl === 'function' ? this.#options.consoleUrl() : this.#options.consoleUrl;

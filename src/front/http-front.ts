@@ -68,13 +68,38 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
   const maxSessions = options.maxSessionsPerAgent ?? 16;
 
   /** Below the agent's cap, closing its least recently used idle session if needed; false when all are busy. */
-  async function makeRoomFor(agent: string): Promise<boolean> {
-    const own = [...sessions].filter(([, entry]) => entry.agent === agent);
-    if (own.length < maxSessions) return true;
-    const idle = own.filter(([, entry]) => entry.openStreams === 0).sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
-    if (!idle) return false;
-    await closeSession(idle[0]);
-    return true;
+  /** Sessions being opened (upstreams starting), per agent: they count against the cap too. */
+  const opening = new Map<string, number>();
+
+  /**
+   * Reserves a place for a new session of `agent` below the cap, closing its least recently used idle
+   * session if needed; false when all are busy. The check and the reservation happen in one step, so
+   * concurrent initializes cannot all pass it. Release with `releaseSlot` once the session is in
+   * `sessions` or failed to open.
+   */
+  async function reserveSlot(agent: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const own = [...sessions].filter(([, entry]) => entry.agent === agent);
+      if (own.length + (opening.get(agent) ?? 0) < maxSessions) {
+        opening.set(agent, (opening.get(agent) ?? 0) + 1);
+        return true;
+      }
+      const idle = own.filter(([, entry]) => isIdle(entry)).sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
+      if (!idle) return false;
+      await closeSession(idle[0]);
+    }
+    return false;
+  }
+
+  function releaseSlot(agent: string): void {
+    const left = (opening.get(agent) ?? 1) - 1;
+    if (left > 0) opening.set(agent, left);
+    else opening.delete(agent);
+  }
+
+  /** No open stream and no call running (a client that hung up does not end its call). */
+  function isIdle(entry: SessionEntry): boolean {
+    return entry.openStreams === 0 && entry.transport.inFlightCount() === 0;
   }
 
   /** The agent's own session named by the request, or undefined (another agent's is as unknown as none). */
@@ -171,7 +196,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad request: send "initialize" first, then use the Mcp-Session-Id it returns');
     }
     if (messages.length > 1) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone');
-    if (!(await makeRoomFor(agent))) {
+    if (!(await reserveSlot(agent))) {
       res.setHeader('Retry-After', '30');
       return sendError(res, 429, ErrorCode.InvalidRequest, `Agent "${agent}" already has ${maxSessions} active sessions; end one (DELETE) before opening another`);
     }
@@ -183,17 +208,23 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       hungUp = true;
     };
     res.once('close', onHangUp);
-    const opened = await openSession(deps, agent, params, { sessionId: id });
-    res.off('close', onHangUp);
-    if (hungUp || res.destroyed) {
-      await opened.session.close();
-      return;
+    let entry: SessionEntry;
+    try {
+      const opened = await openSession(deps, agent, params, { sessionId: id });
+      if (hungUp || res.destroyed) {
+        await opened.session.close();
+        return;
+      }
+      const transport = new HttpSessionTransport(id);
+      transport.onclose = () => void closeSession(id);
+      await opened.connect(transport);
+      entry = { agent, session: opened.session, transport, openStreams: 0, lastSeen: Date.now() };
+      sessions.set(id, entry);
+    } finally {
+      releaseSlot(agent);
+      res.off('close', onHangUp);
     }
-    const transport = new HttpSessionTransport(id);
-    transport.onclose = () => void closeSession(id);
-    await opened.connect(transport);
-    const entry: SessionEntry = { agent, session: opened.session, transport, openStreams: 0, lastSeen: Date.now() };
-    sessions.set(id, entry);
+    const { transport } = entry;
     track(entry, res);
     transport.post(res, messages);
   }
@@ -223,7 +254,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const [id, entry] of sessions) {
-      if (now - entry.lastSeen > idleTimeout && entry.openStreams === 0) void closeSession(id);
+      if (now - entry.lastSeen > idleTimeout && isIdle(entry)) void closeSession(id);
     }
   }, Math.max(1_000, Math.min(idleTimeout / 2, 60_000)));
   sweeper.unref();

@@ -117,6 +117,11 @@ export class HttpSessionTransport implements Transport {
     return this.#streams.has(id);
   }
 
+  /** Requests still waiting for their answer, whether or not their client is still listening. */
+  inFlightCount(): number {
+    return this.#streams.size;
+  }
+
   /** Whether a GET stream is open (there may be one per session). */
   get hasStandaloneStream(): boolean {
     return this.#standalone !== undefined;
@@ -150,13 +155,22 @@ export class HttpSessionTransport implements Transport {
     if (this.#closed) return;
     const responseId = isResponse(message) ? message.id : undefined;
     const related = responseId ?? options?.relatedRequestId;
+    const stream = related === undefined ? undefined : this.#streams.get(related);
+    if (responseId === undefined && 'id' in message) {
+      // A request to the agent (elicitation, sampling) waits for an answer: if the call's stream is
+      // gone, carry it on another open one rather than leave the upstream waiting for ever.
+      const carrier = stream?.open ? stream : this.#anyOpenStream();
+      if (!carrier) throw new Error('No open stream to the agent can carry this request');
+      if (carrier instanceof PostStream) carrier.event(message);
+      else carrier.write(sseEvent(message));
+      return;
+    }
     if (related === undefined) {
       const standalone = this.#standalone;
-      // With no GET stream open there is nowhere to deliver it; the client opted out of these.
+      // A notification with no GET stream open has nowhere to go; the client opted out of these.
       if (standalone && !standalone.writableEnded) standalone.write(sseEvent(message));
       return;
     }
-    const stream = this.#streams.get(related);
     // The client hung up on that request: there is no one left to tell.
     if (!stream) return;
     if (responseId === undefined) {
@@ -165,6 +179,14 @@ export class HttpSessionTransport implements Transport {
     }
     this.#streams.delete(responseId);
     stream.answer(message);
+  }
+
+  /** The GET stream if open, else the most recent POST still open. */
+  #anyOpenStream(): PostStream | ServerResponse | undefined {
+    if (this.#standalone && !this.#standalone.writableEnded) return this.#standalone;
+    let found: PostStream | undefined;
+    for (const stream of this.#streams.values()) if (stream.open) found = stream;
+    return found;
   }
 
   /** The agent cancelled `id`: no answer will be sent, so stop waiting for one. */

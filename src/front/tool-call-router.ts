@@ -80,13 +80,17 @@ export class ToolCallRouter implements Transport {
       if (message.method === 'notifications/cancelled' && !('id' in message)) {
         const { requestId, reason } = (message.params ?? {}) as JsonObject;
         if (typeof requestId === 'string' || typeof requestId === 'number') {
-          // Whoever serves it, a cancelled request gets no answer: the front stops waiting for one.
-          this.#inner.abandon?.(requestId);
           const call = this.#calls.get(requestId);
           if (call) {
+            // Ours: aborted here, never answered, so the front stops waiting for an answer.
+            this.#inner.abandon?.(requestId);
             call.abort(typeof reason === 'string' ? reason : 'Cancelled by the agent');
             return;
           }
+          // The Server's: it aborts the request (and sends no answer) only for a truthy id and a
+          // string reason, else the request runs on and answers. Free the id only when no answer will
+          // come, or a later request reusing it would be sent the old one's answer.
+          if (requestId && (reason === undefined || typeof reason === 'string')) this.#inner.abandon?.(requestId);
         }
       }
     }
@@ -137,8 +141,10 @@ export class ToolCallRouter implements Transport {
         if (signal.aborted) return;
         await this.#inner.send({ jsonrpc: '2.0', method, ...(params ? { params } : {}) }, { relatedRequestId: id });
       },
-      sendRequest: (method, params, options) =>
-        this.#server.request({ method, ...(params ? { params } : {}) } as never, AnyResult, { relatedRequestId: id, ...(options.signal ? { signal: options.signal } : {}) }),
+      sendRequest: async (method, params, options) => {
+        if (signal.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'The call was cancelled by the agent');
+        return this.#server.request({ method, ...(params ? { params } : {}) } as never, AnyResult, { relatedRequestId: id, ...(options.signal ? { signal: options.signal } : {}) });
+      },
     };
   }
 }

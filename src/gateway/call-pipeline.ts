@@ -92,7 +92,14 @@ export async function enforceCall(
     audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
     return result;
   } catch (error) {
-    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: 'error', error: isWardenError(error) ? error.message : 'internal error' });
+    audit({
+      tool: qualified,
+      decision: decision.decision,
+      reasons: decision.reasons,
+      // The agent cancelling a forwarded call is its choice, not a failure.
+      outcome: context.signal.aborted ? 'cancelled' : 'error',
+      error: isWardenError(error) ? error.message : 'internal error',
+    });
     throw error;
   }
 }

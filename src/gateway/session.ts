@@ -206,9 +206,14 @@ export class GatewaySession {
     }
   }
 
-  /** Elicitation, sampling and roots requests go to the call that caused them, else to the agent at large. */
+  /**
+   * Elicitation, sampling and roots requests go to the call that caused them, else to the agent at
+   * large. The wire does not say which call a server's request belongs to: with one call in flight on
+   * that server it is that one; with several, the newest that the agent has not cancelled (the front
+   * carries it on another open stream if that call's has closed).
+   */
   async #onUpstreamRequest(server: string, request: { method: string; params?: JsonObject }, options: { signal: AbortSignal }): Promise<JsonObject> {
-    const inflight = this.#inflight.get(server);
+    const inflight = this.#inflight.get(server)?.filter((call) => !call.signal.aborted);
     const context = inflight?.[inflight.length - 1];
     if (context) return context.sendRequest(request.method, request.params, { signal: options.signal });
     return this.peer.request(request.method, request.params, { signal: options.signal });

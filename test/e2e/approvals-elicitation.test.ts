@@ -2,7 +2,7 @@
 // elicitation, the built gateway runs as a child over stdio, and the fixture upstream does the work.
 // The prompt shows the exact call; only accept + approve forwards it; anything else is a denial.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { CancelledNotificationSchema, ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, readTickets, runWarden, sourceIn, textOf, waitForTicket, writeConfig, type StdioConnection } from './harness.js';
 
 const CONFIG = `
@@ -27,18 +27,22 @@ type Prompt = ElicitRequest['params'] & { message: string; requestedSchema: { pr
 let config: { dir: string; file: string };
 let agent: StdioConnection;
 const prompts: Prompt[] = [];
+/** notifications/cancelled the gateway sent the client (withdrawn prompts). */
+const cancels: unknown[] = [];
 let answer: (prompt: Prompt) => ElicitResult | Promise<ElicitResult> = () => ({ action: 'decline' });
 
 beforeAll(async () => {
   config = writeConfig(CONFIG);
   agent = await connectStdio(config, 'dev', {
     capabilities: { elicitation: {} },
-    setup: (client) =>
+    setup: (client) => {
       client.setRequestHandler(ElicitRequestSchema, async (request) => {
         const prompt = request.params as Prompt;
         prompts.push(prompt);
         return answer(prompt);
-      }),
+      });
+      client.setNotificationHandler(CancelledNotificationSchema, (notification) => void cancels.push(notification.params));
+    },
   });
 });
 afterAll(async () => {
@@ -85,6 +89,9 @@ test('the prompt shows the tool and the exact arguments; accept with approve for
 
   const ticket = readTickets(config.dir).find((t) => t.id === id)!;
   expect(ticket).toMatchObject({ state: 'approved', agent: 'dev', server: 'echo', tool: 'write_note', arguments: args, answer: { channel: 'elicitation' } });
+  // The prompt was answered, so nothing withdraws it afterwards (a stray cancel used to follow).
+  await agent.client.callTool({ name: 'echo_stats', arguments: {} });
+  expect(cancels).toEqual([]);
 });
 
 test('decline denies: an isError result saying mcp-warden denied it, and the upstream never sees the call', async () => {

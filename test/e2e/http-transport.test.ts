@@ -2,7 +2,9 @@
 // JSON, an answer preceded by progress is an SSE stream, notifications get 202, one GET stream per
 // session carries list_changed, DELETE ends the session, and requests the spec forbids are refused
 // with the status the spec names. tools/call parameters are checked before anything reaches an upstream.
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
 
@@ -25,10 +27,21 @@ const HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json,
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
 let gateway: HttpGateway;
+let configDir: string;
 
 beforeAll(async () => {
-  gateway = await startHttpGateway(writeConfig(CONFIG));
+  const config = writeConfig(CONFIG);
+  configDir = config.dir;
+  gateway = await startHttpGateway(config);
 });
+
+function auditRecords(): Array<Record<string, any>> {
+  try {
+    return readFileSync(join(configDir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+  } catch {
+    return [];
+  }
+}
 afterAll(async () => {
   await gateway?.stop();
 });
@@ -63,6 +76,12 @@ async function callCount(sid: string): Promise<number> {
   const response = await post(call(900 + Math.floor(Math.random() * 1000), 'echo_stats'), { 'Mcp-Session-Id': sid });
   const body = (await response.json()) as { result: { content: Array<{ text: string }> } };
   return JSON.parse(body.result.content[0]!.text).calls;
+}
+
+async function cancelledCount(sid: string): Promise<number> {
+  const response = await post(call(2000 + Math.floor(Math.random() * 100_000), 'echo_stats'), { 'Mcp-Session-Id': sid });
+  const body = (await response.json()) as { result: { content: Array<{ text: string }> } };
+  return (JSON.parse(body.result.content[0]!.text) as { cancelled: number }).cancelled;
 }
 
 test('initialize and a lone answer are plain JSON with the session id', async () => {
@@ -203,6 +222,8 @@ test('a cancelled call gets no answer, and its POST ends instead of hanging; the
   expect(response.headers.get('content-type')).toBe('text/event-stream');
   expect(events(await response.text())).toEqual([]);
   expect(Date.now() - started).toBeLessThan(2500);
+  // Audited as the agent's choice, not as a failure.
+  await expect.poll(() => auditRecords().filter((r) => r.session === sid && r.tool === 'echo/slow').map((r) => r.outcome)).toEqual(['cancelled']);
   // The id is free again once cancelled.
   const again = await post(call(30, 'echo_echo', { text: 'reused' }), { 'Mcp-Session-Id': sid });
   expect(((await again.json()) as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe('reused');
@@ -278,5 +299,66 @@ agents:
     expect((await health()).sessions).toBe(0);
   } finally {
     await slow.stop();
+  }
+});
+
+test('a cancel the SDK does not act on (a reason that is not a string) leaves the id taken until its answer, which goes to that request', async () => {
+  const sid = await session();
+  const read = post({ jsonrpc: '2.0', id: 7, method: 'resources/read', params: { uri: 'fixture://slow/600' } }, { 'Mcp-Session-Id': sid });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await (await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 7, reason: 42 } }, { 'Mcp-Session-Id': sid })).text();
+  const reuse = await post(call(7, 'echo_echo', { text: 'mine' }), { 'Mcp-Session-Id': sid });
+  expect(reuse.status).toBe(409);
+  await reuse.text();
+  const answered = (await (await read).json()) as { id: number; result: { contents: Array<{ text: string }> } };
+  expect(answered).toMatchObject({ id: 7, result: { contents: [{ text: 'slow resource after 600 ms' }] } });
+  const later = await post(call(7, 'echo_echo', { text: 'mine' }), { 'Mcp-Session-Id': sid });
+  expect(((await later.json()) as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe('mine');
+});
+
+test('a proper cancel of a request the Server serves ends its POST, reaches the upstream, and frees the id', async () => {
+  const sid = await session();
+  const before = await cancelledCount(sid);
+  const read = post({ jsonrpc: '2.0', id: 8, method: 'resources/read', params: { uri: 'fixture://slow/3000' } }, { 'Mcp-Session-Id': sid });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await (await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 8, reason: 'user' } }, { 'Mcp-Session-Id': sid })).text();
+  const response = await read;
+  expect(events(await response.text())).toEqual([]);
+  const reused = await post(call(8, 'echo_echo', { text: 'eight' }), { 'Mcp-Session-Id': sid });
+  expect(((await reused.json()) as { result: { content: Array<{ text: string }> } }).result.content[0]!.text).toBe('eight');
+  await expect.poll(() => cancelledCount(sid)).toBe(before + 1);
+});
+
+test("an upstream's question for a call whose client hung up goes on the session's GET stream, and the call completes", async () => {
+  const init = await post({ ...INIT, params: { ...INIT.params, capabilities: { elicitation: {} } } });
+  const sid = init.headers.get('mcp-session-id')!;
+  await init.text();
+  await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'Mcp-Session-Id': sid })).text();
+  const url = new URL(gateway.url);
+  let received = '';
+  const stream = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: '/mcp', method: 'GET', headers: { ...AUTH, Accept: 'text/event-stream', 'Mcp-Session-Id': sid } }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+  try {
+    stream.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const hangUp = new AbortController();
+    const asked = fetch(gateway.url, {
+      method: 'POST',
+      headers: { ...HEADERS, 'Mcp-Session-Id': sid },
+      body: JSON.stringify(call(40, 'echo_ask_user', { question: 'still there?', delay_ms: 400 })),
+      signal: hangUp.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    hangUp.abort();
+    await asked;
+    await expect.poll(() => events(received).find((m) => m.method === 'elicitation/create')?.params.message, { timeout: 5_000 }).toBe('still there?');
+    const question = events(received).find((m) => m.method === 'elicitation/create')!;
+    const answered = await post({ jsonrpc: '2.0', id: question.id, result: { action: 'accept', content: { name: 'yes' } } }, { 'Mcp-Session-Id': sid });
+    expect(answered.status).toBe(202);
+    await expect.poll(() => auditRecords().filter((r) => r.session === sid && r.tool === 'echo/ask_user').map((r) => r.outcome)).toEqual(['ok']);
+  } finally {
+    stream.destroy();
   }
 });

@@ -111,3 +111,70 @@ test('an agent over its session cap loses its oldest idle session, and is refuse
     await front.close();
   }
 });
+
+test('concurrent initializes cannot get past the cap, and a session whose call still runs after its client hung up is not evicted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-cap-'));
+  const config = parseConfig(`servers:\n  echo: { command: node, args: [x.mjs] }\nagents:\n  a: { allow: ["echo/*"], token: tok-a }\n`, { file: join(dir, 'gateway.yaml'), env: {}, cwd: dir });
+  const deps: GatewayDeps = {
+    config,
+    environment: 'dev',
+    // Slow to connect, so many initializes are being opened at once.
+    createUpstream: (server, opts) => {
+      const upstream = createMemoryUpstream(server.id, () => createEchoServer(), { hooks: opts.hooks });
+      const connect = upstream.connect.bind(upstream);
+      upstream.connect = async (signal) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return connect(signal);
+      };
+      return upstream;
+    },
+    inspector: createInspector(),
+    approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
+    audit: createMemorySink(),
+  };
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 3 });
+  const headers = { Authorization: 'Bearer tok-a', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+  const init = () =>
+    fetch(front.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cap', version: '1' } } }),
+    });
+  try {
+    const responses = await Promise.all(Array.from({ length: 12 }, init));
+    const statuses = responses.map((response) => response.status).sort();
+    await Promise.all(responses.map((response) => response.text()));
+    expect(statuses).toEqual([200, 200, 200, ...Array(9).fill(429)]);
+    expect(front.sessionCount()).toBe(3);
+
+    // All three are idle; one starts a slow call and hangs up on it: the call still runs.
+    const ids = responses.filter((response) => response.status === 200).map((response) => response.headers.get('mcp-session-id')!);
+    const hangUp = new AbortController();
+    const slow = fetch(front.url, {
+      method: 'POST',
+      headers: { ...headers, 'Mcp-Session-Id': ids[0]! },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'echo_slow', arguments: { ms: 1500 } } }),
+      signal: hangUp.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    hangUp.abort();
+    await slow;
+    // Make the others the most recently used, so only "idle" decides: the busy one must survive.
+    for (const other of ids.slice(1)) {
+      const touched = await fetch(front.url, { method: 'POST', headers: { ...headers, 'Mcp-Session-Id': other }, body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
+      await touched.text();
+    }
+    const fourth = await init();
+    expect(fourth.status).toBe(200);
+    await fourth.text();
+    const busy = await fetch(front.url, {
+      method: 'POST',
+      headers: { ...headers, 'Mcp-Session-Id': ids[0]! },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/list' }),
+    });
+    expect(busy.status).toBe(200);
+    await busy.text();
+  } finally {
+    await front.close();
+  }
+});
