@@ -24,6 +24,25 @@ const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 };
 
+/**
+ * How often a stream with nothing to say sends an SSE comment. A call waiting minutes for a human
+ * would otherwise send no byte at all, and clients give up on a response without headers (Node's
+ * fetch after 300 s) as proxies do on a quiet connection.
+ */
+const DEFAULT_KEEPALIVE_MS = 15_000;
+
+/** Writes an SSE comment to `res` every `ms` until it ends; `before` runs first each time. */
+function keepAlive(res: ServerResponse, ms: number, before: () => void): void {
+  const timer = setInterval(() => {
+    if (res.writableEnded || res.destroyed) return clearInterval(timer);
+    before();
+    res.write(': keep-alive\n\n');
+  }, ms);
+  timer.unref();
+  res.once('close', () => clearInterval(timer));
+  res.once('finish', () => clearInterval(timer));
+}
+
 /** The answers to one POST: JSON while nothing but a single answer was sent, SSE otherwise. */
 class PostStream {
   readonly #res: ServerResponse;
@@ -32,11 +51,13 @@ class PostStream {
   readonly #single: boolean;
   #sse = false;
 
-  constructor(res: ServerResponse, sessionId: string, requests: number) {
+  constructor(res: ServerResponse, sessionId: string, requests: number, keepAliveMs: number) {
     this.#res = res;
     this.#sessionId = sessionId;
     this.#pending = requests;
     this.#single = requests === 1;
+    // A quiet call switches to SSE so that the client has headers and bytes while it waits.
+    keepAlive(res, keepAliveMs, () => this.#startSse());
   }
 
   get open(): boolean {
@@ -90,6 +111,7 @@ class PostStream {
 
 export class HttpSessionTransport implements Transport {
   readonly sessionId: string;
+  readonly #keepAliveMs: number;
   onmessage?: Transport['onmessage'];
   onclose?: Transport['onclose'];
   onerror?: Transport['onerror'];
@@ -102,8 +124,9 @@ export class HttpSessionTransport implements Transport {
   #standalone: ServerResponse | undefined;
   #closed = false;
 
-  constructor(sessionId: string) {
+  constructor(sessionId: string, options: { keepAliveMs?: number } = {}) {
     this.sessionId = sessionId;
+    this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEPALIVE_MS;
   }
 
   async start(): Promise<void> {}
@@ -135,7 +158,7 @@ export class HttpSessionTransport implements Transport {
     } else {
       // A client that hangs up gets no answer; the call itself is not cancelled by that (the spec
       // asks clients to cancel explicitly), and its id stays taken until the answer is dropped.
-      const stream = new PostStream(res, this.sessionId, requests.length);
+      const stream = new PostStream(res, this.sessionId, requests.length, this.#keepAliveMs);
       for (const request of requests) this.#streams.set(request.id, stream);
     }
     for (const message of messages) this.onmessage?.(message);
@@ -145,6 +168,7 @@ export class HttpSessionTransport implements Transport {
   openStandalone(res: ServerResponse): void {
     res.writeHead(200, { ...SSE_HEADERS, 'Mcp-Session-Id': this.sessionId });
     res.flushHeaders();
+    keepAlive(res, this.#keepAliveMs, () => {});
     this.#standalone = res;
     res.once('close', () => {
       if (this.#standalone === res) this.#standalone = undefined;
