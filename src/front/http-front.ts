@@ -67,7 +67,6 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
 
   const maxSessions = options.maxSessionsPerAgent ?? 16;
 
-  /** Below the agent's cap, closing its least recently used idle session if needed; false when all are busy. */
   /** Sessions being opened (upstreams starting), per agent: they count against the cap too. */
   const opening = new Map<string, number>();
 

@@ -133,4 +133,3 @@ function registerHandlers(server: Server, caps: ServerCapabilities, session: Gat
     await session.passthrough.notifyAll('notifications/roots/list_changed').catch(() => {});
   });
 }
-

@@ -18,8 +18,6 @@ export function lenientCallToolResult(value: unknown): CallToolResult {
   return { ...result, content: isObject(content) ? [content] : [] } as CallToolResult;
 }
 
-/** lenientCallToolResult as a schema, for requests made through the SDK Client. */
-export const LenientCallToolResultSchema = LenientResultSchema.transform(lenientCallToolResult);
 
 /** One page of tools/list: entries without a string name are dropped, a missing inputSchema becomes an empty object schema. */
 export const LenientToolPageSchema = LenientResultSchema.transform((result): { tools: Tool[]; nextCursor?: string } => {
