@@ -2,10 +2,8 @@
 // this session" covers only the same agent, session, tool and argument digest. Answers come from the
 // CLI, a separate process, through the shared approvals directory.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
+import { readAudit, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -130,9 +128,5 @@ test('a remembered approval ends with its session: the same agent in another ses
 });
 
 function auditLines(): Array<Record<string, any>> {
-  try {
-    return readFileSync(join(config.dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
-  } catch {
-    return [];
-  }
+  return readAudit(config.dir);
 }

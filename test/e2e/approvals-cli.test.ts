@@ -3,7 +3,7 @@
 // or is denied with the reason. Answers to decided or unknown tickets are errors with exit code 1.
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { connectStdio, readTickets, runWarden, sourceIn, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
+import { pendingFor, connectStdio, readTickets, runWarden, sourceIn, textOf, waitForTicket, writeConfig, type StdioConnection } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -33,10 +33,6 @@ afterAll(async () => {
   await agent?.close();
 });
 
-/** The pending ticket of the write_note call for `path`. */
-function pendingFor(path: string): (ticket: StoredTicket) => boolean {
-  return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
-}
 
 test('list shows the pending call in full; approve ID lets it complete; answering again is "already decided"', async () => {
   const args = { path: 'notes/plan.md', text: 'step one\nstep "two"' };

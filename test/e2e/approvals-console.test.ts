@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
+  pendingFor,
   connectHttp,
   connectStdio,
   consoleLoginUrl,
@@ -17,7 +18,6 @@ import {
   writeConfig,
   type HttpGateway,
   type StdioConnection,
-  type StoredTicket,
 } from './harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -88,9 +88,6 @@ afterAll(async () => {
   await stdio?.agent.close();
 });
 
-function pendingFor(path: string): (ticket: StoredTicket) => boolean {
-  return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
-}
 
 test.skipIf(missing)('HTTP gateway: the waiting call appears without a reload, with its exact arguments; Approve completes it', async () => {
   const { page, agent, config } = http;

@@ -1,9 +1,7 @@
 // An ask nobody answers is denied after approval.timeout, end to end: the agent gets the reason, the
 // audit log records the ask and the expiry, and an answer that comes later is refused.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { connectStdio, eventually, readTickets, runWarden, sourceIn, textOf, writeConfig, type StdioConnection } from './harness.js';
+import { readAudit, connectStdio, eventually, readTickets, runWarden, sourceIn, textOf, writeConfig, type StdioConnection } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -45,11 +43,7 @@ afterAll(async () => {
 });
 
 function auditLines(): AuditLine[] {
-  try {
-    return readFileSync(join(config.dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as AuditLine);
-  } catch {
-    return [];
-  }
+  return readAudit<AuditLine>(config.dir);
 }
 
 test('no answer within approval.timeout gives deny with the reason; the audit log records the ask and the expiry', async () => {

@@ -1,11 +1,9 @@
 // A call waiting for a human, end to end: progress keep-alives reach an agent that gave a
 // progressToken, the audit log says who answered and how long it took, and an agent that cancels
 // (or hangs up) withdraws its ticket so that nobody can approve a call no one waits for.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { alive, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
+import { pendingFor, readAudit, alive, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -36,16 +34,9 @@ afterAll(async () => {
   await agent?.close();
 });
 
-function pendingFor(path: string): (ticket: StoredTicket) => boolean {
-  return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
-}
 
 function auditLines(): Array<Record<string, any>> {
-  try {
-    return readFileSync(join(config.dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
-  } catch {
-    return [];
-  }
+  return readAudit(config.dir);
 }
 
 async function upstreamStats(): Promise<{ calls: number; cancelled: number }> {

@@ -4,11 +4,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
+  readAudit,
   connectHttp,
   connectStdio,
   consoleLoginUrl,
@@ -230,8 +229,7 @@ test('a webhook that fails approves nothing: with no other channel the call is d
     const [ticket] = readTickets(stdioConfig.dir).filter((t) => t.arguments.path === 'broken-hook.txt');
     expect(ticket).toMatchObject({ state: 'denied', answer: { channel: 'none' } });
 
-    const audit = () =>
-      readFileSync(join(stdioConfig.dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+    const audit = () => readAudit(stdioConfig.dir);
     await eventually(() => audit().some((line) => line.event === 'call' && line.approval?.ticket === ticket!.id));
     expect(audit().filter((line) => line.decision_id === ticket!.id).map((line) => line.outcome)).toEqual(['asked', 'error', 'denied']);
     expect(audit().find((line) => line.decision_id === ticket!.id && line.outcome === 'error')!.error).toBe(`webhook: Webhook "http://${host}/…" answered HTTP 500`);

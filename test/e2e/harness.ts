@@ -152,6 +152,20 @@ export function approvalsDirOf(dir: string): string {
 }
 
 /** Every ticket in the config's approvals directory, oldest first, read straight from the files. */
+/** Matches the pending ticket of the write_note call for `path`. */
+export function pendingFor(path: string): (ticket: StoredTicket) => boolean {
+  return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
+}
+
+/** The records a gateway has written to `<dir>/audit.jsonl` so far; none before the file exists. */
+export function readAudit<T = Record<string, any>>(dir: string): T[] {
+  try {
+    return readFileSync(join(dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+  } catch {
+    return [];
+  }
+}
+
 export function readTickets(dir: string): StoredTicket[] {
   const folder = approvalsDirOf(dir);
   if (!existsSync(folder)) return [];

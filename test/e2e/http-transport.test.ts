@@ -2,11 +2,9 @@
 // JSON, an answer preceded by progress is an SSE stream, notifications get 202, one GET stream per
 // session carries list_changed, DELETE ends the session, and requests the spec forbids are refused
 // with the status the spec names. tools/call parameters are checked before anything reaches an upstream.
-import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
+import { readAudit, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -36,11 +34,7 @@ beforeAll(async () => {
 });
 
 function auditRecords(): Array<Record<string, any>> {
-  try {
-    return readFileSync(join(configDir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
-  } catch {
-    return [];
-  }
+  return readAudit(configDir);
 }
 afterAll(async () => {
   await gateway?.stop();
