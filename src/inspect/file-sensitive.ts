@@ -19,6 +19,18 @@ export const SENSITIVE_PATHS = [
   '~/.mcp-warden', '~/.mcp-warden/**',
 ];
 
+/**
+ * Built-in globs no read may touch: credentials, secrets in the environment of processes, shell
+ * history and mcp-warden's own state (its console token approves tickets). Narrower than the write
+ * list, since reading /etc or /usr is everyday work.
+ */
+export const SENSITIVE_READ_PATHS = [
+  '~/.ssh', '~/.ssh/**', '~/.aws/**', '~/.gnupg/**', '~/.kube/**', '~/.docker/config.json', '~/.npmrc',
+  '**/.env', '**/.env.*', '**/.netrc', '**/.pgpass', '**/id_rsa*', '**/id_dsa*', '**/id_ecdsa*', '**/id_ed25519*',
+  '**/.bash_history', '**/.zsh_history', '**/.*_history', '/proc/*/environ', '/proc/*/mem',
+  '~/.mcp-warden', '~/.mcp-warden/**',
+];
+
 export type SensitiveMatcher = (absolute: string) => string | undefined;
 
 const cache = new Map<string, SensitiveMatcher>();
@@ -26,11 +38,20 @@ const cache = new Map<string, SensitiveMatcher>();
 /** A matcher over built-in plus configured globs; returns the glob that matched. Case-insensitive,
  * since macOS and Windows file systems are. */
 export function sensitiveMatcher(extra: readonly string[] = []): SensitiveMatcher {
-  const key = [process.env.MCP_WARDEN_STATE_DIR ?? '', ...extra].join('\n');
+  return matcherOver('write', SENSITIVE_PATHS, extra);
+}
+
+/** The same for reads: the built-in read list plus configured globs (which guard reads and writes). */
+export function sensitiveReadMatcher(extra: readonly string[] = []): SensitiveMatcher {
+  return matcherOver('read', SENSITIVE_READ_PATHS, extra);
+}
+
+function matcherOver(kind: string, builtIn: readonly string[], extra: readonly string[]): SensitiveMatcher {
+  const key = [kind, process.env.MCP_WARDEN_STATE_DIR ?? '', ...extra].join('\n');
   let matcher = cache.get(key);
   if (!matcher) {
     const home = homedir();
-    const globs = [...SENSITIVE_PATHS, ...stateDirGlobs(), ...extra];
+    const globs = [...builtIn, ...stateDirGlobs(), ...extra];
     const compiled = globs.map((glob) => {
       const expanded = glob === '~' || glob.startsWith('~/') ? path.join(home, glob.slice(1)) : anchored(glob);
       return { glob, test: picomatch(expanded, { dot: true, nocase: true }) };
