@@ -1,41 +1,104 @@
-// Splits a child's stdout into newline-delimited JSON-RPC messages. Unlike the SDK's ReadBuffer it
-// hands back the offending line, so one line of garbage is reported and skipped, not fatal.
+// Splits newline-delimited JSON-RPC (a child's stdout, an agent's stdin) into messages. Each byte is
+// scanned once: chunks wait in a list until their newline; a line over the size limit is counted and
+// discarded as it streams, never held; a complete line must be valid UTF-8 before it is parsed. Unlike
+// the SDK's ReadBuffer it hands back what it refused, so one bad line is answered and skipped, not fatal.
 import { parseJsonRpcLine } from './jsonrpc-shape.js';
+import { idAtEnd, idAtStart, idOfLine } from './line-ids.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
-/** One line read: a message, or the text that was not a JSON-RPC message and why. */
-export type LineResult = { message: JSONRPCMessage } | { garbage: string; error: unknown };
+/** A line that was not parsed: too large, or not valid UTF-8. */
+export interface RefusedLine {
+  reason: 'too-large' | 'invalid-utf8';
+  /** Bytes of the line (for a too-large line reported before its end: the bytes seen so far). */
+  bytes: number;
+  /** The request id the line carries, when it could be read without holding the line. */
+  id?: string | number;
+}
 
-/** The longest line kept while waiting for its newline; beyond it the line is dropped as garbage. */
+/** One line read: a message, a line that is no JSON-RPC message and why, or a line refused unread. */
+export type LineResult = { message: JSONRPCMessage } | { garbage: string; error: unknown } | { refused: RefusedLine };
+
+/** The default size limit of one line. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
+/** Bytes kept of each end of a too-large line, to find its id. */
+const EDGE_BYTES = 512;
+
+// fatal: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD; ignoreBOM: a BOM stays
+// in the text, so the line fails to parse as JSON as it did before.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export class JsonLineReader {
+  readonly #maxLineBytes: number;
   #chunks: Buffer[] = [];
   #size = 0;
+  /** Set while the rest of a too-large line is being discarded. */
+  #skipping: { head: Buffer; tail: Buffer; bytes: number; reported: boolean } | undefined;
 
-  /** Feeds a chunk of stdout and returns every complete line in it, in order. */
+  /** `maxLineBytes`: a longer line is refused as it streams in (default 64 MiB). */
+  constructor(options: { maxLineBytes?: number } = {}) {
+    this.#maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+  }
+
+  /**
+   * Feeds a chunk and returns every complete line in it, in order. A too-large line is reported once:
+   * as soon as it passes the limit when its id is at its start, else when it ends.
+   */
   push(chunk: Buffer): LineResult[] {
     const results: LineResult[] = [];
-    let rest = chunk;
-    for (let newline = rest.indexOf(10); newline !== -1; newline = rest.indexOf(10)) {
-      this.#chunks.push(rest.subarray(0, newline));
-      const line = Buffer.concat(this.#chunks).toString('utf8').replace(/\r$/, '');
-      this.#chunks = [];
-      this.#size = 0;
-      rest = rest.subarray(newline + 1);
-      if (line.trim() !== '') results.push(parseLine(line));
-    }
-    if (rest.length > 0) {
-      this.#chunks.push(rest);
-      this.#size += rest.length;
-      if (this.#size > MAX_LINE_BYTES) {
-        const head = Buffer.concat(this.#chunks).subarray(0, 200).toString('utf8');
-        this.#chunks = [];
-        this.#size = 0;
-        results.push({ garbage: head, error: new Error(`Line longer than ${MAX_LINE_BYTES} bytes`) });
-      }
+    let start = 0;
+    while (start <= chunk.length) {
+      const newline = chunk.indexOf(10, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (end > start) this.#take(chunk.subarray(start, end), results);
+      if (newline === -1) break;
+      this.#endLine(results);
+      start = newline + 1;
     }
     return results;
+  }
+
+  #take(piece: Buffer, results: LineResult[]): void {
+    const skipping = this.#skipping;
+    if (skipping) {
+      skipping.bytes += piece.length;
+      skipping.tail = lastBytes([skipping.tail, piece]);
+      return;
+    }
+    this.#chunks.push(piece);
+    this.#size += piece.length;
+    if (this.#size <= this.#maxLineBytes) return;
+    const head = firstBytes(this.#chunks);
+    const id = idAtStart(head);
+    this.#skipping = { head, tail: lastBytes(this.#chunks), bytes: this.#size, reported: id !== undefined };
+    this.#chunks = [];
+    this.#size = 0;
+    if (id !== undefined) results.push({ refused: { reason: 'too-large', bytes: this.#skipping.bytes, id } });
+  }
+
+  #endLine(results: LineResult[]): void {
+    const skipping = this.#skipping;
+    if (skipping) {
+      this.#skipping = undefined;
+      if (skipping.reported) return;
+      const id = idAtEnd(skipping.tail);
+      results.push({ refused: { reason: 'too-large', bytes: skipping.bytes, ...(id !== undefined && { id }) } });
+      return;
+    }
+    if (this.#size === 0) return;
+    let line = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size);
+    this.#chunks = [];
+    this.#size = 0;
+    if (line[line.length - 1] === 13) line = line.subarray(0, -1);
+    let text: string;
+    try {
+      text = decoder.decode(line);
+    } catch {
+      const id = idOfLine(line);
+      results.push({ refused: { reason: 'invalid-utf8', bytes: line.length, ...(id !== undefined && { id }) } });
+      return;
+    }
+    if (text.trim() !== '') results.push(parseLine(text));
   }
 }
 
@@ -45,4 +108,28 @@ function parseLine(line: string): LineResult {
   } catch (error) {
     return { garbage: line, error };
   }
+}
+
+/** The first EDGE_BYTES of the chunks, copied so that the chunks can be freed. */
+function firstBytes(chunks: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (let index = 0; index < chunks.length && size < EDGE_BYTES; index += 1) {
+    const part = chunks[index]!.subarray(0, EDGE_BYTES - size);
+    parts.push(part);
+    size += part.length;
+  }
+  return Buffer.from(Buffer.concat(parts, size));
+}
+
+/** The last EDGE_BYTES of the chunks, copied so that the chunks can be freed. */
+function lastBytes(chunks: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (let index = chunks.length - 1; index >= 0 && size < EDGE_BYTES; index -= 1) {
+    const part = chunks[index]!.subarray(-(EDGE_BYTES - size));
+    parts.unshift(part);
+    size += part.length;
+  }
+  return Buffer.from(Buffer.concat(parts, size));
 }

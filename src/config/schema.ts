@@ -127,6 +127,7 @@ export const serverSchema = z.strictObject({
   readonly: nameGlobs.optional().describe('Tools known to change nothing.'),
   trusted: z.boolean().optional().describe('Believe the server’s readOnlyHint / destructiveHint annotations.'),
   timeout: duration.optional().describe('Per-call timeout (default 60s).'),
+  max_result_bytes: size.optional().describe('Largest answer read from a stdio server (default 16mb); a larger one fails its call.'),
   startup: z.enum(['lazy', 'eager']).optional(),
   dialect: z.enum(['postgres', 'mysql', 'sqlite']).optional(),
   roots: z.array(nonEmpty).optional().describe('Directories a filesystem server serves.'),

@@ -6,10 +6,10 @@ import type { ConfigIssue } from '../errors.js';
 import type { InspectOverrides, ServerConfig } from './types.js';
 import type { PolicyEntry, ServerEntry } from './schema.js';
 import type { SourceMap } from './source-map.js';
-import { parseDuration } from './units.js';
+import { parseDuration, parseSize } from './units.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const STDIO_ONLY = ['args', 'env', 'cwd'] as const;
+const STDIO_ONLY = ['args', 'env', 'cwd', 'max_result_bytes'] as const;
 const REMOTE_ONLY = ['headers'] as const;
 
 export interface ServerContext {
@@ -76,6 +76,8 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
     args,
     env: Object.fromEntries(Object.entries(entry.env ?? {}).map(([name, value]) => [name, String(value)])),
     cwd,
+    // Unset means the transport's default (16 MiB, DEFAULT_MAX_RESULT_BYTES).
+    ...(entry.max_result_bytes !== undefined && { maxResultBytes: parseSize(entry.max_result_bytes) }),
   };
 }
 

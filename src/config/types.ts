@@ -46,6 +46,8 @@ export interface StdioServerConfig extends ServerBase {
   env: Record<string, string>;
   /** Absolute working directory. */
   cwd: string;
+  /** Largest answer (one stdout line) read from the server; a larger one fails its call. Default 16 MiB. */
+  maxResultBytes?: number;
 }
 
 export interface RemoteServerConfig extends ServerBase {

@@ -12,6 +12,9 @@ import type { GatewaySession } from '../gateway/session.js';
 import { openSession } from './session-server.js';
 import { BodyTooLargeError, TokenTable, hostAllowed, isLoopbackHost, originAllowed, readBody } from './http-guard.js';
 
+/** Strict: a body that is not UTF-8 is refused, not repaired. ignoreBOM keeps a BOM, which JSON.parse refuses as before. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Messages one POST may carry (JSON-RPC batches; the SDK's limit too). */
 const MAX_BATCH = 100;
 
@@ -165,9 +168,16 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       }
       throw error;
     }
+    let text: string;
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      // Never repaired to U+FFFD: what would be checked is then not what the agent sent.
+      return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid UTF-8');
+    }
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid JSON');
     }

@@ -23,7 +23,8 @@ export interface RunningStdioFront {
 
 /** Serves one agent over stdin/stdout until stdin ends. */
 export async function serveStdio(deps: GatewayDeps, options: StdioFrontOptions): Promise<RunningStdioFront> {
-  const inner = new StdioFrontTransport(options.stdin, options.stdout);
+  // One limit for an agent's message on both fronts: the HTTP body cap.
+  const inner = new StdioFrontTransport(options.stdin, options.stdout, { maxMessageBytes: deps.config.http.maxBodyBytes });
   const gate = new GateTransport(inner);
   let session: GatewaySession | undefined;
   let opening: Promise<void> | undefined;

@@ -1,26 +1,30 @@
 // The agent-facing stdio transport: newline-delimited JSON-RPC on stdin and stdout. Unlike the SDK's,
 // it checks each message's shape without a schema parse of the whole union (the Server still
-// validates every request against its method's schema), and answers a line that is not JSON-RPC
-// with a parse error instead of dropping it silently.
+// validates every request against its method's schema), and answers a line that is not JSON-RPC,
+// not valid UTF-8 or larger than the limit with an error instead of dropping or repairing it.
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { JsonLineReader } from '../json-lines.js';
+import { JsonLineReader, MAX_LINE_BYTES, type RefusedLine } from '../json-lines.js';
 import { corkUntilNextTurn } from '../cork.js';
 
 export class StdioFrontTransport implements Transport {
   readonly #stdin: Readable;
   readonly #stdout: Writable;
-  readonly #reader = new JsonLineReader();
+  readonly #reader: JsonLineReader;
+  readonly #maxMessageBytes: number;
   #started = false;
   #closed = false;
   onmessage?: Transport['onmessage'];
   onclose?: Transport['onclose'];
   onerror?: Transport['onerror'];
 
-  constructor(stdin: Readable = process.stdin, stdout: Writable = process.stdout) {
+  /** `maxMessageBytes`: a longer line is refused as it streams in, never held (default 64 MiB). */
+  constructor(stdin: Readable = process.stdin, stdout: Writable = process.stdout, options: { maxMessageBytes?: number } = {}) {
     this.#stdin = stdin;
     this.#stdout = stdout;
+    this.#maxMessageBytes = options.maxMessageBytes ?? MAX_LINE_BYTES;
+    this.#reader = new JsonLineReader({ maxLineBytes: this.#maxMessageBytes });
   }
 
   /** Starts reading stdin; must be called once. */
@@ -35,12 +39,24 @@ export class StdioFrontTransport implements Transport {
     for (const result of this.#reader.push(chunk)) {
       if ('message' in result) {
         this.onmessage?.(result.message);
+      } else if ('refused' in result) {
+        this.#refuse(result.refused);
       } else {
         this.onerror?.(new Error(`Ignored a line that is not JSON-RPC: ${String((result.error as Error).message ?? result.error)}`));
         this.send({ jsonrpc: '2.0', id: null as unknown as string, error: { code: ErrorCode.ParseError, message: 'Parse error: the line is not a JSON-RPC 2.0 message' } }).catch(() => {});
       }
     }
   };
+
+  /** Answers a line that was not read; with its id when it could be found, so the agent's request ends now. */
+  #refuse(refused: RefusedLine): void {
+    const error =
+      refused.reason === 'invalid-utf8'
+        ? { code: ErrorCode.ParseError, message: 'Parse error: the line is not valid UTF-8' }
+        : { code: ErrorCode.InvalidRequest, message: `Invalid Request: the message is larger than ${this.#maxMessageBytes} bytes (http.max_body); send less` };
+    this.onerror?.(new Error(`Refused a line of ${refused.bytes} bytes: ${error.message}`));
+    this.send({ jsonrpc: '2.0', id: (refused.id ?? null) as string, error }).catch(() => {});
+  }
 
   readonly #onError = (error: Error): void => {
     this.onerror?.(error);

@@ -12,6 +12,7 @@ export function callFailure(error: unknown, log: (message: string) => void): Cal
       case 'UPSTREAM_EXITED':
       case 'UPSTREAM_TIMEOUT':
       case 'UPSTREAM_UNAVAILABLE':
+      case 'UPSTREAM_ANSWER_REFUSED':
       case 'APPROVAL_DENIED':
       case 'APPROVAL_EXPIRED':
         return { content: [{ type: 'text', text: error.message }], isError: true };

@@ -47,6 +47,7 @@ export function createUpstream(config: ServerConfig, options: CreateUpstreamOpti
           cwd: options.cwd ?? config.cwd,
           env: { ...config.env, ...options.extraEnv },
           stderr: sink,
+          maxMessageBytes: config.maxResultBytes,
         }),
     });
   }

@@ -6,6 +6,8 @@
 // server's requests and sees every other message.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpError, type JSONRPCMessage, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { WardenError } from '../errors.js';
+import { isRefusedAnswer } from './refused-answer.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -45,7 +47,10 @@ export class DirectCalls {
     const pending = this.#pending.get(message.id);
     if (!pending) return false;
     this.#pending.delete(message.id);
-    if ('error' in message) {
+    if (isRefusedAnswer(message) && 'error' in message) {
+      // The transport would not read the answer (max_result_bytes, invalid UTF-8): a failed call the agent can read.
+      pending.reject(new WardenError('UPSTREAM_ANSWER_REFUSED', message.error.message));
+    } else if ('error' in message) {
       const { code, message: text, data } = message.error;
       pending.reject(McpError.fromError(code, text, data));
     } else if ('result' in message) {

@@ -1,5 +1,6 @@
 // An SDK Transport over a child process started with execa: newline-delimited JSON-RPC on its
-// stdin/stdout, stderr forwarded with the server id, and a close() that leaves no process behind.
+// stdin/stdout, stderr forwarded with the server id at a bounded rate, answers over max_result_bytes
+// refused as they stream, and a close() that leaves no process behind.
 import { statSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -8,7 +9,10 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { buildChildEnv } from './child-env.js';
 import { registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { isGroupAlive, signalGroup, waitGroupGone } from './process-group.js';
-import { JsonLineReader } from '../json-lines.js';
+import { JsonLineReader, type RefusedLine } from '../json-lines.js';
+import { StderrLines, type StderrLimits } from './stderr-lines.js';
+import { boundedLineWriter } from './bounded-writer.js';
+import { refusedAnswer } from './refused-answer.js';
 import { corkUntilNextTurn } from '../cork.js';
 import { TransportStartError } from './transport-start-error.js';
 
@@ -31,13 +35,21 @@ export interface ExecaTransportOptions {
   exitWaitMs?: number;
   /** How long close() waits after SIGTERM before SIGKILL. */
   killGraceMs?: number;
+  /** Largest message (one line) read from the child's stdout; a larger answer fails its request. Default 16 MiB. */
+  maxMessageBytes?: number;
+  /** Line cap and rate of stderr passed on (defaults in stderr-lines.ts). */
+  stderrLimits?: Partial<StderrLimits>;
 }
 
-const STDERR_TAIL_LINES = 10;
+/** max_result_bytes when the config does not set it. */
+export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
 
-/** Writes each stderr line to our own stderr; the default sink. */
+let ownStderr: ((line: string) => void) | undefined;
+
+/** Writes each stderr line to our own stderr, dropping lines while it is backed up; the default sink. */
 export function writeToStderr(line: string): void {
-  process.stderr.write(`${line}\n`);
+  ownStderr ??= boundedLineWriter(process.stderr);
+  ownStderr(line);
 }
 
 /** A Transport that owns one child process; start() spawns it and close() ends its whole process group. */
@@ -48,11 +60,13 @@ export class ExecaTransport implements Transport {
 
   readonly #options: ExecaTransportOptions;
   readonly #sink: StderrSink;
-  readonly #reader = new JsonLineReader();
+  readonly #reader: JsonLineReader;
+  readonly #stderr: StderrLines;
+  readonly #maxMessageBytes: number;
+  /** Requests sent and not yet answered, oldest first: a refused answer whose id is unknown fails the oldest. */
+  readonly #requests = new Set<string | number>();
   #child: ResultPromise | undefined;
   #pid: number | undefined;
-  #stderrPartial = '';
-  readonly #stderrTail: string[] = [];
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly #exited: Promise<void>;
   #markExited!: () => void;
@@ -64,6 +78,9 @@ export class ExecaTransport implements Transport {
   constructor(options: ExecaTransportOptions) {
     this.#options = options;
     this.#sink = options.stderr ?? writeToStderr;
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_RESULT_BYTES;
+    this.#reader = new JsonLineReader({ maxLineBytes: this.#maxMessageBytes });
+    this.#stderr = new StderrLines((line) => this.#sink(`[${options.id}] ${line}`), { limits: options.stderrLimits ?? {} });
     this.#exited = new Promise((resolve) => (this.#markExited = resolve));
     this.#closeFiredPromise = new Promise((resolve) => (this.#markCloseFired = resolve));
   }
@@ -81,7 +98,7 @@ export class ExecaTransport implements Transport {
 
   /** The last lines the child wrote to stderr, for error messages. */
   stderrTail(): string[] {
-    return [...this.#stderrTail];
+    return this.#stderr.tail();
   }
 
   /** Spawns the child; rejects with a message naming the command when it cannot be started. */
@@ -132,6 +149,7 @@ export class ExecaTransport implements Transport {
     if (!stdin || this.#exit || this.#closing || stdin.writableEnded) {
       return Promise.reject(new Error(`Upstream "${this.#options.id}" is not running`));
     }
+    this.#track(message);
     corkUntilNextTurn(stdin);
     return new Promise((resolve, reject) => {
       stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
@@ -172,10 +190,22 @@ export class ExecaTransport implements Transport {
     return Promise.race([this.#exited.then(() => true), timeout]).finally(() => clearTimeout(timer));
   }
 
+  /** Keeps the ids of requests in flight: added when sent, removed when answered or cancelled. */
+  #track(message: JSONRPCMessage): void {
+    if ('method' in message) {
+      if ('id' in message) this.#requests.add(message.id);
+      else if (message.method === 'notifications/cancelled') this.#requests.delete((message.params as { requestId?: string | number } | undefined)?.requestId as string | number);
+    }
+  }
+
   #onStdout(chunk: Buffer): void {
     for (const result of this.#reader.push(chunk)) {
       if ('message' in result) {
-        this.onmessage?.(result.message);
+        const { message } = result;
+        if ('id' in message && !('method' in message)) this.#requests.delete(message.id as string | number);
+        this.onmessage?.(message);
+      } else if ('refused' in result) {
+        this.#onRefused(result.refused);
       } else {
         // A stray print must not take the connection down; say so and read on.
         this.onerror?.(
@@ -187,16 +217,32 @@ export class ExecaTransport implements Transport {
     }
   }
 
-  #onStderr(chunk: Buffer): void {
-    const lines = (this.#stderrPartial + chunk.toString('utf8')).split('\n');
-    this.#stderrPartial = lines.pop() ?? '';
-    for (const line of lines) this.#emitStderr(line.replace(/\r$/, ''));
+  /**
+   * A line the reader would not parse. Its request fails at once with an error response in place of
+   * the answer (never a repaired or partial answer), and a too-large one is cancelled upstream.
+   */
+  #onRefused(refused: RefusedLine): void {
+    const { id: server } = this.#options;
+    const known = refused.id !== undefined && this.#requests.has(refused.id);
+    // The id could not be read (or names no request of ours): the oldest request in flight is the best guess.
+    const id = known ? refused.id : this.#requests.values().next().value;
+    const what =
+      refused.reason === 'too-large'
+        ? `an answer of more than ${this.#maxMessageBytes} bytes (its max_result_bytes)`
+        : 'an answer that is not valid UTF-8';
+    const which = id === undefined ? 'no request in flight to fail' : known ? `failed request ${JSON.stringify(id)}` : `could not tell which request it answered; failed the oldest in flight, ${JSON.stringify(id)}`;
+    this.onerror?.(new Error(`Upstream "${server}" wrote ${what} to stdout (${refused.bytes} bytes read); ${which}`));
+    if (id === undefined) return;
+    this.#requests.delete(id);
+    if (refused.reason === 'too-large') {
+      this.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: `The answer is larger than max_result_bytes (${this.#maxMessageBytes})` } }).catch(() => {});
+    }
+    const fix = refused.reason === 'too-large' ? '; the call was cancelled. Ask for less (a narrower query, a page) or raise max_result_bytes for this server' : '';
+    this.onmessage?.(refusedAnswer(id, `Upstream "${server}" sent ${what}${fix}`));
   }
 
-  #emitStderr(line: string): void {
-    this.#stderrTail.push(line);
-    if (this.#stderrTail.length > STDERR_TAIL_LINES) this.#stderrTail.shift();
-    this.#sink(`[${this.#options.id}] ${line}`);
+  #onStderr(chunk: Buffer): void {
+    this.#stderr.push(chunk);
   }
 
   async #onExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
@@ -204,10 +250,7 @@ export class ExecaTransport implements Transport {
     this.#markExited();
     // Responses written just before exiting may still sit in the pipe; read them before closing.
     await waitForEnd(this.#child?.stdout ?? undefined, 200);
-    if (this.#stderrPartial !== '') {
-      this.#emitStderr(this.#stderrPartial);
-      this.#stderrPartial = '';
-    }
+    this.#stderr.end();
     const pid = this.#pid;
     if (!this.#closing && pid !== undefined) {
       // The server died on its own; whatever it started in its group must not outlive it.

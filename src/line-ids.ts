@@ -1,0 +1,51 @@
+// Finds the request id of a JSON-RPC line that will not be parsed whole (too large, not UTF-8), so the
+// request it answers or carries can be failed at once instead of waiting out its deadline.
+
+/** One top-level member whose value is a string, number, boolean or null, then the `,` or `}` after it. */
+const MEMBER = /\s*"((?:[^"\\]|\\.)*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*([,}])/y;
+
+/** `"id": X` as the object's last member (optionally followed by `"jsonrpc": "2.0"`), at the end of the line. */
+const ID_AT_END = /[,{]\s*"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*(?:,\s*"jsonrpc"\s*:\s*"2\.0"\s*)?\}\s*$/;
+
+/**
+ * The id when it is among the members before the first nested value (`{"jsonrpc":"2.0","id":7,…`,
+ * as Python servers write it); undefined as soon as a nested value or the end of `head` comes first.
+ */
+export function idAtStart(head: Buffer): string | number | undefined {
+  const text = head.toString('utf8');
+  const open = /^\s*\{/.exec(text);
+  if (!open) return undefined;
+  MEMBER.lastIndex = open[0].length;
+  for (let match = MEMBER.exec(text); match; match = MEMBER.exec(text)) {
+    if (match[1] === 'id') return asId(match[2]!);
+    if (match[3] === '}') return undefined;
+  }
+  return undefined;
+}
+
+/** The id when it is the object's last member (`…,"jsonrpc":"2.0","id":7}`, as the TypeScript SDK writes it). */
+export function idAtEnd(tail: Buffer): string | number | undefined {
+  const match = ID_AT_END.exec(tail.toString('utf8').replace(/\r$/, ''));
+  return match ? asId(match[1]!) : undefined;
+}
+
+/** The id of a complete line read leniently (invalid UTF-8 repaired), only to say which request failed. */
+export function idOfLine(line: Buffer): string | number | undefined {
+  try {
+    const value: unknown = JSON.parse(line.toString('utf8'));
+    if (typeof value !== 'object' || value === null || !('id' in value)) return undefined;
+    const id = (value as { id: unknown }).id;
+    return typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : undefined;
+  } catch {
+    return idAtStart(line.subarray(0, 512)) ?? idAtEnd(line.subarray(-512));
+  }
+}
+
+function asId(token: string): string | number | undefined {
+  try {
+    const id: unknown = JSON.parse(token);
+    return typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
