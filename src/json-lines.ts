@@ -13,6 +13,8 @@ export interface RefusedLine {
   bytes: number;
   /** The request id the line carries, when it could be read without holding the line. */
   id?: string | number;
+  /** The line is a request or notification (it has a method), so it answers no request. Known for invalid UTF-8 only. */
+  method?: true;
 }
 
 /** One line read: a message, a line that is no JSON-RPC message and why, or a line refused unread. */
@@ -94,8 +96,7 @@ export class JsonLineReader {
     try {
       text = decoder.decode(line);
     } catch {
-      const id = idOfLine(line);
-      results.push({ refused: { reason: 'invalid-utf8', bytes: line.length, ...(id !== undefined && { id }) } });
+      results.push({ refused: { reason: 'invalid-utf8', bytes: line.length, ...idOfLine(line) } });
       return;
     }
     if (text.trim() !== '') results.push(parseLine(text));

@@ -29,16 +29,24 @@ export function idAtEnd(tail: Buffer): string | number | undefined {
   return match ? asId(match[1]!) : undefined;
 }
 
-/** The id of a complete line read leniently (invalid UTF-8 repaired), only to say which request failed. */
-export function idOfLine(line: Buffer): string | number | undefined {
+/**
+ * The id of a complete line read leniently (invalid UTF-8 repaired), only to say which request failed;
+ * `method` is true when the line is itself a request or notification, so it answers nothing.
+ */
+export function idOfLine(line: Buffer): { id?: string | number; method?: true } {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(line.toString('utf8'));
-    if (typeof value !== 'object' || value === null || !('id' in value)) return undefined;
-    const id = (value as { id: unknown }).id;
-    return typeof id === 'string' || Number.isSafeInteger(id) ? (id as string | number) : undefined;
+    value = JSON.parse(line.toString('utf8'));
   } catch {
-    return idAtStart(line.subarray(0, 512)) ?? idAtEnd(line.subarray(-512));
+    const id = idAtStart(line.subarray(0, 512)) ?? idAtEnd(line.subarray(-512));
+    return id === undefined ? {} : { id };
   }
+  if (typeof value !== 'object' || value === null) return {};
+  const { id, method } = value as { id?: unknown; method?: unknown };
+  return {
+    ...((typeof id === 'string' || Number.isSafeInteger(id)) && { id: id as string | number }),
+    ...(method !== undefined && { method: true as const }),
+  };
 }
 
 function asId(token: string): string | number | undefined {

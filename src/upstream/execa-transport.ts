@@ -223,14 +223,25 @@ export class ExecaTransport implements Transport {
    */
   #onRefused(refused: RefusedLine): void {
     const { id: server } = this.#options;
-    const known = refused.id !== undefined && this.#requests.has(refused.id);
-    // The id could not be read (or names no request of ours): the oldest request in flight is the best guess.
-    const id = known ? refused.id : this.#requests.values().next().value;
+    if (refused.method) {
+      // A request or notification of the server's own: it answers none of our requests.
+      this.onerror?.(new Error(`Upstream "${server}" wrote a message that is not valid UTF-8 to stdout; ignored it`));
+      return;
+    }
+    const known = refused.id !== undefined;
+    // An id that names no request in flight (one already answered or cancelled) fails nothing; an id
+    // that could not be read leaves the oldest request in flight as the best guess.
+    const id = known ? (this.#requests.has(refused.id!) ? refused.id : undefined) : this.#requests.values().next().value;
     const what =
       refused.reason === 'too-large'
         ? `an answer of more than ${this.#maxMessageBytes} bytes (its max_result_bytes)`
         : 'an answer that is not valid UTF-8';
-    const which = id === undefined ? 'no request in flight to fail' : known ? `failed request ${JSON.stringify(id)}` : `could not tell which request it answered; failed the oldest in flight, ${JSON.stringify(id)}`;
+    const which =
+      id === undefined
+        ? `no request in flight${known ? ` has id ${JSON.stringify(refused.id)}` : ''}, so no call failed`
+        : known
+          ? `failed request ${JSON.stringify(id)}`
+          : `could not tell which request it answered; failed the oldest in flight, ${JSON.stringify(id)}`;
     this.onerror?.(new Error(`Upstream "${server}" wrote ${what} to stdout (${refused.bytes} bytes read); ${which}`));
     if (id === undefined) return;
     this.#requests.delete(id);

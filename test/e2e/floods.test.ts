@@ -87,6 +87,13 @@ test('an answer over the default max_result_bytes (16 MiB), id last as the SDK w
   expect(textOf(await conn.client.callTool({ name: 'flood_echo', arguments: { text: 'still here' } }))).toBe('still here');
 }, 120_000);
 
+test('an answer that is not valid UTF-8 fails its call with an error; no repaired text reaches the agent', async () => {
+  const result = await conn.client.callTool({ name: 'flood_bad_utf8', arguments: {} });
+  expect(result.isError).toBe(true);
+  expect(textOf(result)).toBe('Upstream "flood" sent an answer that is not valid UTF-8');
+  expect(textOf(await conn.client.callTool({ name: 'flood_echo', arguments: { text: 'next' } }))).toBe('next');
+}, 60_000);
+
 /** A gateway on stdio driven with raw bytes, to send frames no SDK client would. */
 async function rawStdioGateway(): Promise<{ child: ChildProcess; send(bytes: Buffer | string): void; answer(id: number | null): Promise<Record<string, any>>; messages: Record<string, any>[] }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--config', config.file, '--agent', 'dev'], { cwd: config.dir, env: gatewayEnv(config.dir), stdio: ['pipe', 'pipe', 'ignore'] });

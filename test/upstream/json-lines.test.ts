@@ -36,7 +36,10 @@ test.each([
   ['0xFF', [0xff]],
 ])('a line with %s is refused with its id, never repaired to U+FFFD', (_label, bytes) => {
   const line = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"run","arguments":{"c":"a'), Buffer.from(bytes), Buffer.from('b"}}}\n')]);
-  expect(read([line])).toEqual([{ refused: { reason: 'invalid-utf8', bytes: line.length - 1, id: 4 } }]);
+  expect(read([line])).toEqual([{ refused: { reason: 'invalid-utf8', bytes: line.length - 1, id: 4, method: true } }]);
+  // An answer says it answers: no method.
+  const answer = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":"warden-2","result":{"t":"'), Buffer.from(bytes), Buffer.from('"}}\n')]);
+  expect(read([answer])).toEqual([{ refused: { reason: 'invalid-utf8', bytes: answer.length - 1, id: 'warden-2' } }]);
 });
 
 test('a too-large line whose id comes first is refused as soon as it passes the limit, then discarded up to its newline', () => {
