@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
-import { load } from './helpers.js';
+import { failure, load } from './helpers.js';
 
 test('a stdio server gets defaults, an absolute cwd and rule sources', () => {
   const config = load(`
@@ -106,4 +106,22 @@ test('top-level settings are converted', () => {
   expect(config.http).toEqual({ allowedHosts: ['warden.internal'], allowedOrigins: ['https://app.example.com'], maxBodyBytes: 512 * 1024 });
   expect(config.agents.a).toEqual({ name: 'a', webhook: { url: 'https://hooks.example.com/b', secret: 's' }, source: 'gateway.yaml:8:3' });
   expect(config.policyFor('a', 'dev').servers).toEqual({ only: { kind: 'generic', readonly: [], trusted: false } });
+});
+
+test('max_result_bytes is a size for stdio servers; unset leaves the transport default', () => {
+  const config = load(`
+    servers:
+      big: { command: node, max_result_bytes: 2mb }
+      plain: { command: node }
+  `);
+  expect(config.servers.big).toMatchObject({ maxResultBytes: 2 * 1024 * 1024 });
+  expect(config.servers.plain).not.toHaveProperty('maxResultBytes');
+  expect(failure(`
+    servers:
+      gh: { url: "https://example.com/mcp", max_result_bytes: 2mb }
+  `).issues.map((issue) => issue.message)).toEqual(['"max_result_bytes" only applies to stdio servers (with "command"); remove it from server "gh"']);
+  expect(failure(`
+    servers:
+      big: { command: node, max_result_bytes: lots }
+  `).issues.map((issue) => issue.message)).toEqual(['Invalid size "lots"; write a whole number with b, kb, mb or gb, like "4mb"']);
 });
