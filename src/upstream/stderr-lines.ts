@@ -51,18 +51,17 @@ export class StderrLines {
   push(chunk: Buffer): void {
     this.#remember(chunk);
     let start = 0;
-    if (this.#refill() < MIN_LINE_COST) {
-      // Out of budget: every line that ends in this chunk is dropped, found with one scan from the end.
-      const last = chunk.lastIndexOf(10);
-      if (last !== -1) {
-        this.#dropped += (this.#cutting ? 0 : this.#pendingBytes) + last + 1;
+    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+      if (this.#refill() < MIN_LINE_COST) {
+        // Out of budget: every line that ends in this chunk is dropped, found with one scan from the end.
+        const last = chunk.lastIndexOf(10);
+        this.#dropped += (this.#cutting ? 0 : this.#pendingBytes) + last + 1 - start;
         this.#pending = [];
         this.#pendingBytes = 0;
         this.#cutting = false;
         start = last + 1;
+        break;
       }
-    }
-    for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
       this.#append(chunk.subarray(start, newline));
       this.#endLine();
       start = newline + 1;
