@@ -55,7 +55,9 @@ export class StdioFrontTransport implements Transport {
         ? { code: ErrorCode.ParseError, message: 'Parse error: the line is not valid UTF-8' }
         : { code: ErrorCode.InvalidRequest, message: `Invalid Request: the message is larger than ${this.#maxMessageBytes} bytes (http.max_body); send less` };
     this.onerror?.(new Error(`Refused a line of ${refused.bytes} bytes: ${error.message}`));
-    this.send({ jsonrpc: '2.0', id: (refused.id ?? null) as string, error }).catch(() => {});
+    // A line known to carry no method is the agent's answer to one of our requests: its id is ours, not one to answer.
+    const answered = refused.reason === 'invalid-utf8' && !refused.method ? undefined : refused.id;
+    this.send({ jsonrpc: '2.0', id: (answered ?? null) as string, error }).catch(() => {});
   }
 
   readonly #onError = (error: Error): void => {

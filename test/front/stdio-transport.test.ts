@@ -49,3 +49,23 @@ test.each([
 ])('isJsonRpcMessage(%j) → %s', (value, expected) => {
   expect(isJsonRpcMessage(value)).toBe(expected);
 });
+
+test('a line that is not UTF-8 is answered with a parse error: with the id of a request, with null for an answer', async () => {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const transport = new StdioFrontTransport(stdin, stdout);
+  const received: unknown[] = [];
+  transport.onmessage = (message) => void received.push(message);
+  transport.onerror = () => {};
+  await transport.start();
+  const bad = Buffer.from([0xc3, 0x28]);
+  stdin.write(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"x","arguments":{"a":"'), bad, Buffer.from('"}}}\n')]));
+  stdin.write(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"a":"'), bad, Buffer.from('"}}}\n')]));
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(received).toEqual([]);
+  expect(String(stdout.read()).trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+    { jsonrpc: '2.0', id: 5, error: { code: -32700, message: 'Parse error: the line is not valid UTF-8' } },
+    { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not valid UTF-8' } },
+  ]);
+  await transport.close();
+});
