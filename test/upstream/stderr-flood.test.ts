@@ -31,7 +31,7 @@ test.each([
   console.log(`16 MB of stderr ${_label}: ${elapsed.toFixed(0)} ms, event loop delay p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; ${logged.length} lines (${loggedBytes} bytes) logged`);
   expect(textOf(result)).toBe(`flooded ${16 * 1024 * 1024}`);
   // The goal is a few ms; the bound is generous because the machine running the tests is shared.
-  expect(p99).toBeLessThan(500);
+  expect(p99).toBeLessThan(1000);
   // The burst (1 MiB) plus the rate (128 KiB/s) over the flood's time, plus one cut line: never all 16 MB.
   expect(loggedBytes).toBeLessThan(1024 * 1024 + (elapsed / 1000) * 128 * 1024 + 70_000);
 }, 150_000);
