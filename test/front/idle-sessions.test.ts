@@ -73,7 +73,8 @@ test('an agent over its session cap loses its oldest idle session, and is refuse
     approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
     audit: createMemorySink(),
   };
-  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 2 });
+  // No quiet period: any session with nothing open or running may be evicted, as these tests pin.
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 2, evictAfterMs: 0 });
   const init = () =>
     fetch(front.url, {
       method: 'POST',
@@ -132,7 +133,8 @@ test('concurrent initializes cannot get past the cap, and a session whose call s
     approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
     audit: createMemorySink(),
   };
-  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 3 });
+  // No quiet period: any session with nothing open or running may be evicted, as these tests pin.
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 3, evictAfterMs: 0 });
   const headers = { Authorization: 'Bearer tok-a', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
   const init = () =>
     fetch(front.url, {
