@@ -191,6 +191,8 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       }
       const transport = new HttpSessionTransport(id);
       transport.onclose = () => void closeSession(id);
+      // A call that ends after its client hung up was still use of the session, up to its end.
+      transport.onsettled = () => sessions.touch(id, Date.now());
       await opened.connect(transport);
       entry = { session: opened.session, transport };
       sessions.add(id, agent, entry, Date.now());

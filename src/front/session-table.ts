@@ -109,6 +109,12 @@ export class SessionTable<T> {
     row.lastActive = now;
   }
 
+  /** Session `id` was used at `now` in a way the table does not count (a call ended after its client left). */
+  touch(id: string, now: number): void {
+    const row = this.#rows.get(id);
+    if (row) row.lastActive = now;
+  }
+
   /** Sessions not in use and quiet for longer than `idleMs`: the ones nobody will come back to. */
   stale(now: number, idleMs: number): string[] {
     return [...this.#rows].filter(([, row]) => now - row.lastActive > idleMs && !this.#inUse(row)).map(([id]) => id);
