@@ -79,3 +79,15 @@ test('stale lists the sessions quiet and unused for longer than the idle timeout
   sessions.begin('streaming', 0);
   expect(sessions.stale(301, 300)).toEqual(['quiet']);
 });
+
+test('a call that ended after its client left counts as use up to its end', () => {
+  const busy = new Set(['s1']);
+  const sessions = table({ busy });
+  open(sessions, 's1', 0);
+  open(sessions, 's2', 10);
+  // s1's call ran on unseen until 50_000, then ended: s2, quiet since 10, is the one that goes.
+  busy.delete('s1');
+  sessions.touch('s1', 50_000);
+  expect(sessions.admit('a', 70_000)).toEqual({ admitted: true, evicted: { id: 's2', value: 's2' } });
+  expect(sessions.admit('a', 70_000)).toEqual({ admitted: false, retryAfterMs: 40_000 });
+});
