@@ -5,6 +5,8 @@
 //   supergateway --stateful over HTTP,
 // at concurrency 1 and 32, plus each proxy's CPU time per call and the gateways' RSS. A benchmark,
 // not a test: it prints figures and ratios against the goals; it never fails on them.
+// For A/B runs, interleaved with the rest: BENCH_BASELINE=DIR adds mcp-warden as built in DIR (another
+// checkout, e.g. before a change) over stdio and HTTP; BENCH_FSYNC=1 adds this build with audit.fsync.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +26,8 @@ const RELAY = join(ROOT, 'bench/bare-relay.mjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CALLS_C1 = Number(process.env.BENCH_CALLS ?? 300);
 const CALLS_C32 = CALLS_C1 * 4;
+const BASELINE_BIN = process.env.BENCH_BASELINE ? join(process.env.BENCH_BASELINE, 'bin/mcp-warden.js') : undefined;
+const WITH_FSYNC = process.env.BENCH_FSYNC === '1';
 
 interface Target {
   name: string;
@@ -35,9 +39,8 @@ interface Target {
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
 const configFile = join(dir, 'gateway.yaml');
-writeFileSync(
-  configFile,
-  `
+/** The bench config, auditing to `auditFile` (`extra` goes into its audit section). */
+const configText = (auditFile: string, extra = '') => `
 servers:
   everything:
     command: node
@@ -64,9 +67,14 @@ agents:
 environments:
   bench: { safety: standard, audit: true }
 default_environment: bench
-audit: { path: "${join(dir, 'audit.jsonl')}" }
-`,
-);
+audit: { path: "${auditFile}"${extra} }
+`;
+writeFileSync(configFile, configText(join(dir, 'audit.jsonl')));
+// Each variant audits to its own file, as separate gateways usually do.
+const baselineConfig = join(dir, 'gateway-baseline.yaml');
+writeFileSync(baselineConfig, configText(join(dir, 'audit-baseline.jsonl')));
+const fsyncConfig = join(dir, 'gateway-fsync.yaml');
+writeFileSync(fsyncConfig, configText(join(dir, 'audit-fsync.jsonl'), ', fsync: true'));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -162,6 +170,28 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** `mcp-warden serve --http` from `bin` on `config`; resolves with the process once it listens. */
+async function startWarden(bin: string, config: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, 'serve', '--config', config, '--http', `127.0.0.1:${port}`, '--non-interactive'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(child, /listening on (http:\S+)/, 'stderr');
+  return { child, url: `http://127.0.0.1:${port}/mcp` };
+}
+
+/** The A/B variants asked for in the environment, over stdio and HTTP. */
+async function variantTargets(): Promise<Target[]> {
+  const variants: Array<[string, string, string]> = [];
+  if (BASELINE_BIN) variants.push(['baseline', BASELINE_BIN, baselineConfig]);
+  if (WITH_FSYNC) variants.push(['fsync', BIN, fsyncConfig]);
+  const targets: Target[] = [];
+  for (const [label, bin, config] of variants) {
+    targets.push(await stdioTarget(`${label} stdio`, process.execPath, [bin, 'serve', '--config', config, '--agent', 'bench', '--non-interactive'], 'everything_echo'));
+    const http = await startWarden(bin, config);
+    targets.push(await httpTarget(`${label} http`, http.child, http.url, 'everything_echo', 'bench-token'));
+  }
+  return targets;
+}
+
 async function main(): Promise<void> {
   console.log(`mcp-warden gateway benchmark: ${ROUNDS} interleaved rounds, ${CALLS_C1} calls at c=1 and ${CALLS_C32} at c=32 per round`);
   const wardenPort = await freePort();
@@ -181,6 +211,7 @@ async function main(): Promise<void> {
     await stdioTarget('mcp-warden stdio', process.execPath, [BIN, 'serve', '--config', configFile, '--agent', 'bench', '--non-interactive'], 'everything_echo'),
     await httpTarget('mcp-warden http', warden, `http://127.0.0.1:${wardenPort}/mcp`, 'everything_echo', 'bench-token'),
     await httpTarget('supergateway http', superGw, `http://127.0.0.1:${superPort}/mcp`, 'echo'),
+    ...(await variantTargets()),
   ];
   const samples = new Map<string, { latencies: number[]; seconds: number; calls: number; cpuMs?: number }>();
   const record = (key: string, r: { latencies: number[]; seconds: number; cpuMs?: number }) => {

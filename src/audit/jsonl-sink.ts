@@ -1,14 +1,17 @@
-// The JSONL audit file. Records are serialised when written and appended in batches: the records of
-// about a millisecond go out in a single write(2) (a timer, so the batch is written after the answers
-// of that turn have gone to the agent, not before them), to a file opened with O_APPEND, so lines
-// never interleave, within a process or across the gateways sharing a file. One write per call was a
-// tenth of a gateway's CPU per call at concurrency 32, and sat on the call's own path. A batch not yet
-// written is written on close and on process exit; only a SIGKILL within that millisecond loses it.
-import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
+// The JSONL audit file. A call's record is in the file before its answer leaves: `write` resolves
+// once the record's write(2) has returned, and the pipeline waits for that. The records of one
+// event-loop turn (every call answered in it) go out in a single write(2), made at the end of that
+// turn, to a file opened with O_APPEND, so lines never interleave, within a process or across the
+// gateways sharing a file; one write per call was a tenth of a gateway's CPU per call at c=32.
+// Once write(2) returns the record is in the kernel: a SIGKILL cannot lose it, a power loss can,
+// unless `fsync` is on, which syncs each batch to disk before its calls are answered.
+import { mkdirSync, openSync, writeSync, closeSync, fsync, fsyncSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditRecord, AuditSink } from './types.js';
 
 export interface JsonlSinkOptions {
+  /** fsync each batch before its writes resolve (audit.fsync). */
+  fsync?: boolean;
   /** Called when a line cannot be written; the default prints to stderr. Auditing never fails a call. */
   onError?: (error: Error) => void;
 }
@@ -19,12 +22,18 @@ export function createJsonlSink(path: string, options: JsonlSinkOptions = {}): A
   let fd: number | undefined = openSync(path, 'a', 0o600);
   const onError = options.onError ?? ((error) => process.stderr.write(`mcp-warden: audit write failed: ${error.message}\n`));
   let batch = '';
-  let scheduled: NodeJS.Timeout | undefined;
+  let waiting: Array<() => void> = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  /** fsyncs still running: the file is closed only after them. */
+  let syncing = new Set<Promise<void>>();
 
-  const flush = (): void => {
-    if (scheduled) clearTimeout(scheduled);
+  /** Writes the pending batch now; returns the writers to resolve once it is (if asked) synced. */
+  const writeBatch = (): Array<() => void> => {
+    if (scheduled) clearImmediate(scheduled);
     scheduled = undefined;
-    if (fd === undefined || batch === '') return;
+    const done = waiting;
+    waiting = [];
+    if (fd === undefined || batch === '') return done;
     const bytes = Buffer.from(batch);
     batch = '';
     try {
@@ -32,19 +41,56 @@ export function createJsonlSink(path: string, options: JsonlSinkOptions = {}): A
     } catch (error) {
       onError(error as Error);
     }
+    return done;
   };
-  process.on('exit', flush);
+
+  const flush = (): void => {
+    const done = writeBatch();
+    if (!options.fsync || fd === undefined || done.length === 0) {
+      for (const resolve of done) resolve();
+      return;
+    }
+    // Off the event loop, so calls keep arriving while the disk works; they form the next batch.
+    const synced = new Promise<void>((resolve) => {
+      fsync(fd!, (error) => {
+        if (error) onError(error);
+        resolve();
+      });
+    });
+    syncing.add(synced);
+    void synced.then(() => {
+      syncing.delete(synced);
+      for (const resolve of done) resolve();
+    });
+  };
+
+  // On exit only synchronous work runs: the last batch is written (and synced) here.
+  const flushOnExit = (): void => {
+    const done = writeBatch();
+    if (options.fsync && fd !== undefined && done.length > 0) {
+      try {
+        fsyncSync(fd);
+      } catch (error) {
+        onError(error as Error);
+      }
+    }
+  };
+  process.on('exit', flushOnExit);
 
   return {
     write(record) {
-      if (fd === undefined) return;
+      if (fd === undefined) return Promise.resolve();
       batch += `${JSON.stringify(record)}\n`;
-      // Unref'd: a pending batch never keeps the process alive; the exit handler writes it.
-      scheduled ??= setTimeout(flush, 1).unref();
+      // At the end of this turn, once every call answered in it has added its record. Unref'd: a
+      // pending batch never keeps the process alive; the exit handler writes it.
+      scheduled ??= setImmediate(flush).unref();
+      return new Promise<void>((resolve) => waiting.push(resolve));
     },
     async close() {
       flush();
-      process.off('exit', flush);
+      await Promise.all(syncing);
+      syncing = new Set();
+      process.off('exit', flushOnExit);
       if (fd === undefined) return;
       const open = fd;
       fd = undefined;
@@ -58,7 +104,7 @@ export function createMemorySink(): AuditSink & { records: AuditRecord[] } {
   const records: AuditRecord[] = [];
   return {
     records,
-    write(record) {
+    async write(record) {
       records.push(structuredClone(record));
     },
     async close() {},
@@ -67,5 +113,5 @@ export function createMemorySink(): AuditSink & { records: AuditRecord[] } {
 
 /** A sink that drops everything, for environments with `audit: false`. */
 export function createNullSink(): AuditSink {
-  return { write() {}, async close() {} };
+  return { async write() {}, async close() {} };
 }

@@ -26,9 +26,14 @@ export interface AuditRecord {
   approval?: { ticket: string; channel: string; by?: string; waited_ms: number };
 }
 
-/** Where audit records go. `write` never throws and never blocks the call. */
+/** Where audit records go. */
 export interface AuditSink {
-  write(record: AuditRecord): void;
+  /**
+   * Resolves once the record is stored (for the JSONL file: its write(2) has returned). The pipeline
+   * answers a call only after that, so an answered call always has its record. Never rejects: a
+   * failed write is reported to the operator, not turned into a failed call.
+   */
+  write(record: AuditRecord): Promise<void>;
   /** Flushes and closes; idempotent. */
   close(): Promise<void>;
 }

@@ -26,7 +26,8 @@ export function approvalAuditor(audit: AuditSink): ApprovalEvents {
         ...(event.error ? { error: `${event.channel ?? 'channel'}: ${event.error}` } : {}),
         ...(outcome ? { approval: { ticket: ticket.id, channel: outcome.channel, ...(outcome.by ? { by: outcome.by } : {}), waited_ms: outcome.durationMs } } : {}),
       };
-      audit.write(record);
+      // Not awaited: an approval event answers no call; the call's own record is awaited by the pipeline.
+      void audit.write(record);
     },
   };
 }

@@ -24,7 +24,7 @@ export interface WireOptions {
 /** The real parts, wired. Close `approver` and `audit` when done. */
 export function wireGateway(options: WireOptions): GatewayDeps {
   const { config, environment } = options;
-  const audit = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path) : createNullSink());
+  const audit = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path, { fsync: config.audit.fsync }) : createNullSink());
   const store = createFileTicketStore(options.stateDir ? { stateDir: options.stateDir } : {});
   const approver = createApprover(config.approval, {
     nonInteractive: options.nonInteractive,

@@ -32,6 +32,7 @@ import { parseDuration, parseSize } from './units.js';
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 120_000;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const DEFAULT_SESSION_EVICT_AFTER_MS = 60_000;
 
 export interface ResolveContext {
   map: SourceMap;
@@ -135,7 +136,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     defaultEnvironment,
     toolNames,
     approval,
-    audit: { path: path.resolve(baseDir, audit?.path ?? './audit.jsonl') },
+    audit: { path: path.resolve(baseDir, audit?.path ?? './audit.jsonl'), fsync: audit?.fsync ?? false },
     http,
     policyFor(agent, environmentName) {
       const profile = profileOf(agent);
@@ -235,6 +236,7 @@ function resolveHttp(data: Record<string, unknown>): HttpConfig {
     allowedHosts: entry?.allowed_hosts ?? [],
     allowedOrigins: entry?.allowed_origins ?? [],
     maxBodyBytes: entry?.max_body === undefined ? DEFAULT_MAX_BODY_BYTES : parseSize(entry.max_body),
+    sessionEvictAfterMs: entry?.session_evict_after === undefined ? DEFAULT_SESSION_EVICT_AFTER_MS : parseDuration(entry.session_evict_after),
   };
 }
 

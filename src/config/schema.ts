@@ -171,12 +171,18 @@ export const approvalSchema = z.strictObject({
   webhook: webhookSchema.optional(),
 });
 
-export const auditSchema = z.strictObject({ path: nonEmpty.optional() });
+export const auditSchema = z.strictObject({
+  path: nonEmpty.optional(),
+  fsync: z.boolean().optional().describe('fsync each batch of records before the answers of its calls leave, so a power loss cannot lose an answered call’s record (default false).'),
+});
 
 export const httpSchema = z.strictObject({
   allowed_hosts: z.array(nonEmpty).optional(),
   allowed_origins: z.array(nonEmpty).optional(),
   max_body: size.optional(),
+  session_evict_after: duration
+    .optional()
+    .describe('How long an HTTP session must go unused before it may be closed to make room for a new session of the same agent (default 60s).'),
 });
 
 export const gatewaySchema = z

@@ -96,6 +96,13 @@ export interface ApprovalConfig {
   webhook?: WebhookConfig;
 }
 
+export interface AuditConfig {
+  /** Absolute path of the JSONL file. */
+  path: string;
+  /** fsync each batch before the answers of its calls leave. */
+  fsync: boolean;
+}
+
 export interface HttpConfig {
   /** Host header values accepted (beyond loopback names). */
   allowedHosts: string[];
@@ -103,6 +110,8 @@ export interface HttpConfig {
   allowedOrigins: string[];
   /** Largest request body in bytes. */
   maxBodyBytes: number;
+  /** How long a session must go unused before a new session of its agent may take its place. */
+  sessionEvictAfterMs: number;
 }
 
 export interface ResolvedConfig {
@@ -116,7 +125,7 @@ export interface ResolvedConfig {
   defaultEnvironment: string;
   toolNames: 'prefixed' | 'passthrough';
   approval: ApprovalConfig;
-  audit: { path: string };
+  audit: AuditConfig;
   http: HttpConfig;
   /** The merged policy of `agent` in `environment`; throws UNKNOWN_AGENT / UNKNOWN_ENVIRONMENT. */
   policyFor(agent: string, environment: string): EffectivePolicy;

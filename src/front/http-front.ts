@@ -10,6 +10,7 @@ import { WardenError } from '../errors.js';
 import type { GatewayDeps } from '../gateway/types.js';
 import type { GatewaySession } from '../gateway/session.js';
 import { openSession } from './session-server.js';
+import { SessionTable } from './session-table.js';
 import { BodyTooLargeError, TokenTable, hostAllowed, isLoopbackHost, originAllowed, readBody } from './http-guard.js';
 
 /** Strict: a body that is not UTF-8 is refused, not repaired. ignoreBOM keeps a BOM, which JSON.parse refuses as before. */
@@ -30,6 +31,11 @@ export interface HttpFrontOptions {
   idleTimeoutMs?: number;
   /** Sessions one agent may hold at once (each has its own upstream processes). Default 16. */
   maxSessionsPerAgent?: number;
+  /**
+   * How long a session must go unused before it may be closed to make room for the agent's new one.
+   * Default: `http.session_evict_after` from the config (60 s).
+   */
+  evictAfterMs?: number;
 }
 
 export interface RunningHttpFront {
@@ -41,12 +47,8 @@ export interface RunningHttpFront {
 }
 
 interface SessionEntry {
-  agent: string;
   session: GatewaySession;
   transport: HttpSessionTransport;
-  /** Responses still open: SSE streams (GET) and calls being answered; a session with one is alive. */
-  openStreams: number;
-  lastSeen: number;
 }
 
 /** Starts the HTTP front; refuses a non-loopback address while any agent has no token. */
@@ -57,67 +59,34 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
   if (!isLoopbackHost(options.host) && untokened.length > 0) {
     throw new WardenError('BAD_INPUT', `Refusing to listen on "${options.host}": agent${untokened.length > 1 ? 's' : ''} ${untokened.map((n) => `"${n}"`).join(', ')} ha${untokened.length > 1 ? 've' : 's'} no token. Give every agent a token, or listen on 127.0.0.1`);
   }
-  const sessions = new Map<string, SessionEntry>();
+  const maxSessions = options.maxSessionsPerAgent ?? 16;
+  const sessions = new SessionTable<SessionEntry>({
+    maxPerAgent: maxSessions,
+    evictAfterMs: options.evictAfterMs ?? config.http.sessionEvictAfterMs,
+    // A client that hung up does not end its call: the session is still at work.
+    busy: (entry) => entry.transport.inFlightCount() > 0,
+  });
   const log = deps.log ?? (() => {});
 
-  const closeSession = async (id: string) => {
-    const entry = sessions.get(id);
-    if (!entry) return;
-    sessions.delete(id);
+  async function closeEntry(entry: SessionEntry): Promise<void> {
     await entry.session.close();
     await entry.transport.close().catch(() => {});
-  };
-
-  const maxSessions = options.maxSessionsPerAgent ?? 16;
-
-  /** Sessions being opened (upstreams starting), per agent: they count against the cap too. */
-  const opening = new Map<string, number>();
-
-  /**
-   * Reserves a place for a new session of `agent` below the cap, closing its least recently used idle
-   * session if needed; false when all are busy. The check and the reservation happen in one step, so
-   * concurrent initializes cannot all pass it. Release with `releaseSlot` once the session is in
-   * `sessions` or failed to open.
-   */
-  async function reserveSlot(agent: string): Promise<boolean> {
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const own = [...sessions].filter(([, entry]) => entry.agent === agent);
-      if (own.length + (opening.get(agent) ?? 0) < maxSessions) {
-        opening.set(agent, (opening.get(agent) ?? 0) + 1);
-        return true;
-      }
-      const idle = own.filter(([, entry]) => isIdle(entry)).sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
-      if (!idle) return false;
-      await closeSession(idle[0]);
-    }
-    return false;
   }
 
-  function releaseSlot(agent: string): void {
-    const left = (opening.get(agent) ?? 1) - 1;
-    if (left > 0) opening.set(agent, left);
-    else opening.delete(agent);
-  }
-
-  /** No open stream and no call running (a client that hung up does not end its call). */
-  function isIdle(entry: SessionEntry): boolean {
-    return entry.openStreams === 0 && entry.transport.inFlightCount() === 0;
+  async function closeSession(id: string): Promise<void> {
+    const entry = sessions.delete(id);
+    if (entry) await closeEntry(entry);
   }
 
   /** The agent's own session named by the request, or undefined (another agent's is as unknown as none). */
   function ownSession(id: string, agent: string): SessionEntry | undefined {
-    const entry = sessions.get(id);
-    return entry && entry.agent === agent ? entry : undefined;
+    return sessions.get(id, agent);
   }
 
-  /** Counts `res` as an open stream of the session until it closes. */
-  function track(entry: SessionEntry, res: ServerResponse): void {
-    entry.openStreams += 1;
-    entry.lastSeen = Date.now();
-    res.once('close', () => {
-      entry.openStreams -= 1;
-      entry.lastSeen = Date.now();
-    });
+  /** Counts `res` as a use of session `id` until it closes. */
+  function track(id: string, res: ServerResponse): void {
+    sessions.begin(id, Date.now());
+    res.once('close', () => sessions.end(id, Date.now()));
   }
 
   async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -142,7 +111,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
         return;
       }
       if (entry.transport.hasStandaloneStream) return sendError(res, 409, ErrorCode.InvalidRequest, 'Conflict: this session already has a GET stream open');
-      track(entry, res);
+      track(sessionId, res);
       entry.transport.openStandalone(res);
       return;
     }
@@ -195,7 +164,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       if (initialize) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: this session is already initialized');
       const duplicate = ids.find((id) => entry.transport.isInFlight(id)) ?? ids.find((id, index) => ids.indexOf(id) !== index);
       if (duplicate !== undefined) return sendError(res, 409, ErrorCode.InvalidRequest, `Duplicate request id "${String(duplicate)}" is still in flight`, duplicate);
-      track(entry, res);
+      track(sessionId, res);
       entry.transport.post(res, messages);
       return;
     }
@@ -205,9 +174,15 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       return sendError(res, 400, ErrorCode.InvalidRequest, 'Bad request: send "initialize" first, then use the Mcp-Session-Id it returns');
     }
     if (messages.length > 1) return sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone');
-    if (!(await reserveSlot(agent))) {
-      res.setHeader('Retry-After', '30');
-      return sendError(res, 429, ErrorCode.InvalidRequest, `Agent "${agent}" already has ${maxSessions} active sessions; end one (DELETE) before opening another`);
+    const admission = sessions.admit(agent, Date.now());
+    if (!admission.admitted) {
+      const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+      res.setHeader('Retry-After', String(seconds));
+      return sendError(res, 429, ErrorCode.InvalidRequest, `Agent "${agent}" already has ${maxSessions} sessions in use; end one (DELETE) or retry in ${seconds} s, when one may have been quiet long enough to be closed`);
+    }
+    if (admission.evicted) {
+      log(`Closed session ${admission.evicted.id} of agent "${agent}", unused longest, to open a new one (at most ${maxSessions} per agent)`);
+      void closeEntry(admission.evicted.value);
     }
     const id = randomUUID();
     // Starting the upstreams can take seconds; a client that gives up meanwhile must not leave a
@@ -217,7 +192,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       hungUp = true;
     };
     res.once('close', onHangUp);
-    let entry: SessionEntry;
+    let entry: SessionEntry | undefined;
     try {
       const opened = await openSession(deps, agent, params, { sessionId: id });
       if (hungUp || res.destroyed) {
@@ -226,16 +201,17 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       }
       const transport = new HttpSessionTransport(id);
       transport.onclose = () => void closeSession(id);
+      // A call that ends after its client hung up was still use of the session, up to its end.
+      transport.onsettled = () => sessions.touch(id, Date.now());
       await opened.connect(transport);
-      entry = { agent, session: opened.session, transport, openStreams: 0, lastSeen: Date.now() };
-      sessions.set(id, entry);
+      entry = { session: opened.session, transport };
+      sessions.add(id, agent, entry, Date.now());
     } finally {
-      releaseSlot(agent);
+      if (!entry) sessions.release(agent);
       res.off('close', onHangUp);
     }
-    const { transport } = entry;
-    track(entry, res);
-    transport.post(res, messages);
+    track(id, res);
+    entry.transport.post(res, messages);
   }
 
   const server: HttpServer = createServer((req, res) => {
@@ -261,10 +237,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
 
   const idleTimeout = options.idleTimeoutMs ?? 5 * 60_000;
   const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [id, entry] of sessions) {
-      if (now - entry.lastSeen > idleTimeout && isIdle(entry)) void closeSession(id);
-    }
+    for (const id of sessions.stale(Date.now(), idleTimeout)) void closeSession(id);
   }, Math.max(1_000, Math.min(idleTimeout / 2, 60_000)));
   sweeper.unref();
 
@@ -282,7 +255,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     close: () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
-        await Promise.allSettled([...sessions.keys()].map((id) => closeSession(id)));
+        await Promise.allSettled(sessions.ids().map((id) => closeSession(id)));
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })()),

@@ -115,6 +115,8 @@ export class HttpSessionTransport implements Transport {
   onmessage?: Transport['onmessage'];
   onclose?: Transport['onclose'];
   onerror?: Transport['onerror'];
+  /** Called when a request leaves flight (answered or abandoned), which is use of the session. */
+  onsettled?: () => void;
   /**
    * The POST that will carry the answer to each request in flight. An id stays here until its answer
    * is sent or the agent cancels it, even if the client hung up meanwhile: otherwise a new request
@@ -203,6 +205,7 @@ export class HttpSessionTransport implements Transport {
     }
     this.#streams.delete(responseId);
     stream.answer(message);
+    this.onsettled?.();
   }
 
   /** The GET stream if open, else the most recent POST still open. */
@@ -219,6 +222,7 @@ export class HttpSessionTransport implements Transport {
     if (!stream) return;
     this.#streams.delete(id);
     stream.abandon();
+    this.onsettled?.();
   }
 
   /** Ends every open response; idempotent. */

@@ -1,6 +1,8 @@
 // The one place where a tool call is enforced. Order: look up the exposed name (unknown → refused,
 // no upstream contacted) → inspect the arguments → decide → ask a human if needed → forward with the
-// agent's signal and a deadline → audit. Every exit path writes one audit record.
+// agent's signal and a deadline → audit. Every exit path writes one audit record, and returns or
+// throws only once the sink has stored it, so no answer leaves before its record (a kill -9 right
+// after an answer cannot lose the record).
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError, isWardenError } from '../errors.js';
@@ -35,7 +37,7 @@ export async function enforceCall(
     args_sha256: digestArguments(args),
   };
   let approval: ApprovalOutcome | undefined;
-  const audit = (record: Omit<AuditRecord, keyof typeof base | 'args' | 'event' | 'duration_ms' | 'approval'>) =>
+  const audit = (record: Omit<AuditRecord, keyof typeof base | 'args' | 'event' | 'duration_ms' | 'approval'>): Promise<void> =>
     session.deps.audit.write({
       ...base,
       event: 'call',
@@ -47,12 +49,12 @@ export async function enforceCall(
 
   const entry = (await session.catalog()).lookup(params.name);
   if (!entry) {
-    audit({ tool: params.name, decision: 'deny', reasons: [], outcome: 'denied', error: 'unknown tool' });
+    await audit({ tool: params.name, decision: 'deny', reasons: [], outcome: 'denied', error: 'unknown tool' });
     throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it`);
   }
   const qualified = `${entry.server}/${entry.tool.name}`;
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    audit({ tool: qualified, decision: 'deny', reasons: [], outcome: 'denied', error: 'arguments are not an object' });
+    await audit({ tool: qualified, decision: 'deny', reasons: [], outcome: 'denied', error: 'arguments are not an object' });
     throw new WardenError('BAD_INPUT', `Arguments of "${params.name}" must be a JSON object`);
   }
   const callArgs = args as JsonObject;
@@ -69,19 +71,20 @@ export async function enforceCall(
   if (decision.decision === 'ask') {
     approval = await waitForApproval(session, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
     if (!approval.approved) {
-      audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
+      await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(qualified, decision, `Approval was not given: ${approval.reason}`));
     }
   } else if (decision.decision === 'deny') {
-    audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
+    await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(qualified, decision));
   }
 
+  let result: CallToolResult;
   try {
     const upstream = await session.connect(entry.server, context.signal);
     // The upstream's deadline (the profile's or the server's timeout, set when the session made the
     // connection) starts now, after any approval wait.
-    const result = await session.withInflight(entry.server, context, () =>
+    result = await session.withInflight(entry.server, context, () =>
       upstream.callTool(
         // An approval covers what the human saw, the arguments; `_meta` rides along only on calls no one had to approve.
         { name: entry.tool.name, arguments: callArgs, ...(params._meta && !approval ? { _meta: stripProgressToken(params._meta) } : {}) },
@@ -89,10 +92,8 @@ export async function enforceCall(
       ),
     );
     await relay.flush();
-    audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
-    return result;
   } catch (error) {
-    audit({
+    await audit({
       tool: qualified,
       decision: decision.decision,
       reasons: decision.reasons,
@@ -102,6 +103,8 @@ export async function enforceCall(
     });
     throw error;
   }
+  await audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
+  return result;
 }
 
 interface ApprovalInput {

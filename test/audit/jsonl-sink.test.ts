@@ -63,3 +63,30 @@ test.each([
   spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   expect(ids(path)).toEqual(['last words']);
 });
+
+test('a write resolves only once its record is in the file, and the records of one turn go out in one batch', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'warden-sink-')), 'audit.jsonl');
+  const sink = createJsonlSink(path);
+  const seenAtResolve: string[][] = [];
+  const writes = ['a', 'b', 'c'].map((id) => sink.write(record(id)).then(() => seenAtResolve.push(ids(path))));
+  expect(ids(path)).toEqual([]);
+  await Promise.all(writes);
+  // Each write found every record of its turn already there: one batch, written before any resolved.
+  expect(seenAtResolve).toEqual([['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
+  await sink.write(record('d'));
+  expect(ids(path)).toEqual(['a', 'b', 'c', 'd']);
+  await sink.close();
+  await sink.write(record('after close'));
+  expect(ids(path)).toEqual(['a', 'b', 'c', 'd']);
+});
+
+test('with fsync on, writes resolve with their records in the file, and close waits for a running fsync', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'warden-sink-')), 'audit.jsonl');
+  const sink = createJsonlSink(path, { fsync: true });
+  await Promise.all([sink.write(record('a')), sink.write(record('b'))]);
+  expect(ids(path)).toEqual(['a', 'b']);
+  const pending = sink.write(record('c'));
+  await sink.close();
+  await pending;
+  expect(ids(path)).toEqual(['a', 'b', 'c']);
+});

@@ -81,8 +81,8 @@ test('top-level defaults: approval, audit, http, tool names', () => {
   `);
   expect({ approval: config.approval, audit: config.audit, http: config.http, toolNames: config.toolNames, file: config.file, baseDir: config.baseDir }).toEqual({
     approval: { timeoutMs: 120_000, channels: ['elicitation', 'console'], nonInteractive: 'deny' },
-    audit: { path: '/project/audit.jsonl' },
-    http: { allowedHosts: [], allowedOrigins: [], maxBodyBytes: 4 * 1024 * 1024 },
+    audit: { path: '/project/audit.jsonl', fsync: false },
+    http: { allowedHosts: [], allowedOrigins: [], maxBodyBytes: 4 * 1024 * 1024, sessionEvictAfterMs: 60_000 },
     toolNames: 'prefixed',
     file: '/project/gateway.yaml',
     baseDir: '/project',
@@ -103,7 +103,7 @@ test('top-level settings are converted', () => {
   expect(config.toolNames).toBe('passthrough');
   expect(config.approval).toEqual({ timeoutMs: 30_000, channels: ['webhook'], nonInteractive: 'allow', webhook: { url: 'https://hooks.example.com/a' } });
   expect(config.audit.path).toBe('/project/logs/audit.jsonl');
-  expect(config.http).toEqual({ allowedHosts: ['warden.internal'], allowedOrigins: ['https://app.example.com'], maxBodyBytes: 512 * 1024 });
+  expect(config.http).toEqual({ allowedHosts: ['warden.internal'], allowedOrigins: ['https://app.example.com'], maxBodyBytes: 512 * 1024, sessionEvictAfterMs: 60_000 });
   expect(config.agents.a).toEqual({ name: 'a', webhook: { url: 'https://hooks.example.com/b', secret: 's' }, source: 'gateway.yaml:8:3' });
   expect(config.policyFor('a', 'dev').servers).toEqual({ only: { kind: 'generic', readonly: [], trusted: false } });
 });

@@ -18,6 +18,9 @@ agents:
 environments:
   dev: { safety: full, audit: true }
 audit: { path: "{{dir}}/audit.jsonl" }
+# These tests open more than the 16 sessions an agent may hold and never end them: let the newest
+# take the place of any session not in use, however recently it was used.
+http: { session_evict_after: 0s }
 `;
 
 const AUTH = { Authorization: 'Bearer token-alice' };

@@ -73,7 +73,8 @@ test('an agent over its session cap loses its oldest idle session, and is refuse
     approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
     audit: createMemorySink(),
   };
-  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 2 });
+  // No quiet period: any session with nothing open or running may be evicted, as these tests pin.
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 2, evictAfterMs: 0 });
   const init = () =>
     fetch(front.url, {
       method: 'POST',
@@ -132,7 +133,9 @@ test('concurrent initializes cannot get past the cap, and a session whose call s
     approver: createApprover(config.approval, { nonInteractive: true, store: new MemoryTicketStore() }),
     audit: createMemorySink(),
   };
-  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 3 });
+  // A quiet period long enough that no session opened here goes quiet for it while the initializes
+  // are still arriving on a loaded machine.
+  const front = await serveHttp(deps, { host: '127.0.0.1', port: 0, maxSessionsPerAgent: 3, evictAfterMs: 1_000 });
   const headers = { Authorization: 'Bearer tok-a', 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
   const init = () =>
     fetch(front.url, {
@@ -153,7 +156,7 @@ test('concurrent initializes cannot get past the cap, and a session whose call s
     const slow = fetch(front.url, {
       method: 'POST',
       headers: { ...headers, 'Mcp-Session-Id': ids[0]! },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'echo_slow', arguments: { ms: 1500 } } }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'echo_slow', arguments: { ms: 5000 } } }),
       signal: hangUp.signal,
     }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -164,6 +167,8 @@ test('concurrent initializes cannot get past the cap, and a session whose call s
       const touched = await fetch(front.url, { method: 'POST', headers: { ...headers, 'Mcp-Session-Id': other }, body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
       await touched.text();
     }
+    // Past the quiet period for all three: the busy one is the oldest, so only "busy" can save it.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const fourth = await init();
     expect(fourth.status).toBe(200);
     await fourth.text();
