@@ -21,6 +21,7 @@ export class Passthrough {
   readonly #resourceOwner = new Map<string, string>();
   #templates: Array<{ server: string; pattern: RegExp; template: string }> = [];
   #prompts = new Map<string, PromptRoute>();
+  #listedResources = false;
 
   constructor(session: GatewaySession) {
     this.#session = session;
@@ -108,7 +109,10 @@ export class Passthrough {
 
   async #listResources(method: string, key: string, uriKey: 'uri' | 'uriTemplate', context: CallContext): Promise<JsonObject[]> {
     const listed = await this.#collect(await this.#accessible('resource'), method, key, context);
-    if (uriKey === 'uri') for (const { server, item } of listed) this.#resourceOwner.set(String(item.uri), server);
+    if (uriKey === 'uri') {
+      this.#listedResources = true;
+      for (const { server, item } of listed) this.#resourceOwner.set(String(item.uri), server);
+    }
     else this.#templates = listed.map(({ server, item }) => ({ server, template: String(item.uriTemplate), pattern: templatePattern(String(item.uriTemplate)) }));
     const shown = await this.#visible(listed, (entry) => ({ kind: 'resource', server: entry.server, name: String(entry.item[uriKey]) }));
     return shown.map(({ item }) => item);
@@ -151,13 +155,29 @@ export class Passthrough {
     return lists.flat();
   }
 
+  /**
+   * The server a URI goes to: the one that listed it, else the one whose template matches it (in the
+   * URI's own spelling or normalised, so "FILE:///x" finds the file server), else the only server
+   * offering that scheme, else the only server offering resources at all. Then it is decided there.
+   */
   async #resourceServer(uri: string, context: CallContext): Promise<string> {
     const owners = await this.#accessible('resource');
+    const owned = (server: string | undefined) => server !== undefined && owners.includes(server);
+    // A URI read before any list: list once, so it goes to the server that offers it.
+    if (!this.#listedResources && !owned(this.#resourceOwner.get(uri))) await this.handle('resources/list', undefined, context);
     const known = this.#resourceOwner.get(uri);
-    if (known && owners.includes(known)) return known;
+    if (owned(known)) return known!;
     if (this.#templates.length === 0) await this.handle('resources/templates/list', undefined, context);
-    const template = this.#templates.find((entry) => (entry.template === uri || entry.pattern.test(uri)) && owners.includes(entry.server));
+    const spellings = [uri, normalisedUri(uri)].filter((form) => form !== undefined);
+    const template = this.#templates.find((entry) => owned(entry.server) && spellings.some((form) => entry.template === form || entry.pattern.test(form)));
     if (template) return template.server;
+    const scheme = schemeOf(uri);
+    const byScheme = new Set(
+      [...[...this.#resourceOwner].map(([listed, server]) => ({ server, scheme: schemeOf(listed) })), ...this.#templates.map((entry) => ({ server: entry.server, scheme: schemeOf(entry.template) }))]
+        .filter((entry) => scheme !== undefined && entry.scheme === scheme && owned(entry.server))
+        .map((entry) => entry.server),
+    );
+    if (byScheme.size === 1) return [...byScheme][0]!;
     if (owners.length === 1) return owners[0]!;
     throw new WardenError('BAD_INPUT', `Resource "${uri}" is not offered by any upstream this agent may use`);
   }
@@ -178,6 +198,18 @@ export class Passthrough {
 function requireString(value: unknown, key: string, method: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new WardenError('BAD_INPUT', `${method} needs "${key}" as a non-empty string`);
   return value;
+}
+
+function normalisedUri(uri: string): string | undefined {
+  try {
+    return new URL(uri).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function schemeOf(uri: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
 }
 
 /** A loose matcher for RFC 6570 templates: each expression matches one or more characters. */
