@@ -4,7 +4,8 @@
 // one audit record, and a denied request reaches no upstream.
 import { randomUUID } from 'node:crypto';
 import { WardenError, isWardenError } from '../errors.js';
-import { accessSubject, decideAccess, serverToolVerdict, type AccessKind } from '../policy/index.js';
+import { accessSubject, decideAccess, serverToolVerdict, type AccessKind, type CompiledPolicy } from '../policy/index.js';
+import type { ServerConfig } from '../config/types.js';
 import type { Decision } from '../policy/types.js';
 import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
@@ -36,15 +37,26 @@ export interface AccessRequest extends AccessTarget {
 
 /** The decision for one resource or prompt of `server`, as `enforceAccess` and list filtering take it. */
 export async function decideAccessFor(session: GatewaySession, target: AccessTarget): Promise<Decision> {
-  const tools = await session.serverToolNames(target.server);
-  const serverTools = serverToolVerdict(session.policy, target.server, tools);
-  if (target.kind === 'prompt') return decideAccess(session.policy, { ...target, serverTools });
-  const config = session.deps.config.servers[target.server] ? session.serverConfig(target.server) : undefined;
-  const { forms, inspection } = await resourceForms(target.name, config?.inspect.sensitivePaths).catch((error: unknown) => ({
+  const server = session.deps.config.servers[target.server] ? session.serverConfig(target.server) : undefined;
+  return decideAccessWith(session.policy, { target, server, tools: await session.serverToolNames(target.server) });
+}
+
+/**
+ * Resolves a resource URI's forms (and a file:// URI's path), then decides: the step the gateway and
+ * `mcp-warden explain` share. `tools` are every tool the server lists, allowed or not.
+ */
+export async function decideAccessWith(
+  policy: CompiledPolicy,
+  input: { target: AccessTarget; server: ServerConfig | undefined; tools: readonly string[] },
+): Promise<Decision> {
+  const { target } = input;
+  const serverTools = serverToolVerdict(policy, target.server, input.tools);
+  if (target.kind === 'prompt') return decideAccess(policy, { ...target, serverTools });
+  const { forms, inspection } = await resourceForms(target.name, input.server?.inspect.sensitivePaths).catch((error: unknown) => ({
     forms: [],
     inspection: { check: 'filesystem' as const, understood: false, writes: false, violation: `the path could not be checked: ${(error as Error).message}`, patternTexts: [] },
   }));
-  return decideAccess(session.policy, { ...target, forms, serverTools, ...(inspection ? { inspection } : {}) });
+  return decideAccess(policy, { ...target, forms, serverTools, ...(inspection ? { inspection } : {}) });
 }
 
 /** Enforces and, if allowed, forwards one access. Throws WardenError; the front converts it. */

@@ -38,7 +38,13 @@ export async function resourceForms(uri: string, sensitivePaths: readonly string
     return { forms: [...forms], inspection: refused((error as Error).message) };
   }
   if (file.includes('\0')) return { forms: [...forms], inspection: refused('the path contains a NUL character') };
-  const resolved = await resolveOnDisk(file);
+  let resolved: Awaited<ReturnType<typeof resolveOnDisk>>;
+  try {
+    resolved = await resolveOnDisk(file);
+  } catch (error) {
+    // A path the gateway may not look at (EACCES, a loop) is one it cannot vouch for.
+    return { forms: [...forms], inspection: refused(`the path cannot be checked: ${(error as Error).message}`) };
+  }
   const paths = [...new Set([resolved.lexical, resolved.real, ...(resolved.linkTarget ? [resolved.linkTarget] : [])])];
   for (const path of paths) forms.add(`file://${path}`);
   const sensitive = sensitiveReadMatcher(sensitivePaths);
