@@ -14,6 +14,7 @@ import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
 import { createCallDecider, type CallToDecide } from './decide-call.js';
 import { relayUpstreamRequest } from './upstream-requests.js';
+import { decideAccessFor } from './enforce-access.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -223,6 +224,15 @@ export class GatewaySession {
     if (notification.method === 'notifications/tools/list_changed') {
       this.#catalog = undefined;
       this.peer.notify('notifications/tools/list_changed').catch(() => {});
+      return;
+    }
+    if (notification.method === 'notifications/resources/updated') {
+      // A URI the agent may not read is not news it may have either.
+      const uri = notification.params?.uri;
+      if (typeof uri !== 'string') return;
+      decideAccessFor(this, { kind: 'resource', server, name: uri })
+        .then((decision) => (decision.decision === 'deny' || this.#closed ? undefined : this.peer.notify(notification.method, notification.params)))
+        .catch(() => {});
       return;
     }
     if (FORWARDED_NOTIFICATIONS.has(notification.method)) {

@@ -5,8 +5,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { connectHttp, eventually, readAudit, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
+import { ElicitRequestSchema, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { connectHttp, connectStdio, eventually, readAudit, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -43,6 +43,10 @@ agents:
     ask: ["resource:echo/fixture://hello"]
     deny: ["secret/*", "files/*"]
     token: t-asker
+  blind:
+    extends: [eval]
+    deny: ["resource:echo/fixture://hello", "secret/*", "files/*"]
+    token: t-blind
 approval: { channels: [elicitation], timeout: 30s }
 environments:
   dev: { safety: full, audit: true }
@@ -194,4 +198,30 @@ test('every access is audited with its subject, method and decision', async () =
   expect(denied.reasons.map((r: { layer: string }) => r.layer)).toContain('inspection');
   await reader.readResource({ uri: 'fixture://hello' });
   await eventually(() => readAudit(config.dir).some((r) => r.event === 'access' && r.tool === 'resource:echo/fixture://hello' && r.outcome === 'ok'));
+});
+
+test('resources/updated for a URI the agent may not read is dropped; for one it may, it arrives', async () => {
+  const watch = async (agent: string) => {
+    const seen = { updated: [] as string[], listChanged: 0 };
+    const conn = await connectStdio(config, agent, {
+      setup: (client) => {
+        client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void seen.updated.push(n.params.uri));
+        client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void (seen.listChanged += 1));
+      },
+    });
+    return { conn, seen };
+  };
+  const blind = await watch('blind');
+  const eval_ = await watch('asker');
+  try {
+    // The fixture sends resources/updated for fixture://hello, then resources/list_changed.
+    await blind.conn.client.callTool({ name: 'echo_touch_resource', arguments: {} });
+    await eval_.conn.client.callTool({ name: 'echo_touch_resource', arguments: {} });
+    await eventually(() => eval_.seen.updated.length > 0 && blind.seen.listChanged > 0);
+    expect(eval_.seen.updated).toEqual(['fixture://hello']);
+    expect(blind.seen.updated).toEqual([]);
+  } finally {
+    await blind.conn.close();
+    await eval_.conn.close();
+  }
 });
