@@ -8,12 +8,21 @@ export interface AuditRecord {
    * approval names its ticket in `approval.ticket`, which links the two.
    */
   decision_id: string;
-  event: 'call' | 'approval';
+  /**
+   * `call`: a tools/call; `access`: a resource read or subscription, a prompt get, a completion;
+   * `upstream_request`: an upstream's sampling, elicitation or roots request to the agent.
+   */
+  event: 'call' | 'approval' | 'access' | 'upstream_request';
   agent: string;
   environment: string;
   session: string;
-  /** `server/tool`, or the exposed name when the catalog did not know it. */
+  /**
+   * `server/tool`, or the exposed name when the catalog did not know it; for an access
+   * `resource:server/uri` or `prompt:server/name`; for an upstream request `server/method`.
+   */
   tool: string;
+  /** The MCP method, for access and upstream_request records (`resources/read`, `sampling/createMessage`). */
+  method?: string;
   /** sha256 of the canonical JSON of the arguments (sorted keys). */
   args_sha256: string;
   /** The arguments with secret-looking values redacted. */

@@ -5,13 +5,28 @@ import { compilePolicy } from '../policy/index.js';
 import { createCallDecider } from '../gateway/decide-call.js';
 import type { Decision } from '../policy/types.js';
 import { createInspector } from '../inspect/index.js';
+import { accessSubject } from '../policy/index.js';
+import { decideAccessWith, type AccessTarget } from '../gateway/enforce-access.js';
+import { createUpstream } from '../upstream/index.js';
 import { parse, COMMON_OPTIONS, required } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import type { Io } from './io.js';
 
 export async function runExplain(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { ...COMMON_OPTIONS, agent: { type: 'string' }, tool: { type: 'string' }, args: { type: 'string' } });
+  const { values } = parse(args, {
+    ...COMMON_OPTIONS,
+    agent: { type: 'string' },
+    tool: { type: 'string' },
+    args: { type: 'string' },
+    resource: { type: 'string' },
+    server: { type: 'string' },
+    prompt: { type: 'string' },
+  });
   const agent = required(values.agent, 'agent');
+  const chosen = [values.tool, values.resource, values.prompt].filter((value) => value !== undefined).length;
+  if (chosen === 0) throw new WardenError('BAD_INPUT', 'Missing required option "--tool" (or "--resource URI --server S", or "--prompt server/name")');
+  if (chosen > 1) throw new WardenError('BAD_INPUT', 'Give exactly one of "--tool server/tool", "--resource URI --server S" or "--prompt server/name"');
+  if (values.tool === undefined) return explainAccessCommand(io, values, agent);
   const qualified = required(values.tool, 'tool');
   const callArgs = parseJsonArgs(values.args);
   const { config, environment } = await loadContext(io, values);
@@ -23,6 +38,63 @@ export async function runExplain(args: string[], io: Io): Promise<number> {
     io.out(formatDecision(agent, environment, qualified, decision));
   }
   return 0;
+}
+
+async function explainAccessCommand(
+  io: Io,
+  values: { resource?: string | undefined; server?: string | undefined; prompt?: string | undefined; json?: boolean | undefined; config?: string | undefined; env?: string | undefined },
+  agent: string,
+): Promise<number> {
+  let target: AccessTarget;
+  if (values.resource !== undefined) {
+    target = { kind: 'resource', server: required(values.server, 'server'), name: required(values.resource, 'resource') };
+  } else {
+    const written = required(values.prompt, 'prompt');
+    const slash = written.indexOf('/');
+    if (slash <= 0 || slash === written.length - 1) throw new WardenError('BAD_INPUT', `Prompt "${written}" must be written "server/name"`);
+    if (values.server !== undefined) throw new WardenError('BAD_INPUT', 'Option "--server" goes with "--resource"; write the prompt as "server/name"');
+    target = { kind: 'prompt', server: written.slice(0, slash), name: written.slice(slash + 1) };
+  }
+  const { config, environment } = await loadContext(io, values);
+  requireAgent(config, agent);
+  const decision = await explainAccess(config, environment, agent, target, (message) => io.err(`mcp-warden: ${message}`));
+  const subject = accessSubject(target.kind, target.server, target.name);
+  if (values.json) {
+    io.out(JSON.stringify({ agent, environment, [target.kind]: target.kind === 'resource' ? target.name : `${target.server}/${target.name}`, server: target.server, ...decision }, null, 2));
+  } else {
+    io.out(formatDecision(agent, environment, subject, decision));
+  }
+  return 0;
+}
+
+/**
+ * Decides one resource read or prompt get exactly as the gateway would. With no `resource:` or
+ * `prompt:` rule for the server the answer follows its tools, so the server is started to list them
+ * (and closed); a server that cannot be listed counts as having none, as in the gateway.
+ */
+export async function explainAccess(
+  config: Awaited<ReturnType<typeof loadContext>>['config'],
+  environment: string,
+  agent: string,
+  target: AccessTarget,
+  warn: (message: string) => void,
+): Promise<Decision> {
+  const effective = config.policyFor(agent, environment);
+  const policy = compilePolicy(effective);
+  const server = config.servers[target.server] ? config.serverFor(agent, target.server) : undefined;
+  let tools: string[] = [];
+  if (server && !policy.access[target.kind].namesServer(target.server) && !policy.inactiveAgent) {
+    const upstream = createUpstream(server, { extraEnv: config.environments[environment]?.env ?? {}, hooks: {} });
+    try {
+      const info = await upstream.connect();
+      if (info.capabilities.tools) tools = (await upstream.listTools()).map((tool) => tool.name);
+    } catch (error) {
+      warn(`Cannot list the tools of server "${target.server}" (${(error as Error).message}); decided as if it had none`);
+    } finally {
+      await upstream.close();
+    }
+  }
+  return decideAccessWith(policy, { target, server, tools });
 }
 
 /** Decides one call exactly as the gateway would, minus the upstream. */
@@ -60,7 +132,8 @@ export function parseJsonArgs(text: string | undefined): Record<string, unknown>
 }
 
 export function formatDecision(agent: string, environment: string, qualified: string, decision: Decision): string {
-  const lines = [`${decision.decision.toUpperCase()}: agent "${agent}" calling "${qualified}" in environment "${environment}"${decision.writes ? ' (classified as a write)' : ''}`];
+  const verb = /^(resource|prompt):/.test(qualified) ? 'using' : 'calling';
+  const lines = [`${decision.decision.toUpperCase()}: agent "${agent}" ${verb} "${qualified}" in environment "${environment}"${decision.writes ? ' (classified as a write)' : ''}`];
   for (const reason of decision.reasons) {
     lines.push(`  ${reason.decision.padEnd(5)} ${reason.layer.padEnd(10)} ${reason.message}`);
     lines.push(`        ${''.padEnd(10)} rule ${reason.rule} at ${reason.source}`);

@@ -12,6 +12,7 @@ Usage:
   mcp-warden serve    [--config F] [--env E] --http 127.0.0.1:8787   HTTP front, agents identified by token
   mcp-warden check    [--config F]                                   validate the config
   mcp-warden explain  [--config F] [--env E] --agent NAME --tool server/tool [--args JSON] [--json]
+  mcp-warden explain  [--config F] [--env E] --agent NAME --resource URI --server S | --prompt server/name [--json]
   mcp-warden profile  [--config F] [--env E] --agent NAME [--json]   the merged profile with sources
   mcp-warden tools    [--config F] [--env E] --agent NAME [--json]   connect, list tools with decisions
   mcp-warden test     [--config F] TESTS.yaml                        policy tests; exit 1 on a mismatch

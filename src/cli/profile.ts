@@ -40,6 +40,9 @@ export function formatProfile(policy: EffectivePolicy): string {
     ...rules('approval.required_tools', policy.approval.requiredTools),
     ...rules('approval.dangerous_patterns', policy.approval.dangerousPatterns),
     setting('bash_only', policy.bashOnly),
+    ...(policy.upstreamRequests
+      ? [setting('upstream_requests.sampling', policy.upstreamRequests.sampling), setting('upstream_requests.elicitation', policy.upstreamRequests.elicitation)]
+      : []),
     policy.ceilings.length === 0 ? 'ceilings: (none)' : ['ceilings:', ...policy.ceilings.map((c) => `  - ${JSON.stringify(c.pattern)}: ${c.verdict}  (${c.source})`)].join('\n'),
   ].join('\n');
 }

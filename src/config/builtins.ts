@@ -46,7 +46,7 @@ type Values = { [K in keyof ModeSettings]-?: NonNullable<ModeSettings[K]> extend
 
 function layer(
   name: string,
-  values: Omit<Values, 'timeoutMs' | 'workingDir'>,
+  values: Omit<Values, 'timeoutMs' | 'workingDir' | 'sampling' | 'elicitation'>,
   requiredTools: readonly string[] = [],
   dangerousPatterns: readonly string[] = [],
 ): [string, ProfileLayer] {

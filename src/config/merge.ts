@@ -35,6 +35,9 @@ export function mergeLayers(layers: readonly ProfileLayer[], policy: PolicyDefau
       bashOnly: fallback(false),
       timeoutMs: undefined,
       workingDir: undefined,
+      // The defaults of upstream_requests: any server may ask the user, none may use the model.
+      sampling: fallback([]),
+      elicitation: fallback(['*']),
     },
   };
   for (const layer of layers) {

@@ -16,6 +16,10 @@ export interface ModeSettings {
   timeoutMs?: Setting<number>;
   /** Absolute. */
   workingDir?: Setting<string>;
+  /** Servers (globs) that may send sampling requests to the agent. */
+  sampling?: Setting<string[]>;
+  /** Servers (globs) that may send elicitation requests to the agent. */
+  elicitation?: Setting<string[]>;
 }
 
 export interface ProfileLayer {
@@ -63,6 +67,8 @@ export function layerFromEntry(entry: ProfileEntry | AgentEntry, at: KeyPath, la
       bashOnly: setting(entry.bash_only, 'bash_only'),
       timeoutMs: setting(entry.timeout === undefined ? undefined : parseDuration(entry.timeout), 'timeout'),
       workingDir: setting(entry.working_dir === undefined ? undefined : path.resolve(baseDir, entry.working_dir), 'working_dir'),
+      sampling: setting(entry.upstream_requests?.sampling, 'upstream_requests', 'sampling'),
+      elicitation: setting(entry.upstream_requests?.elicitation, 'upstream_requests', 'elicitation'),
     }),
   };
 }

@@ -269,6 +269,7 @@ function effectivePolicy(
     bashOnly: plain(settings.bashOnly!),
     ceilings: [...ceilings],
     servers,
+    upstreamRequests: { sampling: plain(settings.sampling!), elicitation: plain(settings.elicitation!) },
   };
 }
 

@@ -23,7 +23,7 @@ const serverId = z.string().regex(SERVER_ID_PATTERN, {
 
 const nonEmpty = z.string().min(1, { error: 'Empty value; write a value or remove the key' });
 
-function glob(scope: 'tool' | 'name' | 'path', description: string) {
+function glob(scope: 'tool' | 'name' | 'path' | 'server', description: string) {
   return z
     .string()
     .superRefine((value, ctx) => {
@@ -33,7 +33,10 @@ function glob(scope: 'tool' | 'name' | 'path', description: string) {
     .describe(description);
 }
 
-const toolGlob = glob('tool', 'A picomatch glob over "server/tool", e.g. "fs/read_*" or "*/delete*".');
+const toolGlob = glob(
+  'tool',
+  'A picomatch glob over "server/tool", e.g. "fs/read_*" or "*/delete*"; or over a resource, "resource:fs/file:///work/**", or a prompt, "prompt:echo/greet".',
+);
 const toolGlobs = z.array(toolGlob);
 const nameGlobs = z.array(glob('name', 'A picomatch glob over a bare tool name, e.g. "read_*".'));
 
@@ -85,6 +88,15 @@ export const fileWriteMode = z.enum(['off', 'create-only', 'full']);
 export const databaseMode = z.enum(['readonly', 'mutations']);
 export const safetyMode = z.enum(['safe', 'standard', 'full']);
 
+const serverGlobs = z.array(glob('server', 'A glob over server ids, e.g. "github" or "*".'));
+
+const upstreamRequests = z
+  .strictObject({
+    sampling: serverGlobs.optional().describe('Servers that may ask the agent’s model (sampling/createMessage); default none.'),
+    elicitation: serverGlobs.optional().describe('Servers that may ask the user (elicitation/create); default every server.'),
+  })
+  .describe('Which servers may send requests to the agent’s client.');
+
 const approvalSettings = z.strictObject({
   mode: z.enum(['all', 'dangerous', 'granular', 'none']).optional(),
   required_tools: toolGlobs.optional().describe('Tools that ask in granular mode.'),
@@ -105,6 +117,7 @@ const permissionShape = {
   bash_only: z.boolean().optional().describe('Expose only shell tools.'),
   timeout: duration.optional().describe('Per-call timeout for this profile’s calls.'),
   working_dir: nonEmpty.optional().describe('Working directory of stdio upstreams started for this agent.'),
+  upstream_requests: upstreamRequests.optional(),
 };
 
 export const profileSchema = z.strictObject(permissionShape);

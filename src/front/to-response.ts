@@ -31,6 +31,11 @@ export function toMcpError(error: unknown, log: (message: string) => void): McpE
       case 'TOOL_NOT_FOUND':
       case 'BAD_INPUT':
         return new McpError(ErrorCode.InvalidParams, error.message);
+      // A refused resource read, prompt or completion: the agent's fault to fix, with the reason.
+      case 'CALL_DENIED':
+      case 'APPROVAL_DENIED':
+      case 'APPROVAL_EXPIRED':
+        return new McpError(ErrorCode.InvalidRequest, error.message);
       case 'UPSTREAM_ERROR':
         // The upstream's own JSON-RPC error is its answer to the agent: forward code and message.
         if (error.cause instanceof McpError) return new McpError(error.cause.code, stripPrefix(error.cause.message), error.cause.data);

@@ -107,7 +107,7 @@ export async function enforceCall(
   return result;
 }
 
-interface ApprovalInput {
+export interface ApprovalInput {
   server: string;
   tool: string;
   args: JsonObject;
@@ -116,7 +116,8 @@ interface ApprovalInput {
   relay: ProgressRelay;
 }
 
-async function waitForApproval(session: GatewaySession, input: ApprovalInput): Promise<ApprovalOutcome> {
+/** Puts one ask to a person through the approver; shared by tool calls and resource and prompt access. */
+export async function waitForApproval(session: GatewaySession, input: ApprovalInput): Promise<ApprovalOutcome> {
   const { context, relay } = input;
   const canElicit = Boolean(session.peer.clientCapabilities()?.elicitation);
   const { config, environment } = session.deps;
@@ -147,7 +148,7 @@ async function waitForApproval(session: GatewaySession, input: ApprovalInput): P
   }
 }
 
-function approvalRecord(outcome: ApprovalOutcome): NonNullable<AuditRecord['approval']> {
+export function approvalRecord(outcome: ApprovalOutcome): NonNullable<AuditRecord['approval']> {
   return { ticket: outcome.ticketId, channel: outcome.channel, ...(outcome.by ? { by: outcome.by } : {}), waited_ms: outcome.durationMs };
 }
 

@@ -1,10 +1,11 @@
 // One agent's session: its compiled policy, its own upstream connections (so requests an upstream
 // sends mid-call reach the session that caused them, and no state leaks between agents), and the
-// catalog of tools it may see. Every tool call goes through `enforceCall`.
+// catalog of tools it may see. Every tool call goes through `enforceCall`, every resource, prompt and
+// completion request through `enforceAccess`, every upstream request to the agent through `relayUpstreamRequest`.
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult, ClientCapabilities, ServerCapabilities, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError } from '../errors.js';
-import { compilePolicy, visibility, type CompiledPolicy } from '../policy/index.js';
+import { compilePolicy, decideUpstreamRequest, serverToolVerdict, visibility, type AccessKind, type CompiledPolicy } from '../policy/index.js';
 import type { Decision, EffectivePolicy } from '../policy/types.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamInfo } from '../upstream/types.js';
@@ -12,6 +13,8 @@ import { Catalog } from './catalog.js';
 import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
 import { createCallDecider, type CallToDecide } from './decide-call.js';
+import { relayUpstreamRequest } from './upstream-requests.js';
+import { decideAccessFor } from './enforce-access.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -46,6 +49,8 @@ export class GatewaySession {
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
   readonly #inflight = new Map<string, CallContext[]>();
+  /** Every tool each server listed (hidden ones too), from the last catalog build. */
+  readonly #toolNames = new Map<string, string[]>();
   #catalog: Promise<Catalog> | undefined;
   #closed = false;
 
@@ -79,7 +84,7 @@ export class GatewaySession {
           },
           extraEnv,
           timeoutMs: config.timeoutFor(this.agent) ?? server.timeoutMs,
-          clientCapabilities: upstreamClientCapabilities(clientCapabilities, server),
+          clientCapabilities: upstreamClientCapabilities(clientCapabilities, server, this.policy),
         }),
       );
     }
@@ -153,6 +158,25 @@ export class GatewaySession {
     return [...this.#infos.keys()].filter((server) => withVisible.has(server) || !this.#infos.get(server)?.capabilities.tools);
   }
 
+  /** Every tool `server` listed, allowed or not; what its resources and prompts follow by default. */
+  async serverToolNames(server: string): Promise<string[]> {
+    await this.catalog();
+    return this.#toolNames.get(server) ?? [];
+  }
+
+  /**
+   * Connected servers whose resources (or prompts) this agent may reach at all: those with a tool it
+   * may use by name, and those a `resource:` / `prompt:` allow or ask rule is written for. Each
+   * request is still decided on its own.
+   */
+  async accessibleServers(kind: AccessKind): Promise<string[]> {
+    if (this.policy.inactiveAgent) return [];
+    await this.catalog();
+    return [...this.#infos.keys()].filter(
+      (server) => this.policy.access[kind].namesServer(server) || serverToolVerdict(this.policy, server, this.#toolNames.get(server) ?? []) !== 'deny',
+    );
+  }
+
   async #buildCatalog(): Promise<Catalog> {
     const visible = new Map<string, Tool[]>();
     await Promise.all(
@@ -162,7 +186,9 @@ export class GatewaySession {
           const upstream = await this.connect(server);
           if (!this.#infos.get(server)?.capabilities.tools) return;
           tools = await upstream.listTools();
+          this.#toolNames.set(server, tools.map((tool) => tool.name));
         } catch (error) {
+          this.#toolNames.delete(server);
           this.deps.log?.(`Tools of upstream "${server}" are unavailable: ${(error as Error).message}`);
           return;
         }
@@ -200,6 +226,15 @@ export class GatewaySession {
       this.peer.notify('notifications/tools/list_changed').catch(() => {});
       return;
     }
+    if (notification.method === 'notifications/resources/updated') {
+      // A URI the agent may not read is not news it may have either.
+      const uri = notification.params?.uri;
+      if (typeof uri !== 'string') return;
+      decideAccessFor(this, { kind: 'resource', server, name: uri })
+        .then((decision) => (decision.decision === 'deny' || this.#closed ? undefined : this.peer.notify(notification.method, notification.params)))
+        .catch(() => {});
+      return;
+    }
     if (FORWARDED_NOTIFICATIONS.has(notification.method)) {
       const params = notification.method === 'notifications/message' ? { ...notification.params, logger: loggerName(server, notification.params) } : notification.params;
       this.peer.notify(notification.method, params).catch(() => {});
@@ -213,10 +248,13 @@ export class GatewaySession {
    * carries it on another open stream if that call's has closed).
    */
   async #onUpstreamRequest(server: string, request: { method: string; params?: JsonObject }, options: { signal: AbortSignal }): Promise<JsonObject> {
-    const inflight = this.#inflight.get(server)?.filter((call) => !call.signal.aborted);
-    const context = inflight?.[inflight.length - 1];
-    if (context) return context.sendRequest(request.method, request.params, { signal: options.signal });
-    return this.peer.request(request.method, request.params, { signal: options.signal });
+    // Decided and audited first: the upstream's SDK-side capability check is the upstream's to skip.
+    return relayUpstreamRequest(this, { server, ...request }, (method, params) => {
+      const inflight = this.#inflight.get(server)?.filter((call) => !call.signal.aborted);
+      const context = inflight?.[inflight.length - 1];
+      if (context) return context.sendRequest(method, params, { signal: options.signal });
+      return this.peer.request(method, params, { signal: options.signal });
+    });
   }
 
   /** Closes every upstream connection (and so every child process); idempotent. */
@@ -238,10 +276,12 @@ function loggerName(server: string, params: JsonObject | undefined): string {
  * filesystem servers: the official one replaces its configured directories with the client's roots,
  * which would let an agent widen what the operator allowed.
  */
-function upstreamClientCapabilities(agent: ClientCapabilities | undefined, server: ServerConfig): ClientCapabilities {
+function upstreamClientCapabilities(agent: ClientCapabilities | undefined, server: ServerConfig, policy: CompiledPolicy): ClientCapabilities {
   const caps: ClientCapabilities = {};
-  if (agent?.elicitation) caps.elicitation = agent.elicitation;
-  if (agent?.sampling) caps.sampling = agent.sampling;
+  // A server the profile does not let ask is not told it could (a request it sends anyway is refused).
+  const may = (method: string) => decideUpstreamRequest(policy, { server: server.id, method, declared: true }).decision === 'allow';
+  if (agent?.elicitation && may('elicitation/create')) caps.elicitation = agent.elicitation;
+  if (agent?.sampling && may('sampling/createMessage')) caps.sampling = agent.sampling;
   if (agent?.roots && server.kind !== 'filesystem') caps.roots = { listChanged: Boolean(agent.roots.listChanged) };
   return caps;
 }

@@ -5,6 +5,7 @@ import { compileRuleList, type RuleList } from './rule-list.js';
 import { compileDangerous, type DangerousPatterns } from './dangerous.js';
 import { createNameMemo, type NameMemo } from './name-facts.js';
 import { quoteName } from './tool-name.js';
+import { compileAccessRules, toolRules, type AccessKind, type CompiledAccessRules } from './access-rules.js';
 
 export interface CompiledServer {
   id: string;
@@ -35,6 +36,8 @@ export interface CompiledPolicy {
   readonly dangerous: DangerousPatterns;
   readonly safety: EffectiveSafety;
   readonly memo: NameMemo;
+  /** The `resource:` and `prompt:` rules, apart from the tool rules. */
+  readonly access: Readonly<Record<AccessKind, CompiledAccessRules>>;
 }
 
 export interface CompileOptions {
@@ -58,14 +61,16 @@ export function compilePolicy(policy: EffectivePolicy, options: CompileOptions =
     inactiveAgent: inactiveAgentReason(policy),
     servers,
     // A pattern that cannot be compiled fails towards the stricter outcome of its list.
-    allow: compileRuleList(policy.allow, { nocase: false, onInvalid: 'never' }),
-    ask: compileRuleList(policy.ask, { nocase: true, onInvalid: 'match' }),
-    deny: compileRuleList(policy.deny, { nocase: true, onInvalid: 'match' }),
-    requiredTools: compileRuleList(policy.approval.requiredTools, { nocase: false, onInvalid: 'match' }),
-    ceilings: compileRuleList(policy.ceilings, { nocase: true, onInvalid: 'match' }),
+    // Resource and prompt rules are compiled apart, so no tool glob (not even "**") grants one.
+    allow: compileRuleList(toolRules(policy.allow), { nocase: false, onInvalid: 'never' }),
+    ask: compileRuleList(toolRules(policy.ask), { nocase: true, onInvalid: 'match' }),
+    deny: compileRuleList(toolRules(policy.deny), { nocase: true, onInvalid: 'match' }),
+    requiredTools: compileRuleList(toolRules(policy.approval.requiredTools), { nocase: false, onInvalid: 'match' }),
+    ceilings: compileRuleList(toolRules(policy.ceilings), { nocase: true, onInvalid: 'match' }),
     dangerous: compileDangerous(policy.approval.dangerousPatterns),
     safety: effectiveSafety(policy),
     memo: createNameMemo(options.memoSize ?? 10_000),
+    access: { resource: compileAccessRules(policy, 'resource'), prompt: compileAccessRules(policy, 'prompt') },
   };
 }
 

@@ -86,6 +86,11 @@ export interface EffectivePolicy {
   bashOnly: Setting<boolean>;
   ceilings: CeilingRule[];
   servers: Record<string, ServerPolicy>;
+  /**
+   * Servers (globs over the server id) that may send sampling or elicitation requests to the agent.
+   * Absent: elicitation from every server, sampling from none.
+   */
+  upstreamRequests?: { sampling: Setting<string[]>; elicitation: Setting<string[]> };
 }
 
 export interface ToolAnnotations {

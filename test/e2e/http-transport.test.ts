@@ -350,7 +350,7 @@ test("an upstream's question for a call whose client hung up goes on the session
     await new Promise((resolve) => setTimeout(resolve, 100));
     hangUp.abort();
     await asked;
-    await expect.poll(() => events(received).find((m) => m.method === 'elicitation/create')?.params.message, { timeout: 5_000 }).toBe('still there?');
+    await expect.poll(() => events(received).find((m) => m.method === 'elicitation/create')?.params.message, { timeout: 5_000 }).toBe('[server "echo"] still there?');
     const question = events(received).find((m) => m.method === 'elicitation/create')!;
     const answered = await post({ jsonrpc: '2.0', id: question.id, result: { action: 'accept', content: { name: 'yes' } } }, { 'Mcp-Session-Id': sid });
     expect(answered.status).toBe(202);

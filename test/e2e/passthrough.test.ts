@@ -20,6 +20,7 @@ servers:
 agents:
   dev:
     extends: [eval]
+    upstream_requests: { sampling: [echo] }
 environments:
   dev: { safety: full, audit: false }
 `;

@@ -1,0 +1,138 @@
+// The enforcement of everything an agent asks of an upstream besides a tool call: resources/read,
+// resources/subscribe and unsubscribe, prompts/get and completion/complete. Same order as a tool
+// call: decide (the policy engine) → ask a person if needed → forward → audit. Every exit path writes
+// one audit record, and a denied request reaches no upstream.
+import { randomUUID } from 'node:crypto';
+import { WardenError, isWardenError } from '../errors.js';
+import { accessSubject, decideAccess, serverToolVerdict, type AccessKind, type CompiledPolicy } from '../policy/index.js';
+import type { ServerConfig } from '../config/types.js';
+import type { Decision } from '../policy/types.js';
+import { digestArguments, redact } from '../audit/canonical.js';
+import type { AuditRecord } from '../audit/types.js';
+import type { ApprovalOutcome } from '../approval/types.js';
+import { approvalRecord, waitForApproval } from './call-pipeline.js';
+import { denialText } from './denial.js';
+import { ProgressRelay } from './progress-relay.js';
+import { resourceForms } from './resource-forms.js';
+import type { GatewaySession } from './session.js';
+import type { CallContext } from './types.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** Methods whose ask is put to a person; for the others (subscriptions, completions) an ask is a denial. */
+const APPROVABLE = new Set(['resources/read', 'prompts/get']);
+
+export interface AccessTarget {
+  kind: AccessKind;
+  server: string;
+  /** The resource URI (or template), or the prompt's name on the upstream. */
+  name: string;
+}
+
+export interface AccessRequest extends AccessTarget {
+  method: string;
+  /** The params forwarded to the upstream (with the prompt's upstream name). */
+  params: JsonObject | undefined;
+}
+
+/** The decision for one resource or prompt of `server`, as `enforceAccess` and list filtering take it. */
+export async function decideAccessFor(session: GatewaySession, target: AccessTarget): Promise<Decision> {
+  const server = session.deps.config.servers[target.server] ? session.serverConfig(target.server) : undefined;
+  return decideAccessWith(session.policy, { target, server, tools: await session.serverToolNames(target.server) });
+}
+
+/**
+ * Resolves a resource URI's forms (and a file:// URI's path), then decides: the step the gateway and
+ * `mcp-warden explain` share. `tools` are every tool the server lists, allowed or not.
+ */
+export async function decideAccessWith(
+  policy: CompiledPolicy,
+  input: { target: AccessTarget; server: ServerConfig | undefined; tools: readonly string[] },
+): Promise<Decision> {
+  const { target } = input;
+  const serverTools = serverToolVerdict(policy, target.server, input.tools);
+  if (target.kind === 'prompt') return decideAccess(policy, { ...target, serverTools });
+  const { forms, inspection } = await resourceForms(target.name, input.server?.inspect.sensitivePaths).catch((error: unknown) => ({
+    forms: [],
+    inspection: { check: 'filesystem' as const, understood: false, writes: false, violation: `the path could not be checked: ${(error as Error).message}`, patternTexts: [] },
+  }));
+  return decideAccess(policy, { ...target, forms, serverTools, ...(inspection ? { inspection } : {}) });
+}
+
+/** Enforces and, if allowed, forwards one access. Throws WardenError; the front converts it. */
+export async function enforceAccess(session: GatewaySession, request: AccessRequest, context: CallContext): Promise<JsonObject> {
+  const started = performance.now();
+  const subject = accessSubject(request.kind, request.server, request.name);
+  const args = request.params ?? {};
+  let approval: ApprovalOutcome | undefined;
+  const audit = (record: Pick<AuditRecord, 'decision' | 'reasons' | 'outcome'> & { error?: string }) =>
+    session.deps.audit.write({
+      time: new Date().toISOString(),
+      decision_id: randomUUID(),
+      event: 'access',
+      agent: session.agent,
+      environment: session.deps.environment,
+      session: session.id,
+      tool: subject,
+      method: request.method,
+      args_sha256: digestArguments(args),
+      args: redact(args),
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      ...record,
+      ...(approval ? { approval: approvalRecord(approval) } : {}),
+    });
+
+  const decision = await decideAccessFor(session, request);
+  if (decision.decision === 'ask' && !APPROVABLE.has(request.method)) {
+    audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
+    throw new WardenError('CALL_DENIED', denialText(subject, decision, `A person is asked only when the ${request.kind} itself is read; ${request.method} is denied until it is allowed.`));
+  }
+  if (decision.decision === 'ask') {
+    const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
+    // The ticket names the method as the tool, so a person sees "fs/resources/read" and the exact URI.
+    approval = await waitForApproval(session, { server: request.server, tool: request.method, args: args as JsonObject, decision, context, relay });
+    if (!approval.approved) {
+      audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
+      throw new WardenError('CALL_DENIED', denialText(subject, decision, `Approval was not given: ${approval.reason}`));
+    }
+  } else if (decision.decision === 'deny') {
+    audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
+    throw new WardenError('CALL_DENIED', denialText(subject, decision));
+  }
+
+  try {
+    const upstream = await session.connect(request.server, context.signal);
+    const result = await session.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
+    audit({ decision: decision.decision, reasons: decision.reasons, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    audit({
+      decision: decision.decision,
+      reasons: decision.reasons,
+      outcome: context.signal.aborted ? 'cancelled' : 'error',
+      error: isWardenError(error) ? error.message : 'internal error',
+    });
+    throw error;
+  }
+}
+
+/** Audits a request refused before any server was chosen (a URI or prompt no reachable upstream offers). */
+export function auditUnrouted(session: GatewaySession, method: string, name: string, params: JsonObject | undefined, error: string): void {
+  session.deps.audit.write({
+    time: new Date().toISOString(),
+    decision_id: randomUUID(),
+    event: 'access',
+    agent: session.agent,
+    environment: session.deps.environment,
+    session: session.id,
+    tool: name,
+    method,
+    args_sha256: digestArguments(params ?? {}),
+    args: redact(params ?? {}),
+    decision: 'deny',
+    reasons: [],
+    outcome: 'denied',
+    error,
+    duration_ms: 0,
+  });
+}
