@@ -50,8 +50,11 @@ function validatorFor(dialect: Dialect): Ajv {
 
 const byDefinition = new WeakMap<object, Compiled>();
 const byDigest = new Map<string, Compiled>();
-/** Distinct schemas kept compiled across sessions; the oldest is dropped past it. */
-const MAX_COMPILED = 1000;
+/**
+ * Distinct schemas kept compiled across sessions, the least recently used dropped past it. A schema a
+ * catalog still holds stays compiled through `byDefinition` whatever this drops.
+ */
+const MAX_COMPILED = 256;
 
 /** Why `args` do not fit `schema`, or undefined when they do. Never throws. */
 export function schemaProblem(schema: JsonObject, args: JsonObject): { compiled: false; message: string } | { compiled: true; message: string } | undefined {
@@ -65,12 +68,10 @@ function compiledFor(schema: JsonObject): Compiled {
   let compiled = byDefinition.get(schema);
   if (compiled) return compiled;
   const digest = digestArguments(schema);
-  compiled = byDigest.get(digest);
-  if (!compiled) {
-    compiled = compile(schema);
-    if (byDigest.size >= MAX_COMPILED) byDigest.delete(byDigest.keys().next().value!);
-    byDigest.set(digest, compiled);
-  }
+  compiled = byDigest.get(digest) ?? compile(schema);
+  byDigest.delete(digest);
+  if (byDigest.size >= MAX_COMPILED) byDigest.delete(byDigest.keys().next().value!);
+  byDigest.set(digest, compiled);
   byDefinition.set(schema, compiled);
   return compiled;
 }

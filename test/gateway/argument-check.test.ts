@@ -116,6 +116,20 @@ test('required names must be own keys: Object.prototype does not supply "toStrin
   expect(refusal(schema, JSON.parse('{"toString":1,"constructor":2,"__proto__":3}'))).toBeUndefined();
 });
 
+test('properties named like Object.prototype members are looked up as own keys', () => {
+  const schema = { type: 'object', properties: { toString: { type: 'string' }, constructor: { type: 'number' } } };
+  expect(refusal(schema, {})).toBeUndefined();
+  expect(refusal(schema, JSON.parse('{"constructor":"x"}'))).toBe(`${MISMATCH}argument "constructor" must be number`);
+});
+
+test('schemas of different tools may share an $id: each is compiled on its own, none is kept by the compiler', () => {
+  const a = { $id: 'https://example.com/args', type: 'object', properties: { x: { type: 'string' } } };
+  const b = { $id: 'https://example.com/args', type: 'object', properties: { x: { type: 'number' } } };
+  expect(refusal(a, { x: 'one' })).toBeUndefined();
+  expect(refusal(b, { x: 'one' })).toBe(`${MISMATCH}argument "x" must be number`);
+  expect(refusal({ ...a }, { x: 1 })).toBe(`${MISMATCH}argument "x" must be string`);
+});
+
 test('depth is checked before the schema, so validation never walks arguments past the limit', () => {
   const recursive = { $defs: { node: { type: 'object', properties: { a: { anyOf: [{ $ref: '#/$defs/node' }, { type: 'number' }] } } } }, $ref: '#/$defs/node' };
   expect(refusal(recursive, objects(64) as Record<string, unknown>)).toBeUndefined();
