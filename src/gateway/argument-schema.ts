@@ -7,6 +7,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { digestArguments } from '../audit/canonical.js';
 import { describeSchemaError } from './schema-errors.js';
+import { boundedRegExp, regexRefusal, startRegexBudget } from './schema-regex.js';
 
 type JsonObject = Record<string, unknown>;
 type Compiled = { validate: ValidateFunction } | { problem: string };
@@ -16,7 +17,7 @@ type Compiled = { validate: ValidateFunction } | { problem: string };
  * are then forwarded (and after their digest was taken); `strict: false` lets the unknown keywords
  * of real-world schemas (`x-…`, `examples` in odd places) compile; formats are not checked, as no
  * format vocabulary is loaded; `ownProperties` keeps `required: ["toString"]` from being met by
- * Object.prototype.
+ * Object.prototype; the upstream's regexes run on the agent's strings with a bounded engine.
  */
 const OPTIONS: Options = {
   strict: false,
@@ -29,6 +30,7 @@ const OPTIONS: Options = {
   validateFormats: false,
   addUsedSchema: false,
   logger: false,
+  code: { regExp: boundedRegExp },
 };
 
 type Dialect = 'draft-07' | '2019-09' | '2020-12';
@@ -60,8 +62,16 @@ const MAX_COMPILED = 256;
 export function schemaProblem(schema: JsonObject, args: JsonObject): { compiled: false; message: string } | { compiled: true; message: string } | undefined {
   const compiled = compiledFor(schema);
   if ('problem' in compiled) return { compiled: false, message: compiled.problem };
-  if (compiled.validate(args)) return undefined;
-  return { compiled: true, message: describeSchemaError(compiled.validate.errors?.[0]) };
+  startRegexBudget();
+  const valid = compiled.validate(args);
+  // A pattern the gateway would not run answered "no match"; under `not`, `anyOf` or
+  // `patternProperties` that can let arguments pass that were never checked, so it refuses them.
+  const refusal = regexRefusal();
+  if (valid && refusal === undefined) return undefined;
+  const error = valid ? undefined : compiled.validate.errors?.[0];
+  if (!error) return { compiled: true, message: refusal! };
+  const message = describeSchemaError(error);
+  return { compiled: true, message: refusal !== undefined && error.keyword === 'pattern' ? `${message}: ${refusal}` : message };
 }
 
 function compiledFor(schema: JsonObject): Compiled {
@@ -95,6 +105,8 @@ function compile(schema: JsonObject): Compiled {
 
 function compileAs(dialect: Dialect, schema: JsonObject): Compiled {
   const ajv = validatorFor(dialect);
+  // Checking the schema against its meta-schema runs patterns too: never on a budget a call spent.
+  startRegexBudget();
   try {
     return { validate: ajv.compile(schema) };
   } catch (error) {

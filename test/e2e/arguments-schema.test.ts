@@ -49,6 +49,7 @@ const TOOLS = [
   },
   { name: 'defaults', inputSchema: { type: 'object', properties: { n: { type: 'number', default: 5 }, extra: { type: 'object', default: {} } }, removeAdditional: true } },
   { name: 'own_keys', inputSchema: { type: 'object', required: ['toString', 'constructor'] } },
+  { name: 'backtrack', inputSchema: { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } } },
 ];
 
 let config: { dir: string; file: string };
@@ -137,6 +138,18 @@ test('required properties must be the arguments\' own: names on Object.prototype
   expect((await call('own_keys', {})).text).toBe(refusal('own_keys', 'argument "toString" is missing (the schema requires it)'));
   const own = JSON.parse('{"toString":"a","constructor":"b"}') as Record<string, unknown>;
   expect(await call('own_keys', own)).toMatchObject({ isError: false, forwarded: '{"toString":"a","constructor":"b"}' });
+});
+
+test("the upstream's regexes never run unbounded on the agent's strings: a catastrophic pattern refuses, the gateway stays responsive", async () => {
+  expect(await call('backtrack', { name: `${'a'.repeat(64)}!` })).toEqual({
+    isError: true,
+    text: refusal(
+      'backtrack',
+      'argument "name" must match pattern "^(a+)+$": the gateway cannot match the schema\'s pattern "^(a+)+$" safely (it repeats a group that holds a quantifier or an alternation), so it refuses every value for it',
+    ),
+    forwarded: undefined,
+  });
+  expect(await call('create_issue', { repo: 'acme/x', title: 'after' })).toMatchObject({ isError: false });
 });
 
 test('a changed tool list is checked with the new schema', async () => {

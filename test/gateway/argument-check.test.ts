@@ -139,3 +139,48 @@ test('depth is checked before the schema, so validation never walks arguments pa
 test('a tool without a schema object takes any object, as the upstream client reads tool lists', () => {
   expect(refusal(undefined, { anything: 1 })).toBeUndefined();
 });
+
+test.each([
+  ['an anchored pattern with one run is linear, and runs on any length', { type: 'object', properties: { slug: { type: 'string', pattern: '^[a-z0-9-]+$' } } }, { slug: 'a'.repeat(100_000) }, undefined],
+  ['a linear pattern still refuses', { type: 'object', properties: { slug: { type: 'string', pattern: '^[a-z0-9-]+$' } } }, { slug: 'A' }, 'argument "slug" must match pattern "^[a-z0-9-]+$"'],
+  [
+    'a catastrophic pattern is never run on the agent\'s string',
+    { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } },
+    { name: `${'a'.repeat(40)}!` },
+    'argument "name" must match pattern "^(a+)+$": the gateway cannot match the schema\'s pattern "^(a+)+$" safely (it repeats a group that holds a quantifier or an alternation), so it refuses every value for it',
+  ],
+  [
+    'a catastrophic patternProperties key pattern too',
+    { type: 'object', patternProperties: { '^(x|x)*$': { type: 'string' } } },
+    { [`${'x'.repeat(40)}!`]: 'v' },
+    'the gateway cannot match the schema\'s pattern "^(x|x)*$" safely (it repeats a group that holds a quantifier or an alternation), so it refuses every value for it',
+  ],
+  [
+    'a pattern it will not run is no way around the schema under "not" either',
+    { type: 'object', properties: { name: { type: 'string', not: { pattern: '^(a|a)*$' } } } },
+    { name: 'aaaa' },
+    'the gateway cannot match the schema\'s pattern "^(a|a)*$" safely (it repeats a group that holds a quantifier or an alternation), so it refuses every value for it',
+  ],
+  [
+    'a polynomial pattern refuses a value too long to match in bounded time',
+    { type: 'object', properties: { text: { type: 'string', pattern: '^.*a.*b.*c$' } } },
+    { text: 'a'.repeat(10_000) },
+    'argument "text" must match pattern "^.*a.*b.*c$": the value is too long to match the schema\'s pattern "^.*a.*b.*c$" safely',
+  ],
+  ['a polynomial pattern matches short values', { type: 'object', properties: { text: { type: 'string', pattern: '^.*a.*b.*c$' } } }, { text: 'xaybzc' }, undefined],
+  [
+    'the budget is per call: many values within it one by one add up past it',
+    { type: 'object', additionalProperties: { type: 'string', pattern: '[a-z]+[0-9]' } },
+    Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, `${'a'.repeat(2_000)}1`])),
+    'argument "k2" must match pattern "[a-z]+[0-9]": the value is too long to match the schema\'s pattern "[a-z]+[0-9]" safely',
+  ],
+])('schema regexes are bounded: %s', (_name, schema, args, expected) => {
+  const started = performance.now();
+  expect(refusal(schema, args)).toBe(expected === undefined ? undefined : MISMATCH + expected);
+  // Generous: a catastrophic match on 41 characters takes minutes, a bounded one microseconds.
+  expect(performance.now() - started).toBeLessThan(5_000);
+});
+
+test('a pattern that is not a valid regex makes the schema fail to compile: every call is refused', () => {
+  expect(refusal({ type: 'object', properties: { a: { type: 'string', pattern: '(' } } }, {})).toMatch(/^The tool's input schema from upstream "up" cannot be compiled/);
+});
