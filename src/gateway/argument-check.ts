@@ -6,14 +6,20 @@ import type { Decision, Reason } from '../policy/types.js';
 import { MAX_ARGUMENT_DEPTH, nestsDeeperThan } from './argument-depth.js';
 import { schemaProblem } from './argument-schema.js';
 
-/** A deny decision for arguments that may not be decided on, or undefined when they may. */
-export function checkArguments(server: string, tool: Pick<Tool, 'inputSchema'>, args: Record<string, unknown>): Decision | undefined {
+/**
+ * A deny decision for arguments that may not be decided on, or undefined when they may. `meta` is the
+ * call's `_meta`, forwarded with the arguments, so it is held to the same depth.
+ */
+export function checkArguments(server: string, tool: Pick<Tool, 'inputSchema'>, args: Record<string, unknown>, meta?: unknown): Decision | undefined {
   if (nestsDeeperThan(args, MAX_ARGUMENT_DEPTH)) {
     return denied({
       rule: 'argument depth',
       source: 'default',
       message: `The arguments are nested more than ${MAX_ARGUMENT_DEPTH} levels deep, which this gateway refuses: send deep data as a string, or flatten it`,
     });
+  }
+  if (nestsDeeperThan(meta, MAX_ARGUMENT_DEPTH)) {
+    return denied({ rule: 'argument depth', source: 'default', message: `The call's _meta is nested more than ${MAX_ARGUMENT_DEPTH} levels deep, which this gateway refuses` });
   }
   // As the upstream client reads tool lists: a tool without a schema object takes an object.
   const schema = isObject(tool.inputSchema) ? tool.inputSchema : NO_PARAMETERS;

@@ -58,7 +58,7 @@ export async function enforceCall(
     throw new WardenError('BAD_INPUT', `Arguments of "${params.name}" must be a JSON object`);
   }
   const callArgs = args as JsonObject;
-  const refused = checkArguments(entry.server, entry.tool, callArgs);
+  const refused = checkArguments(entry.server, entry.tool, callArgs, params._meta);
   if (refused) {
     audit({ tool: qualified, decision: 'deny', reasons: refused.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(qualified, refused));

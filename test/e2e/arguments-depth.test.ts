@@ -82,6 +82,22 @@ for (const [front, send] of Object.entries(fronts)) {
   }
 }
 
+test("a call's _meta nested 5,000 deep is refused and audited the same way, and the upstream is not restarted", async () => {
+  const id = nextId++;
+  const before = received().length;
+  const refusalsBefore = depthRefusals().length;
+  const line = `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"raw_note","arguments":{"text":"hi"},"_meta":{"x":${nestedJson(5000, 'object')}}}}`;
+  expect((await stdio.request(line, id)).result).toEqual({
+    content: [{ type: 'text', text: 'mcp-warden denied the call to "raw/note".\n- The call\'s _meta is nested more than 64 levels deep, which this gateway refuses [input: argument depth at default]' }],
+    isError: true,
+  });
+  await eventually(() => depthRefusals().length > refusalsBefore);
+  expect(depthRefusals().at(-1)).toMatchObject({ tool: 'raw/note', decision: 'deny', outcome: 'denied', args: { text: 'hi' } });
+  const after = nextId++;
+  expect((await stdio.request(callText(after, 'raw_note', '{"text":"next"}'), after)).result).toEqual({ content: [{ type: 'text', text: '{"text":"next"}' }] });
+  expect(received().slice(before)).toEqual(['{"text":"next"}']);
+});
+
 test('the limit is 64 levels counting the arguments object: 64 are forwarded exactly, 65 are refused', async () => {
   const at = `{"data":${nestedJson(63, 'array')}}`;
   const id = nextId++;
