@@ -11,9 +11,13 @@ servers:
   raw:
     command: node
     args: ["{{fixtures}}/raw-args-server.mjs", "--tools", "{{dir}}/tools.json", "--log", "{{dir}}/received.jsonl"]
+  echo:
+    command: node
+    args: ["{{fixtures}}/echo-server.mjs"]
+    readonly: [pid]
 agents:
   dev:
-    allow: ["raw/*"]
+    allow: ["raw/*", "echo/*"]
     token: token-dev
 environments:
   dev: { safety: full, audit: true }
@@ -106,4 +110,22 @@ test('the limit is 64 levels counting the arguments object: 64 are forwarded exa
   const refused = await stdio.request(callText(over, 'raw_note', `{"data":${nestedJson(64, 'array')}}`), over);
   expect(refused.result).toEqual({ content: [{ type: 'text', text: DEPTH_REFUSAL }], isError: true });
   expect(received().at(-1)).toBe(at);
+});
+
+test('other requests nested too deep (a resources/read _meta) get an error, and the upstream is not restarted', async () => {
+  const pidCall = async () => {
+    const id = nextId++;
+    return ((await stdio.request(callText(id, 'echo_pid', '{}'), id)).result as { content: Array<{ text: string }> }).content[0]!.text;
+  };
+  const pid = await pidCall();
+  for (const front of ['stdio', 'http'] as const) {
+    const id = nextId++;
+    const line = `{"jsonrpc":"2.0","id":${id},"method":"resources/read","params":{"uri":"fixture://hello","_meta":{"x":${nestedJson(5000, 'array')}}}}`;
+    const response = front === 'stdio' ? await stdio.request(line, id) : await (await rawHttp(http.url, 'token-dev')).request(line, id);
+    expect(response).toEqual({ jsonrpc: '2.0', id, error: { code: -32602, message: 'Invalid params: nested more than 64 levels deep, which mcp-warden refuses' } });
+  }
+  const id = nextId++;
+  const read = await stdio.request(`{"jsonrpc":"2.0","id":${id},"method":"resources/read","params":{"uri":"fixture://hello"}}`, id);
+  expect(read.result).toMatchObject({ contents: [{ text: 'Hello from the fixture' }] });
+  expect(await pidCall()).toBe(pid);
 });
