@@ -129,3 +129,20 @@ test('other requests nested too deep (a resources/read _meta) get an error, and 
   expect(read.result).toMatchObject({ contents: [{ text: 'Hello from the fixture' }] });
   expect(await pidCall()).toBe(pid);
 });
+
+test("the client's answer to a relayed request, nested too deep, reaches the upstream as an error, not as a crash", async () => {
+  const asking = await rawStdio(config, 'dev', {
+    capabilities: '{"elicitation":{}}',
+    onRequest: ({ id }) => `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"action":"accept","content":{"name":${nestedJson(5000, 'object')}}}}`,
+  });
+  try {
+    const id = nextId++;
+    const response = await asking.request(callText(id, 'echo_ask_user', '{}'), id);
+    // The fixture's elicitInput rejects with the error the gateway answered in the client's stead.
+    expect(response.result).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringContaining("The client's answer is nested more than 64 levels deep, which mcp-warden refuses") }] });
+    const next = nextId++;
+    expect((await asking.request(callText(next, 'raw_note', '{"text":"after"}'), next)).result).toEqual({ content: [{ type: 'text', text: '{"text":"after"}' }] });
+  } finally {
+    await asking.close();
+  }
+});

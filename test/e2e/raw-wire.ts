@@ -7,7 +7,8 @@ import { BIN, gatewayEnv } from './harness.js';
 
 type Message = { id?: unknown; result?: any; error?: { code: number; message: string } };
 
-const INIT = (id: number) => `{"jsonrpc":"2.0","id":${id},"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`;
+const INIT = (id: number, capabilities = '{}') =>
+  `{"jsonrpc":"2.0","id":${id},"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":${capabilities},"clientInfo":{"name":"raw","version":"1"}}}`;
 const INITIALIZED = '{"jsonrpc":"2.0","method":"notifications/initialized"}';
 
 /** A tools/call request as text; `argumentsJson` is put in verbatim. */
@@ -26,8 +27,15 @@ export interface RawStdio {
   close(): Promise<void>;
 }
 
+export interface RawStdioOptions {
+  /** The client capabilities to declare, as JSON text. */
+  capabilities?: string;
+  /** Answers a request the gateway sends the client: returns the whole response line. */
+  onRequest?: (request: { id: unknown; method: string; params?: unknown }) => string;
+}
+
 /** `mcp-warden serve --agent` over its real stdio, initialized by hand. */
-export async function rawStdio(config: { dir: string; file: string }, agent: string): Promise<RawStdio> {
+export async function rawStdio(config: { dir: string; file: string }, agent: string, options: RawStdioOptions = {}): Promise<RawStdio> {
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--config', config.file, '--agent', agent], {
     cwd: config.dir,
     env: gatewayEnv(config.dir),
@@ -36,7 +44,11 @@ export async function rawStdio(config: { dir: string; file: string }, agent: str
   child.stderr!.resume();
   const waiting = new Map<number, (message: Message) => void>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const message = JSON.parse(line) as Message;
+    const message = JSON.parse(line) as Message & { method?: string; params?: unknown };
+    if (message.method !== undefined) {
+      if (message.id !== undefined && options.onRequest) child.stdin!.write(`${options.onRequest({ id: message.id, method: message.method, params: message.params })}\n`);
+      return;
+    }
     if (typeof message.id === 'number') waiting.get(message.id)?.(message);
   });
   const request = (line: string, id: number) =>
@@ -44,7 +56,7 @@ export async function rawStdio(config: { dir: string; file: string }, agent: str
       waiting.set(id, resolve);
       child.stdin!.write(`${line}\n`);
     });
-  await request(INIT(0), 0);
+  await request(INIT(0, options.capabilities), 0);
   child.stdin!.write(`${INITIALIZED}\n`);
   return {
     request,
