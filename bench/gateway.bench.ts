@@ -3,7 +3,8 @@
 //   a bare byte relay over stdio (the floor for any stdio proxy: one more process, no parsing),
 //   mcp-warden over stdio, mcp-warden over HTTP (policy and audit on),
 //   supergateway --stateful over HTTP,
-// at concurrency 1 and 32, plus each proxy's CPU time per call and the gateways' RSS. A benchmark,
+// at concurrency 1 and 32, plus each proxy's CPU time per call and the gateways' RSS, and the cost of
+// the argument check on the echo tool's own schema (bench/argument-check.ts). A benchmark,
 // not a test: it prints figures and ratios against the goals; it never fails on them.
 // For A/B runs, interleaved with the rest: BENCH_BASELINE=DIR adds mcp-warden as built in DIR (another
 // checkout, e.g. before a change) over stdio and HTTP; BENCH_FSYNC=1 adds this build with audit.fsync.
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { measureArgumentCheck } from './argument-check.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -264,6 +266,11 @@ async function main(): Promise<void> {
   }
   const rss = Math.max(rssStdio ?? 0, rssHttp ?? 0);
   console.log(`  RSS at most 80 MB with two upstreams: ${rss.toFixed(1)} MB  ${rss <= 80 ? 'MET' : 'NOT MET'}`);
+  const echo = (await targets[0]!.client.listTools()).tools.find((tool) => tool.name === 'echo')!;
+  const check = measureArgumentCheck('everything', echo, { message: 'bench' });
+  console.log(
+    `  argument check (depth + inputSchema) at most 20 µs p50 on the echo call: ${check.p50Us.toFixed(2)} µs (p99 ${check.p99Us.toFixed(2)} µs; first call, compiling the schema, ${check.firstMs.toFixed(1)} ms)  ${check.p50Us <= 20 ? 'MET' : 'NOT MET'}`,
+  );
 
   for (const target of targets) await target.close().catch(() => {});
   superGw.kill('SIGTERM');

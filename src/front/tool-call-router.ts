@@ -10,6 +10,7 @@ import { ErrorCode, McpError, type JSONRPCMessage, type JSONRPCRequest } from '@
 import { z } from 'zod';
 import type { GatewaySession } from '../gateway/session.js';
 import type { CallContext } from '../gateway/types.js';
+import { nestsTooDeep, tooDeepError } from './deep-messages.js';
 import { callFailure } from './to-response.js';
 
 type JsonObject = Record<string, unknown>;
@@ -75,8 +76,10 @@ export class ToolCallRouter implements Transport {
   }
 
   #route(message: JSONRPCMessage, extra: Parameters<NonNullable<Transport['onmessage']>>[1]): void {
+    const call = 'method' in message && message.method === 'tools/call' && 'id' in message;
+    if (!call && nestsTooDeep(message)) return this.#refuseDeep(message, extra);
     if ('method' in message) {
-      if (message.method === 'tools/call' && 'id' in message) return this.#call(message as JSONRPCRequest);
+      if (call) return this.#call(message as JSONRPCRequest);
       if (message.method === 'notifications/cancelled' && !('id' in message)) {
         const { requestId, reason } = (message.params ?? {}) as JsonObject;
         if (typeof requestId === 'string' || typeof requestId === 'number') {
@@ -95,6 +98,17 @@ export class ToolCallRouter implements Transport {
       }
     }
     this.onmessage?.(message, extra);
+  }
+
+  /** A request gets an error; the agent's answer becomes one, so the upstream that asked is not left waiting. */
+  #refuseDeep(message: JSONRPCMessage, extra: Parameters<NonNullable<Transport['onmessage']>>[1]): void {
+    const id = 'id' in message ? message.id : undefined;
+    if (id === undefined) return this.#log('Dropped a notification from the agent nested too deep');
+    if ('method' in message) {
+      void this.#inner.send(tooDeepError(id, 'request')).catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
+      return;
+    }
+    this.onmessage?.(tooDeepError(id, 'answer'), extra);
   }
 
   #call(request: JSONRPCRequest): void {

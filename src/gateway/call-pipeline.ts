@@ -1,8 +1,8 @@
 // The one place where a tool call is enforced. Order: look up the exposed name (unknown → refused,
-// no upstream contacted) → inspect the arguments → decide → ask a human if needed → forward with the
-// agent's signal and a deadline → audit. Every exit path writes one audit record, and returns or
-// throws only once the sink has stored it, so no answer leaves before its record (a kill -9 right
-// after an answer cannot lose the record).
+// no upstream contacted) → check the arguments (depth, inputSchema) → inspect them → decide → ask a
+// human if needed → forward with the agent's signal and a deadline → audit. Every exit path writes
+// one audit record, and returns or throws only once the sink has stored it, so no answer leaves
+// before its record (a kill -9 right after an answer cannot lose the record).
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError, isWardenError } from '../errors.js';
@@ -10,6 +10,7 @@ import type { Decision, Reason } from '../policy/types.js';
 import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
+import { checkArguments } from './argument-check.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { GatewaySession } from './session.js';
@@ -58,6 +59,11 @@ export async function enforceCall(
     throw new WardenError('BAD_INPUT', `Arguments of "${params.name}" must be a JSON object`);
   }
   const callArgs = args as JsonObject;
+  const refused = checkArguments(entry.server, entry.tool, callArgs, params._meta);
+  if (refused) {
+    await audit({ tool: qualified, decision: 'deny', reasons: refused.reasons, outcome: 'denied' });
+    throw new WardenError('CALL_DENIED', denialText(qualified, refused));
+  }
 
   const decision = await session.decideCall({
     server: session.serverConfig(entry.server),

@@ -84,7 +84,7 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
 
   const decision = await decideAccessFor(session, request);
   if (decision.decision === 'ask' && !APPROVABLE.has(request.method)) {
-    audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
+    await audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(subject, decision, `A person is asked only when the ${request.kind} itself is read; ${request.method} is denied until it is allowed.`));
   }
   if (decision.decision === 'ask') {
@@ -92,21 +92,21 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
     // The ticket names the method as the tool, so a person sees "fs/resources/read" and the exact URI.
     approval = await waitForApproval(session, { server: request.server, tool: request.method, args: args as JsonObject, decision, context, relay });
     if (!approval.approved) {
-      audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
+      await audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(subject, decision, `Approval was not given: ${approval.reason}`));
     }
   } else if (decision.decision === 'deny') {
-    audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
+    await audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(subject, decision));
   }
 
   try {
     const upstream = await session.connect(request.server, context.signal);
     const result = await session.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
-    audit({ decision: decision.decision, reasons: decision.reasons, outcome: 'ok' });
+    await audit({ decision: decision.decision, reasons: decision.reasons, outcome: 'ok' });
     return result;
   } catch (error) {
-    audit({
+    await audit({
       decision: decision.decision,
       reasons: decision.reasons,
       outcome: context.signal.aborted ? 'cancelled' : 'error',
@@ -117,8 +117,8 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
 }
 
 /** Audits a request refused before any server was chosen (a URI or prompt no reachable upstream offers). */
-export function auditUnrouted(session: GatewaySession, method: string, name: string, params: JsonObject | undefined, error: string): void {
-  session.deps.audit.write({
+export function auditUnrouted(session: GatewaySession, method: string, name: string, params: JsonObject | undefined, error: string): Promise<void> {
+  return session.deps.audit.write({
     time: new Date().toISOString(),
     decision_id: randomUUID(),
     event: 'access',

@@ -91,7 +91,7 @@ export class Passthrough {
     try {
       return await route();
     } catch (error) {
-      auditUnrouted(this.#session, method, name, params, isWardenError(error) ? error.message : 'routing failed');
+      await auditUnrouted(this.#session, method, name, params, isWardenError(error) ? error.message : 'routing failed');
       throw error;
     }
   }

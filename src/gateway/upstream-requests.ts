@@ -55,7 +55,7 @@ export async function relayUpstreamRequest(
     ...(withheld(session, request) ? { withheld: withheld(session, request) } : {}),
   });
   if (decision.decision !== 'allow') {
-    audit(decision, 'denied');
+    await audit(decision, 'denied');
     const text = [`mcp-warden refused "${request.method}" from server "${request.server}".`, ...decisiveReasons(decision).map((r) => `- ${r.message}`)].join('\n');
     const unknown = decision.reasons.some((reason) => reason.layer === 'input');
     throw new McpError(unknown ? ErrorCode.MethodNotFound : ErrorCode.InvalidRequest, text);
@@ -63,17 +63,17 @@ export async function relayUpstreamRequest(
   let params = request.params;
   if (request.method === 'elicitation/create') {
     if (typeof params?.message !== 'string') {
-      audit({ ...decision, decision: 'deny' }, 'denied', 'elicitation message is not a string');
+      await audit({ ...decision, decision: 'deny' }, 'denied', 'elicitation message is not a string');
       throw new McpError(ErrorCode.InvalidParams, `mcp-warden refused "elicitation/create" from server "${request.server}": its message is not a string`);
     }
     params = { ...params, message: markElicitation(request.server, params.message) };
   }
   try {
     const result = await send(request.method, params);
-    audit(decision, 'ok');
+    await audit(decision, 'ok');
     return result;
   } catch (error) {
-    audit(decision, 'error', error instanceof Error ? error.message : String(error));
+    await audit(decision, 'error', error instanceof Error ? error.message : String(error));
     throw error;
   }
 }
