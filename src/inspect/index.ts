@@ -2,7 +2,13 @@
 // reports facts (understood, writes, violation, pattern matches) for the policy engine to judge.
 import type { ServerConfig } from '../config/types.js';
 import type { Inspection } from '../policy/types.js';
-import { shellTexts, sqlTexts, unknownShellArgument } from './arguments.js';
+import { realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import type { Refusal } from '../policy/types.js';
+import { malformedShellArgument, shellTexts, smuggledArgv, sqlTexts, unknownShellArgument, workingDirectories } from './arguments.js';
+import { isWithin, realRoots } from './file-paths.js';
+import { absolutePath, readRefusal, sensitivePath } from './sensitive-reads.js';
+import { shellReadRefusal } from './shell-reads.js';
 import { inspectFileCall } from './file-check.js';
 import { initParsers } from './parsers.js';
 import { inspectShell } from './shell-inspect.js';
@@ -13,7 +19,7 @@ export { initParsers } from './parsers.js';
 export { inspectShell, type ShellOptions } from './shell-inspect.js';
 export { inspectSql, type SqlDialect, type SqlOptions } from './sql-inspect.js';
 export { inspectFileCall, type FileCheckOptions } from './file-check.js';
-export { SENSITIVE_PATHS } from './file-sensitive.js';
+export { SENSITIVE_PATHS, SENSITIVE_READ_PATHS, sensitiveReadMatcher } from './file-sensitive.js';
 export { COMMANDS as READ_ONLY_COMMANDS } from './shell-allowlist.js';
 export { FILESYSTEM_READ_TOOLS, FILESYSTEM_WRITE_TOOLS, SHELL_ARGUMENTS, SQL_ARGUMENTS } from './tool-defaults.js';
 
@@ -48,16 +54,8 @@ async function inspectCall(server: ServerConfig, tool: string, args: unknown, op
   switch (server.kind) {
     case 'filesystem':
       return inspectFileCall(tool, args, { roots: server.roots ?? [], inspect: overrides, readonly: server.readonly });
-    case 'shell': {
-      if (isDeclaredRead(tool, overrides)) return { check: 'shell', understood: true, writes: false, patternTexts: [] };
-      const names = overrides.arguments?.length ? overrides.arguments : SHELL_ARGUMENTS;
-      const texts = shellTexts(args, names);
-      if (typeof texts === 'string') return notUnderstood('shell', `tool "${tool}": ${texts}`);
-      const unknown = unknownShellArgument(args, names);
-      if (unknown !== undefined) return notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`);
-      await initParsers();
-      return merge('shell', texts.map((text) => inspectShell(text, { allowCommands: overrides.allowCommands, dangerousPatterns })));
-    }
+    case 'shell':
+      return inspectShellCall(server, tool, args, dangerousPatterns);
     case 'database': {
       if (isDeclaredRead(tool, overrides)) return { check: 'database', understood: true, writes: false, patternTexts: [] };
       const texts = sqlTexts(args, overrides.arguments?.length ? overrides.arguments : SQL_ARGUMENTS);
@@ -70,13 +68,65 @@ async function inspectCall(server: ServerConfig, tool: string, args: unknown, op
   }
 }
 
+async function inspectShellCall(server: ServerConfig, tool: string, args: unknown, dangerousPatterns: string[]): Promise<Inspection> {
+  const overrides = server.inspect ?? {};
+  if (isDeclaredRead(tool, overrides)) return { check: 'shell', understood: true, writes: false, patternTexts: [] };
+  const names = overrides.arguments?.length ? overrides.arguments : SHELL_ARGUMENTS;
+  const texts = shellTexts(args, names);
+  if (typeof texts === 'string') return notUnderstood('shell', `tool "${tool}": ${texts}`);
+  const unknown = unknownShellArgument(args, names) ?? malformedShellArgument(args);
+  if (unknown !== undefined) return notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`);
+  const directory = await shellDirectory(server, args);
+  if ('refusal' in directory) return { check: 'shell', understood: true, writes: true, refusal: directory.refusal, patternTexts: [] };
+  if ('violation' in directory) return { check: 'shell', understood: true, writes: true, violation: `tool "${tool}": ${directory.violation}`, patternTexts: [] };
+  await initParsers();
+  let inspection = merge('shell', texts.map((text) => inspectShell(text, { allowCommands: overrides.allowCommands, dangerousPatterns })));
+  // Reported after the command's own violations, which say more about what it would do.
+  const smuggled = smuggledArgv(args);
+  if (smuggled !== undefined && inspection.violation === undefined) inspection = { ...inspection, writes: true, violation: `tool "${tool}": ${smuggled}` };
+  const scope = { cwd: directory.cwd, extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
+  for (const text of texts) {
+    const refusal = await shellReadRefusal(text, scope);
+    if (refusal) return { ...inspection, refusal };
+  }
+  return inspection;
+}
+
+/**
+ * The directory the server runs the command in: its own working directory, or the one a `cwd`-like
+ * argument names, which must lie inside it (as `git -C` must) and not be sensitive.
+ */
+async function shellDirectory(server: ServerConfig, args: unknown): Promise<{ cwd: string } | { violation: string } | { refusal: Refusal }> {
+  const base = server.transport === 'stdio' ? server.cwd : undefined;
+  const given = workingDirectories(args);
+  if (typeof given === 'string') return { violation: given };
+  if (given.length === 0) return { cwd: base ?? homedir() };
+  if (base === undefined) return { violation: `argument "${given[0]?.name}" is refused: the working directory of a remote shell server is unknown, so a directory cannot be checked` };
+  const roots = await realRoots([base]);
+  let cwd = base;
+  for (const { name, value } of given) {
+    const absolute = absolutePath(value, base);
+    const scope = { cwd: base, extra: server.inspect.sensitivePaths ?? [], sources: server.inspect.sensitivePathSources ?? {} };
+    const hit = await sensitivePath(absolute, scope);
+    if (hit) return { refusal: readRefusal(hit, scope, `argument "${name}"`) };
+    const real = await realpath(absolute).catch(() => absolute);
+    if (![absolute, real].every((candidate) => roots.some((root) => isWithin(candidate, root)) || isWithin(candidate, base))) {
+      return { violation: `argument "${name}" names "${absolute}", outside the server's working directory "${base}"` };
+    }
+    cwd = absolute;
+  }
+  return { cwd };
+}
+
 /** Combines the inspections of several texts in one call: all must be understood and fit. */
 function merge(check: Inspection['check'], parts: Inspection[]): Inspection {
   if (parts.length === 1) return parts[0] as Inspection;
   const violation = parts.find((part) => part.violation !== undefined)?.violation;
   const matched = [...new Set(parts.flatMap((part) => part.matchedPatterns ?? []))];
+  const refusal = parts.find((part) => part.refusal !== undefined)?.refusal;
   return {
     check,
+    ...(refusal ? { refusal } : {}),
     understood: parts.every((part) => part.understood),
     writes: parts.some((part) => part.writes),
     ...(violation !== undefined ? { violation } : {}),
