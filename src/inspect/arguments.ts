@@ -109,6 +109,56 @@ export function sqlTexts(args: unknown, names: readonly string[]): string[] | st
   return texts;
 }
 
+/** Arguments of a database tool that hold bound parameter values, not SQL of their own. */
+const PARAMETER_ARGUMENTS = new Set(['params', 'parameters', 'values', 'bindings', 'args']);
+
+export interface OtherSqlArgument {
+  name: string;
+  value: string;
+  /** A bound parameter value: harmless unless it is itself a statement. */
+  parameter: boolean;
+}
+
+/**
+ * The strings among a database tool's other arguments, each to be inspected in case the server
+ * runs it; numbers, booleans and null are harmless. Returns a message for an argument that is a
+ * list or object other than a list of parameter values.
+ */
+export function otherSqlArguments(args: unknown, names: readonly string[]): OtherSqlArgument[] | string {
+  const out: OtherSqlArgument[] = [];
+  for (const [name, value] of Object.entries(asRecord(args))) {
+    if (names.includes(name) || isScalar(value)) continue;
+    if (typeof value === 'string') out.push({ name, value, parameter: false });
+    else if (PARAMETER_ARGUMENTS.has(name) && Array.isArray(value) && value.every((item) => isScalar(item) || typeof item === 'string')) {
+      for (const item of value) if (typeof item === 'string') out.push({ name, value: item, parameter: true });
+    } else {
+      return `argument "${name}" is not understood by the database check (only numbers, booleans, plain names and SQL are)`;
+    }
+  }
+  return out;
+}
+
+/**
+ * Words that are a whole statement in some dialect the parser may not know (`VACUUM` for SQLite
+ * under node-sql-parser), so they are never taken for a plain name.
+ */
+const STATEMENT_WORDS = new Set([
+  'abort', 'alter', 'analyze', 'analyse', 'attach', 'begin', 'call', 'checkpoint', 'cluster', 'commit', 'copy', 'create',
+  'deallocate', 'delete', 'detach', 'discard', 'do', 'drop', 'end', 'execute', 'explain', 'flush', 'grant', 'handler',
+  'insert', 'kill', 'listen', 'load', 'lock', 'merge', 'notify', 'optimize', 'pragma', 'prepare', 'purge', 'refresh',
+  'reindex', 'release', 'rename', 'repair', 'replace', 'reset', 'revoke', 'rollback', 'savepoint', 'select', 'set',
+  'show', 'shutdown', 'start', 'table', 'truncate', 'unlisten', 'unlock', 'update', 'use', 'vacuum', 'values', 'with',
+]);
+
+/** A short plain name (`main`, `public`, `users`): a database, schema or table, not a statement. */
+export function isPlainName(value: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.$-]{0,63}$/.test(value) && !STATEMENT_WORDS.has(value.toLowerCase());
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || typeof value === 'number' || typeof value === 'boolean';
+}
+
 function asRecord(args: unknown): Record<string, unknown> {
   return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
 }

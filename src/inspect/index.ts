@@ -5,7 +5,7 @@ import type { Inspection } from '../policy/types.js';
 import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Refusal } from '../policy/types.js';
-import { malformedShellArgument, shellTexts, smuggledArgv, sqlTexts, unknownShellArgument, workingDirectories } from './arguments.js';
+import { isPlainName, malformedShellArgument, otherSqlArguments, shellTexts, smuggledArgv, sqlTexts, unknownShellArgument, workingDirectories } from './arguments.js';
 import { isWithin, realRoots } from './file-paths.js';
 import { absolutePath, readRefusal, sensitivePath } from './sensitive-reads.js';
 import { shellReadRefusal } from './shell-reads.js';
@@ -56,13 +56,8 @@ async function inspectCall(server: ServerConfig, tool: string, args: unknown, op
       return inspectFileCall(tool, args, { roots: server.roots ?? [], inspect: overrides, readonly: server.readonly });
     case 'shell':
       return inspectShellCall(server, tool, args, dangerousPatterns);
-    case 'database': {
-      if (isDeclaredRead(tool, overrides)) return { check: 'database', understood: true, writes: false, patternTexts: [] };
-      const texts = sqlTexts(args, overrides.arguments?.length ? overrides.arguments : SQL_ARGUMENTS);
-      if (typeof texts === 'string') return notUnderstood('database', `tool "${tool}": ${texts}`);
-      if (server.dialect === 'postgres') await initParsers();
-      return merge('database', texts.map((text) => inspectSql(text, server.dialect, { unsafeFunctions: overrides.unsafeFunctions, dangerousPatterns })));
-    }
+    case 'database':
+      return inspectDatabaseCall(server, tool, args, dangerousPatterns);
     default:
       return undefined;
   }
@@ -90,6 +85,29 @@ async function inspectShellCall(server: ServerConfig, tool: string, args: unknow
     if (refusal) return { ...inspection, refusal };
   }
   return inspection;
+}
+
+async function inspectDatabaseCall(server: ServerConfig, tool: string, args: unknown, dangerousPatterns: string[]): Promise<Inspection> {
+  const overrides = server.inspect ?? {};
+  if (isDeclaredRead(tool, overrides)) return { check: 'database', understood: true, writes: false, patternTexts: [] };
+  const names = overrides.arguments?.length ? overrides.arguments : SQL_ARGUMENTS;
+  const texts = sqlTexts(args, names);
+  if (typeof texts === 'string') return notUnderstood('database', `tool "${tool}": ${texts}`);
+  const others = otherSqlArguments(args, names);
+  if (typeof others === 'string') return notUnderstood('database', `tool "${tool}": ${others}`);
+  if (server.dialect === 'postgres') await initParsers();
+  const options = { unsafeFunctions: overrides.unsafeFunctions, dangerousPatterns };
+  const parts = texts.map((text) => inspectSql(text, server.dialect, options));
+  // A server may run an argument the check does not know (`statement`, `sql2`): whatever parses as
+  // SQL is judged as SQL; what does not must be a plain name or a parameter value.
+  for (const other of others) {
+    const part = inspectSql(other.value, server.dialect, options);
+    if (part.understood) parts.push(part);
+    else if (!other.parameter && !isPlainName(other.value)) {
+      return notUnderstood('database', `tool "${tool}": argument "${other.name}" is neither SQL nor a plain name, so the database check cannot tell what the server does with it`);
+    }
+  }
+  return merge('database', parts);
 }
 
 /**
