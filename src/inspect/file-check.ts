@@ -4,6 +4,7 @@ import type { InspectOverrides } from '../config/types.js';
 import type { Inspection, Rule } from '../policy/types.js';
 import { isWithin, lexicalPath, realRoots, resolveOnDisk, type ResolvedPath } from './file-paths.js';
 import { sensitiveMatcher, type SensitiveMatcher } from './file-sensitive.js';
+import { absolutePath, readRefusal, sensitivePath } from './sensitive-reads.js';
 import { classifyFileTool, pathArguments } from './tool-defaults.js';
 
 export interface FileCheckOptions {
@@ -31,7 +32,7 @@ export async function inspectFileCall(tool: string, args: unknown, options: File
 async function inspect(tool: string, args: unknown, options: FileCheckOptions): Promise<Inspection> {
   const overrides = options.inspect ?? {};
   const kind = classifyFileTool(tool, overrides, options.readonly);
-  if (kind === 'read') return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
+  if (kind === 'read') return inspectRead(tool, args, options);
   if (kind === 'unknown') return notUnderstood(`tool "${tool}" is not known to read or write; list it under inspect.readTools or inspect.writeTools`);
   const record = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   // edit_file with dryRun only shows the diff it would apply.
@@ -51,6 +52,28 @@ async function inspect(tool: string, args: unknown, options: FileCheckOptions): 
     violation ??= createOnlyViolation(tool, argument.name, resolved, real, sensitive);
   }
   return { check: 'filesystem', understood: true, writes: true, ...(violation ? { violation } : {}), patternTexts };
+}
+
+/** Argument names that hold a path in read tools: the official server's, common ones, and configured ones. */
+const READ_PATH_ARGUMENTS = ['path', 'paths', 'source', 'file', 'files', 'filename', 'filepath', 'file_path', 'directory', 'dir', 'uri'];
+
+// A read never violates create-only, but one of a sensitive path is refused in every mode.
+async function inspectRead(tool: string, args: unknown, options: FileCheckOptions): Promise<Inspection> {
+  const overrides = options.inspect ?? {};
+  const record = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const scope = { cwd: options.roots[0] ?? '/', extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
+  for (const name of new Set([...READ_PATH_ARGUMENTS, ...(overrides.arguments ?? [])])) {
+    const value = record[name];
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      if (typeof item !== 'string' || item === '') continue;
+      if (item.includes('\0')) return notUnderstood(`argument "${name}" contains a NUL character`);
+      const absolute = absolutePath(lexicalPath(item, options.roots), scope.cwd);
+      const hit = await sensitivePath(absolute, scope);
+      if (hit) return { check: 'filesystem', understood: true, writes: false, refusal: readRefusal(hit, scope, `"${tool}"`), patternTexts: [] };
+    }
+  }
+  return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
 }
 
 function collectPaths(tool: string, record: Record<string, unknown>, overrides: InspectOverrides): PathArgument[] | string {
