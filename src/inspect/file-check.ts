@@ -57,8 +57,12 @@ async function inspect(tool: string, args: unknown, options: FileCheckOptions): 
 /** Argument names that hold a path in read tools: the official server's, common ones, and configured ones. */
 const READ_PATH_ARGUMENTS = ['path', 'paths', 'source', 'file', 'files', 'filename', 'filepath', 'file_path', 'directory', 'dir', 'uri'];
 
+/** Read tools that show metadata only (size, times, mode), never contents or names inside. */
+const METADATA_TOOLS = new Set(['get_file_info', 'list_allowed_directories']);
+
 // A read never violates create-only, but one of a sensitive path is refused in every mode.
 async function inspectRead(tool: string, args: unknown, options: FileCheckOptions): Promise<Inspection> {
+  if (METADATA_TOOLS.has(tool)) return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
   const overrides = options.inspect ?? {};
   const record = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   const scope = { cwd: options.roots[0] ?? '/', extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };

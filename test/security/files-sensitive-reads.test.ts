@@ -48,7 +48,6 @@ const REFUSED: Array<[string, Record<string, unknown>, string]> = [
   ['read_text_file', { path: '/proc/self/environ' }, 'sensitive path "/proc/**/environ"'],
   ['read_text_file', { path: '/proc/self/root{home}/.ssh/id_rsa' }, 'sensitive path "~/.ssh/**"'],
   ['list_directory', { path: '~/.ssh' }, 'sensitive path "~/.ssh"'],
-  ['get_file_info', { path: '~/.ssh/id_rsa' }, 'sensitive path "~/.ssh/**"'],
   ['read_text_file', { path: 'project/vault/key' }, 'sensitive path "**/vault/**"'],
 ];
 
@@ -76,6 +75,8 @@ test.each([
   ['directory_tree', { path: 'project' }],
   ['search_files', { path: 'project', pattern: '*.md' }],
   ['list_allowed_directories', {}],
+  // Metadata (size, times, mode) is not the secret.
+  ['get_file_info', { path: '~/.ssh/id_rsa' }],
 ])('%s %j is allowed', async (tool, args) => {
   const result = await inspectFileCall(tool, args, options());
   expect(result.refusal).toBeUndefined();
