@@ -69,22 +69,62 @@ async function inspectShellCall(server: ServerConfig, tool: string, args: unknow
   const names = overrides.arguments?.length ? overrides.arguments : SHELL_ARGUMENTS;
   const texts = shellTexts(args, names);
   if (typeof texts === 'string') return notUnderstood('shell', `tool "${tool}": ${texts}`);
-  const unknown = unknownShellArgument(args, names) ?? malformedShellArgument(args);
-  if (unknown !== undefined) return notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`);
-  const directory = await shellDirectory(server, args);
-  if ('refusal' in directory) return { check: 'shell', understood: true, writes: true, refusal: directory.refusal, patternTexts: [] };
-  if ('violation' in directory) return { check: 'shell', understood: true, writes: true, violation: `tool "${tool}": ${directory.violation}`, patternTexts: [] };
   await initParsers();
+  const directory = await shellDirectory(server, args);
+  // Sensitive reads are refused in every mode, so they are looked for even when the restricted
+  // check already fails for another reason (which unrestricted mode ignores).
+  const scope = { cwd: directory.cwd, extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
+  let refusal = directory.refusal;
+  for (const text of texts) refusal ??= await shellReadRefusal(text, scope);
+  const withRefusal = (inspection: Inspection): Inspection => (refusal ? { ...inspection, refusal } : inspection);
+  const unknown = unknownShellArgument(args, names) ?? malformedShellArgument(args);
+  if (unknown !== undefined) return withRefusal(notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`));
+  if (directory.violation) return withRefusal({ check: 'shell', understood: true, writes: true, violation: `tool "${tool}": ${directory.violation}`, patternTexts: [] });
   let inspection = merge('shell', texts.map((text) => inspectShell(text, { allowCommands: overrides.allowCommands, dangerousPatterns })));
   // Reported after the command's own violations, which say more about what it would do.
   const smuggled = smuggledArgv(args);
   if (smuggled !== undefined && inspection.violation === undefined) inspection = { ...inspection, writes: true, violation: `tool "${tool}": ${smuggled}` };
-  const scope = { cwd: directory.cwd, extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
-  for (const text of texts) {
-    const refusal = await shellReadRefusal(text, scope);
-    if (refusal) return { ...inspection, refusal };
+  return withRefusal(inspection);
+}
+
+interface ShellDirectory {
+  /** Where relative paths of the command resolve. */
+  cwd: string;
+  /** Why restricted mode refuses the directory argument. */
+  violation?: string;
+  /** A sensitive directory, refused in every mode. */
+  refusal?: Refusal;
+}
+
+/**
+ * The directory the server runs the command in: its own working directory, or the one a `cwd`-like
+ * argument names, which must lie inside it (as `git -C` must) and not be sensitive.
+ */
+async function shellDirectory(server: ServerConfig, args: unknown): Promise<ShellDirectory> {
+  const base = server.transport === 'stdio' ? server.cwd : undefined;
+  const fallback = base ?? homedir();
+  const given = workingDirectories(args);
+  if (typeof given === 'string') return { cwd: fallback, violation: given };
+  if (given.length === 0) return { cwd: fallback };
+  const scope = { cwd: fallback, extra: server.inspect.sensitivePaths ?? [], sources: server.inspect.sensitivePathSources ?? {} };
+  const roots = base === undefined ? [] : await realRoots([base]);
+  let cwd = fallback;
+  let violation: string | undefined;
+  for (const { name, value } of given) {
+    const absolute = absolutePath(value, fallback);
+    cwd = absolute;
+    const hit = await sensitivePath(absolute, scope);
+    if (hit) return { cwd, refusal: readRefusal(hit, scope, `argument "${name}"`) };
+    if (base === undefined) {
+      violation ??= `argument "${name}" is refused: the working directory of a remote shell server is unknown, so a directory cannot be checked`;
+      continue;
+    }
+    const real = await realpath(absolute).catch(() => absolute);
+    if (![absolute, real].every((candidate) => roots.some((root) => isWithin(candidate, root)) || isWithin(candidate, base))) {
+      violation ??= `argument "${name}" names "${absolute}", outside the server's working directory "${base}"`;
+    }
   }
-  return inspection;
+  return { cwd, ...(violation ? { violation } : {}) };
 }
 
 async function inspectDatabaseCall(server: ServerConfig, tool: string, args: unknown, dangerousPatterns: string[]): Promise<Inspection> {
@@ -108,32 +148,6 @@ async function inspectDatabaseCall(server: ServerConfig, tool: string, args: unk
     }
   }
   return merge('database', parts);
-}
-
-/**
- * The directory the server runs the command in: its own working directory, or the one a `cwd`-like
- * argument names, which must lie inside it (as `git -C` must) and not be sensitive.
- */
-async function shellDirectory(server: ServerConfig, args: unknown): Promise<{ cwd: string } | { violation: string } | { refusal: Refusal }> {
-  const base = server.transport === 'stdio' ? server.cwd : undefined;
-  const given = workingDirectories(args);
-  if (typeof given === 'string') return { violation: given };
-  if (given.length === 0) return { cwd: base ?? homedir() };
-  if (base === undefined) return { violation: `argument "${given[0]?.name}" is refused: the working directory of a remote shell server is unknown, so a directory cannot be checked` };
-  const roots = await realRoots([base]);
-  let cwd = base;
-  for (const { name, value } of given) {
-    const absolute = absolutePath(value, base);
-    const scope = { cwd: base, extra: server.inspect.sensitivePaths ?? [], sources: server.inspect.sensitivePathSources ?? {} };
-    const hit = await sensitivePath(absolute, scope);
-    if (hit) return { refusal: readRefusal(hit, scope, `argument "${name}"`) };
-    const real = await realpath(absolute).catch(() => absolute);
-    if (![absolute, real].every((candidate) => roots.some((root) => isWithin(candidate, root)) || isWithin(candidate, base))) {
-      return { violation: `argument "${name}" names "${absolute}", outside the server's working directory "${base}"` };
-    }
-    cwd = absolute;
-  }
-  return { cwd };
 }
 
 /** Combines the inspections of several texts in one call: all must be understood and fit. */

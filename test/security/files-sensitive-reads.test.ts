@@ -82,3 +82,14 @@ test.each([
   expect(result.refusal).toBeUndefined();
   expect(result.violation).toBeUndefined();
 });
+
+// Writes touch paths too: moving a key out of ~/.ssh reads it, a dry-run edit shows its text, and a
+// new file in the state directory answers a ticket. Refused in every file_write mode.
+test.each([
+  ['move_file', { source: '~/.ssh/id_rsa', destination: '{home}/project/key.txt' }, 'sensitive path "~/.ssh/**"'],
+  ['edit_file', { path: '~/.ssh/id_rsa', edits: [], dryRun: true }, 'sensitive path "~/.ssh/**"'],
+  ['write_file', { path: '~/.mcp-warden/approvals/x.answer.json', content: '{}' }, 'sensitive path "~/.mcp-warden/**"'],
+  ['write_file', { path: '{home}/project/vault/new', content: 'x' }, 'sensitive path "**/vault/**"'],
+])('%s %j is refused', async (tool, args, rule) => {
+  expect((await inspectFileCall(tool, fill(args), options())).refusal?.rule).toBe(rule);
+});

@@ -120,3 +120,12 @@ test.each(ALLOWED)('allows %j', async (args) => {
   expect(result?.refusal).toBeUndefined();
   expect(result?.understood).toBe(true);
 });
+
+// Unrestricted mode ignores the restricted check's violations; the sensitive read must still be
+// found when another argument already makes the call "not understood" or "outside".
+test('a sensitive read is found beside an unknown argument or a cwd outside the server directory', async () => {
+  expect((await inspect({ command: 'cat ~/.ssh/id_rsa', env: { A: '1' } }))?.refusal?.rule).toBe('sensitive path "~/.ssh/**"');
+  const outside = await inspect({ command: 'cat .ssh/id_rsa', cwd: '../home' });
+  expect(outside?.violation).toBe(`tool "run": argument "cwd" names "${home}", outside the server's working directory "${ws}"`);
+  expect(outside?.refusal?.rule).toBe('sensitive path "~/.ssh/**"');
+});
