@@ -15,6 +15,8 @@ test('top-level sensitive_paths reach every server, after the server’s own, wi
           sensitive_paths: [private/**]
       sh: { command: node, kind: shell }
       api: { url: https://example.com/mcp }
+    agents:
+      a: { working_dir: /elsewhere }
   `);
   expect(config.servers.fs?.inspect).toEqual({
     sensitivePaths: ['private/**', 'secrets/**', '/srv/keys/**'],
@@ -22,7 +24,8 @@ test('top-level sensitive_paths reach every server, after the server’s own, wi
   });
   expect(config.servers.sh?.inspect.sensitivePaths).toEqual(['secrets/**', '/srv/keys/**']);
   expect(config.servers.api?.inspect.sensitivePaths).toEqual(['secrets/**', '/srv/keys/**']);
-  expect(config.serverFor('nobody', 'sh')).toBeUndefined();
+  // The server as started for an agent (in its working_dir) keeps them.
+  expect(config.serverFor('a', 'sh')?.inspect.sensitivePaths).toEqual(['secrets/**', '/srv/keys/**']);
 });
 
 test('without the key a server keeps only its own globs', () => {
