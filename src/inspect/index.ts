@@ -8,7 +8,7 @@ import type { Refusal } from '../policy/types.js';
 import { isPlainName, malformedShellArgument, otherSqlArguments, shellTexts, smuggledArgv, sqlTexts, unknownShellArgument, workingDirectories } from './arguments.js';
 import { isWithin, realRoots } from './file-paths.js';
 import { absolutePath, readRefusal, sensitivePath } from './sensitive-reads.js';
-import { shellReadRefusal } from './shell-reads.js';
+import { shellReads } from './shell-reads.js';
 import { inspectFileCall } from './file-check.js';
 import { initParsers } from './parsers.js';
 import { inspectShell } from './shell-inspect.js';
@@ -75,7 +75,13 @@ async function inspectShellCall(server: ServerConfig, tool: string, args: unknow
   // check already fails for another reason (which unrestricted mode ignores).
   const scope = { cwd: directory.cwd, extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
   let refusal = directory.refusal;
-  for (const text of texts) refusal ??= await shellReadRefusal(text, scope);
+  let recursive: string | undefined;
+  for (const text of texts) {
+    if (refusal) break;
+    const reads = await shellReads(text, scope);
+    refusal = reads.refusal;
+    recursive ??= reads.violation;
+  }
   const withRefusal = (inspection: Inspection): Inspection => (refusal ? { ...inspection, refusal } : inspection);
   const unknown = unknownShellArgument(args, names) ?? malformedShellArgument(args);
   if (unknown !== undefined) return withRefusal(notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`));
@@ -84,6 +90,7 @@ async function inspectShellCall(server: ServerConfig, tool: string, args: unknow
   // Reported after the command's own violations, which say more about what it would do.
   const smuggled = smuggledArgv(args);
   if (smuggled !== undefined && inspection.violation === undefined) inspection = { ...inspection, writes: true, violation: `tool "${tool}": ${smuggled}` };
+  if (recursive !== undefined && inspection.violation === undefined) inspection = { ...inspection, violation: recursive };
   return withRefusal(inspection);
 }
 

@@ -9,7 +9,7 @@ import type { Refusal } from '../policy/types.js';
 import { bashParser } from './parsers.js';
 import { basename, innerCommands, scriptArgument } from './shell-canonical.js';
 import { excerpt, hasPatternChars, wordValue, type WordValue } from './shell-words.js';
-import { absolutePath, isDirectory, readRefusal, sensitiveGlob, sensitiveInside, sensitivePath, type ReadScope, type SensitiveHit } from './sensitive-reads.js';
+import { absolutePath, isDirectory, readRefusal, sensitiveGlob, sensitiveInside, sensitivePath, TOO_LARGE, type ReadScope, type SensitiveHit } from './sensitive-reads.js';
 
 const MAX_SCRIPT_DEPTH = 3;
 
@@ -17,15 +17,25 @@ interface ReadCommand {
   words: WordValue[];
 }
 
-/** The refusal for the first forbidden read in a command line, or undefined. Call `initParsers()` first. */
-export async function shellReadRefusal(command: string, scope: ReadScope): Promise<Refusal | undefined> {
+export interface ShellReads {
+  /** A literal sensitive read or a network device: refused in every mode. */
+  refusal?: Refusal;
+  /**
+   * A recursive read of a directory that holds a sensitive path: refused in restricted mode only,
+   * since in unrestricted mode a recursive command over `/` (`find / -exec …`) is the user's choice.
+   */
+  violation?: string;
+}
+
+/** The forbidden reads of a command line. Call `initParsers()` first. */
+export async function shellReads(command: string, scope: ReadScope): Promise<ShellReads> {
   const commands = readCommands(command, 0);
-  if (commands === undefined) return undefined;
-  for (const read of commands) {
-    const refusal = await commandRefusal(read, scope);
-    if (refusal) return refusal;
+  const found: ShellReads = {};
+  for (const read of commands ?? []) {
+    await commandReads(read, scope, found);
+    if (found.refusal) break;
   }
-  return undefined;
+  return found;
 }
 
 // Every command anywhere in the tree (substitutions, subshells, `sh -c` scripts) and every
@@ -62,7 +72,7 @@ function readCommands(text: string, depth: number): ReadCommand[] | undefined {
   return out;
 }
 
-async function commandRefusal(read: ReadCommand, scope: ReadScope): Promise<Refusal | undefined> {
+async function commandReads(read: ReadCommand, scope: ReadScope, found: ShellReads): Promise<void> {
   const values = read.words.map((word) => readable(word));
   const name = values[0] ?? '';
   const what = name ? `"${excerpt(name)}"` : 'a redirection';
@@ -73,20 +83,36 @@ async function commandRefusal(read: ReadCommand, scope: ReadScope): Promise<Refu
     const value = values[index] as string;
     for (const candidate of candidates(value)) {
       const device = networkDevice(candidate, scope.cwd);
-      if (device) return device;
+      if (device) {
+        found.refusal = device;
+        return;
+      }
     }
     if (index === 0 && read.words.length > 1) continue;
     // A substitution or an `sh -c` script is a command of its own, checked as such.
     if (word.problems.some((problem) => problem.includes('substitution')) || (script !== undefined && value === script)) continue;
     const hit = await wordHit(word, value, scope, recursion !== undefined);
     if (hit === 'exists') named = true;
-    else if (hit) return readRefusal(hit, scope, what);
+    else if (hit) {
+      if (!record(found, readRefusal(hit, scope, what), hit)) return;
+      named = true;
+    }
   }
   if (recursion?.implicit === 'always' || (recursion?.implicit === 'unless-named' && !named)) {
     const hit = await sensitiveInside(scope.cwd, scope);
-    if (hit) return readRefusal(hit, scope, `${what} without a path`);
+    if (hit) record(found, readRefusal(hit, scope, `${what} without a path`), { ...hit, inside: hit.inside ?? scope.cwd });
   }
-  return undefined;
+}
+
+// Files a recursive read reaches inside a directory are a violation; a named one is a refusal.
+// Returns whether to keep looking (for a refusal, which wins).
+function record(found: ShellReads, refusal: Refusal, hit: SensitiveHit): boolean {
+  if (hit.inside === undefined && hit.glob !== TOO_LARGE) {
+    found.refusal = refusal;
+    return false;
+  }
+  found.violation ??= refusal.message;
+  return true;
 }
 
 // A word's value with $HOME written out: restricted mode refuses expansions anyway, and in

@@ -79,7 +79,7 @@ test('shell reads of secrets, the gateway state (also where $MCP_WARDEN_STATE_DI
     ['cat ~/.mcp-warden/approvals/console-token', '[inspection: sensitive path "~/.mcp-warden/**" at built-in sensitive paths]'],
     [`cat ${config.dir}/state/approvals/console-token`, `[inspection: sensitive path "${config.dir}/state/**" at built-in (the state directory, $MCP_WARDEN_STATE_DIR)]`],
     ['cat ~/.ss?/id_*', '[inspection: sensitive path "~/.ssh/**" at built-in sensitive paths]'],
-    ['grep -r KEY ~', '[inspection: sensitive path "~/.ssh" at built-in sensitive paths]'],
+    ['grep -r KEY ~', `shell restricted: "grep" reads "${home}", which holds "${home}/.ssh", a sensitive path (matches "~/.ssh")`],
     ['cat vault/key', `[inspection: sensitive path "**/vault/**" at ${sourceIn(CONFIG, 'sensitive_paths', '"**/vault/**"')}]`],
   ];
   for (const [command, expected] of cases) {

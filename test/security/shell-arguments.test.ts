@@ -85,7 +85,7 @@ test('a cwd argument naming a sensitive directory is refused in every mode, nami
 test('relative paths in the command resolve against the cwd argument', async () => {
   expect((await inspect({ command: 'cat .env', cwd: 'app' }))?.refusal?.rule).toBe('sensitive path "**/.env"');
   expect((await inspect({ command: 'cat ../app/.env', cwd: 'sub' }))?.refusal?.rule).toBe('sensitive path "**/.env"');
-  expect((await inspect({ command: 'grep -r TOKEN', cwd: 'app' }))?.refusal?.rule).toBe('sensitive path "**/.env"');
+  expect((await inspect({ command: 'grep -r TOKEN', cwd: 'app' }))?.violation).toBe(`"grep" without a path reads "${ws}/app", which holds "${ws}/app/.env", a sensitive path (matches "**/.env")`);
 });
 
 test('a remote shell server has no known working directory, so a cwd argument is refused', async () => {
