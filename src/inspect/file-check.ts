@@ -33,7 +33,12 @@ async function inspect(tool: string, args: unknown, options: FileCheckOptions): 
   const overrides = options.inspect ?? {};
   const kind = classifyFileTool(tool, overrides, options.readonly);
   if (kind === 'read') return inspectRead(tool, args, options);
-  if (kind === 'unknown') return notUnderstood(`tool "${tool}" is not known to read or write; list it under inspect.readTools or inspect.writeTools`);
+  if (kind === 'unknown') {
+    // Not understood is allowed under file_write: full, so a secret named in its arguments is still refused.
+    const { refusal } = await inspectRead(tool, args, options);
+    const unknown = notUnderstood(`tool "${tool}" is not known to read or write; list it under inspect.readTools or inspect.writeTools`);
+    return refusal ? { ...unknown, refusal } : unknown;
+  }
   const record = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
   // edit_file with dryRun shows a diff of the file, so it is a read of it.
   if (tool === 'edit_file' && record.dryRun === true) return inspectRead(tool, args, options);

@@ -93,3 +93,9 @@ test.each([
 ])('%s %j is refused', async (tool, args, rule) => {
   expect((await inspectFileCall(tool, fill(args), options())).refusal?.rule).toBe(rule);
 });
+
+test('a tool the check does not know is still refused when it names a secret (file_write full allows what is not understood)', async () => {
+  const result = await inspectFileCall('cat_file', { path: '~/.ssh/id_rsa' }, options());
+  expect(result.understood).toBe(false);
+  expect(result.refusal?.rule).toBe('sensitive path "~/.ssh/**"');
+});
