@@ -24,7 +24,7 @@ import {
   type PolicyEntry,
 } from './schema.js';
 import { extendsOf, section, single, type Section } from './sections.js';
-import { resolveServer, serverStartedIn } from './servers.js';
+import { resolveServer, serverStartedIn, withGlobalSensitivePaths } from './servers.js';
 import type { SourceMap } from './source-map.js';
 import { didYouMean, quoteList } from './suggest.js';
 import type { AgentConfig, ApprovalConfig, HttpConfig, ResolvedConfig, ServerConfig } from './types.js';
@@ -56,9 +56,10 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
 
   const serverSection = section(data, 'servers', serverSchema);
   const servers: Record<string, ServerConfig> = {};
+  const sensitivePaths = single(data, 'sensitive_paths', gatewaySchema.shape.sensitive_paths.unwrap()) ?? [];
   for (const [id, entry] of serverSection.valid) {
     const server = resolveServer(id, entry, { map, baseDir, policy, issues });
-    if (server) servers[id] = server;
+    if (server) servers[id] = withGlobalSensitivePaths(server, sensitivePaths, (index) => map.source(['sensitive_paths', index]));
   }
 
   const graph = profileGraph(data, servers, context);

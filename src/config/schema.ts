@@ -150,7 +150,7 @@ export const serverSchema = z.strictObject({
       write_tools: nameGlobs.optional(),
       arguments: z.array(nonEmpty).optional(),
       allow_commands: z.array(nonEmpty).optional(),
-      sensitive_paths: z.array(glob('path', 'A glob over file paths.')).optional(),
+      sensitive_paths: z.array(glob('path', 'A glob over file paths.')).optional().describe('Paths this server may not read or write, added to the built-in list and the top-level sensitive_paths.'),
       unsafe_functions: z.array(nonEmpty).optional(),
     })
     .optional(),
@@ -210,6 +210,10 @@ export const gatewaySchema = z
     approval: approvalSchema.optional(),
     audit: auditSchema.optional(),
     http: httpSchema.optional(),
+    sensitive_paths: z
+      .array(glob('path', 'A glob over file paths.'))
+      .optional()
+      .describe('Paths no call to any server may read or write, added to the built-in list; a relative glob matches at any depth.'),
   })
   .describe('mcp-warden gateway configuration');
 

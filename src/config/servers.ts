@@ -55,7 +55,7 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
     trusted: entry.trusted ?? false,
     timeoutMs: entry.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(entry.timeout),
     startup: entry.startup ?? 'eager',
-    inspect: inspectOverrides(entry.inspect),
+    inspect: inspectOverrides(entry.inspect, (index) => map.source([...at, 'inspect', 'sensitive_paths', index])),
     dialect: entry.dialect ?? 'postgres',
     roots: [] as string[],
     source: map.source(at, { key: true }),
@@ -125,14 +125,29 @@ function checkPolicy(id: string, entry: ServerEntry, { map, policy, issues }: Se
   }
 }
 
-function inspectOverrides(inspect: ServerEntry['inspect']): InspectOverrides {
+function inspectOverrides(inspect: ServerEntry['inspect'], sourceOf: (index: number) => string): InspectOverrides {
   if (!inspect) return {};
   const overrides: InspectOverrides = {};
   if (inspect.read_tools) overrides.readTools = inspect.read_tools;
   if (inspect.write_tools) overrides.writeTools = inspect.write_tools;
   if (inspect.arguments) overrides.arguments = inspect.arguments;
   if (inspect.allow_commands) overrides.allowCommands = inspect.allow_commands;
-  if (inspect.sensitive_paths) overrides.sensitivePaths = inspect.sensitive_paths;
+  if (inspect.sensitive_paths) {
+    overrides.sensitivePaths = inspect.sensitive_paths;
+    overrides.sensitivePathSources = Object.fromEntries(inspect.sensitive_paths.map((glob, index) => [glob, sourceOf(index)]));
+  }
   if (inspect.unsafe_functions) overrides.unsafeFunctions = inspect.unsafe_functions;
   return overrides;
+}
+
+/**
+ * Adds the top-level `sensitive_paths` to a server's own, so that everything that checks a path of
+ * this server (tools, `file://` resources) sees every configured glob in `inspect.sensitivePaths`.
+ */
+export function withGlobalSensitivePaths(server: ServerConfig, globs: readonly string[], sourceOf: (index: number) => string): ServerConfig {
+  if (globs.length === 0) return server;
+  const own = server.inspect.sensitivePaths ?? [];
+  const sources = { ...(server.inspect.sensitivePathSources ?? {}) };
+  globs.forEach((glob, index) => (sources[glob] ??= sourceOf(index)));
+  return { ...server, inspect: { ...server.inspect, sensitivePaths: [...new Set([...own, ...globs])], sensitivePathSources: sources } };
 }

@@ -12,8 +12,10 @@ export interface InspectOverrides {
   arguments?: string[];
   /** Extra commands for the restricted-shell allowlist. */
   allowCommands?: string[];
-  /** Extra sensitive path globs for create-only. */
+  /** Extra sensitive path globs (the server's own, then the top-level ones): refused for reads and writes. */
   sensitivePaths?: string[];
+  /** Where each of `sensitivePaths` was written (`gateway.yaml:12:7`), for the reason a denial cites. */
+  sensitivePathSources?: Record<string, string>;
   /** Extra SQL functions with side effects. */
   unsafeFunctions?: string[];
 }

@@ -1,9 +1,10 @@
 // inspectFileCall: one filesystem tool call in, an Inspection out. Reads never violate; for writes
 // `violation` says why create-only refuses it (exists, symlink, sensitive, outside the roots).
 import type { InspectOverrides } from '../config/types.js';
-import type { Inspection, Rule } from '../policy/types.js';
+import type { Inspection, Refusal, Rule } from '../policy/types.js';
 import { isWithin, lexicalPath, realRoots, resolveOnDisk, type ResolvedPath } from './file-paths.js';
 import { sensitiveMatcher, type SensitiveMatcher } from './file-sensitive.js';
+import { absolutePath, readRefusal, sensitivePath } from './sensitive-reads.js';
 import { classifyFileTool, pathArguments } from './tool-defaults.js';
 
 export interface FileCheckOptions {
@@ -31,26 +32,63 @@ export async function inspectFileCall(tool: string, args: unknown, options: File
 async function inspect(tool: string, args: unknown, options: FileCheckOptions): Promise<Inspection> {
   const overrides = options.inspect ?? {};
   const kind = classifyFileTool(tool, overrides, options.readonly);
-  if (kind === 'read') return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
-  if (kind === 'unknown') return notUnderstood(`tool "${tool}" is not known to read or write; list it under inspect.readTools or inspect.writeTools`);
+  if (kind === 'read') return inspectRead(tool, args, options);
+  if (kind === 'unknown') {
+    // Not understood is allowed under file_write: full, so a secret named in its arguments is still refused.
+    const { refusal } = await inspectRead(tool, args, options);
+    const unknown = notUnderstood(`tool "${tool}" is not known to read or write; list it under inspect.readTools or inspect.writeTools`);
+    return refusal ? { ...unknown, refusal } : unknown;
+  }
   const record = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-  // edit_file with dryRun only shows the diff it would apply.
-  if (tool === 'edit_file' && record.dryRun === true) return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
+  // edit_file with dryRun shows a diff of the file, so it is a read of it.
+  if (tool === 'edit_file' && record.dryRun === true) return inspectRead(tool, args, options);
   const collected = collectPaths(tool, record, overrides);
   if (typeof collected === 'string') return notUnderstood(collected);
   if (options.roots.length === 0) return notUnderstood('the server has no roots configured, so its paths cannot be checked');
   const roots = [...options.roots];
   const real = await realRoots(roots);
   const sensitive = sensitiveMatcher(overrides.sensitivePaths);
+  const scope = { cwd: roots[0] as string, extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
   const patternTexts: string[] = [];
   let violation: string | undefined;
+  let refusal: Refusal | undefined;
   for (const argument of collected) {
     if (argument.value.includes('\0')) return notUnderstood(`argument "${argument.name}" contains a NUL character`);
     const resolved = await resolveOnDisk(lexicalPath(argument.value, roots));
     patternTexts.push(resolved.lexical);
     violation ??= createOnlyViolation(tool, argument.name, resolved, real, sensitive);
+    // Moving a key out of ~/.ssh reads it, and writing the state directory answers tickets: refused
+    // in every mode, file_write full included.
+    const hit = refusal ? undefined : await sensitivePath(absolutePath(resolved.lexical, scope.cwd), scope);
+    if (hit) refusal = readRefusal(hit, scope, `"${tool}"`);
   }
-  return { check: 'filesystem', understood: true, writes: true, ...(violation ? { violation } : {}), patternTexts };
+  return { check: 'filesystem', understood: true, writes: true, ...(violation ? { violation } : {}), ...(refusal ? { refusal } : {}), patternTexts };
+}
+
+/** Argument names that hold a path in read tools: the official server's, common ones, and configured ones. */
+const READ_PATH_ARGUMENTS = ['path', 'paths', 'source', 'file', 'files', 'filename', 'filepath', 'file_path', 'directory', 'dir', 'uri'];
+
+/** Read tools that show metadata only (size, times, mode), never contents or names inside. */
+const METADATA_TOOLS = new Set(['get_file_info', 'list_allowed_directories']);
+
+// A read never violates create-only, but one of a sensitive path is refused in every mode.
+async function inspectRead(tool: string, args: unknown, options: FileCheckOptions): Promise<Inspection> {
+  if (METADATA_TOOLS.has(tool)) return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
+  const overrides = options.inspect ?? {};
+  const record = args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+  const scope = { cwd: options.roots[0] ?? '/', extra: overrides.sensitivePaths ?? [], sources: overrides.sensitivePathSources ?? {} };
+  for (const name of new Set([...READ_PATH_ARGUMENTS, ...(overrides.arguments ?? [])])) {
+    const value = record[name];
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      if (typeof item !== 'string' || item === '') continue;
+      if (item.includes('\0')) return notUnderstood(`argument "${name}" contains a NUL character`);
+      const absolute = absolutePath(lexicalPath(item, options.roots), scope.cwd);
+      const hit = await sensitivePath(absolute, scope);
+      if (hit) return { check: 'filesystem', understood: true, writes: false, refusal: readRefusal(hit, scope, `"${tool}"`), patternTexts: [] };
+    }
+  }
+  return { check: 'filesystem', understood: true, writes: false, patternTexts: [] };
 }
 
 function collectPaths(tool: string, record: Record<string, unknown>, overrides: InspectOverrides): PathArgument[] | string {

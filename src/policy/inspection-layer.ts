@@ -9,6 +9,12 @@ import { raise, type Outcome } from './outcome.js';
 /** Runs the inspection layer for servers with a kind; generic servers are left alone. */
 export function inspectionLayer(compiled: CompiledPolicy, facts: NameFacts, call: ToolCall, writes: boolean, outcome: Outcome): void {
   const { policy } = compiled;
+  const refusal = call.inspection?.refusal;
+  // A sensitive read or a network device is refused whatever the mode says.
+  if (refusal && facts.server.policy.kind !== 'generic' && call.inspection?.check === facts.server.policy.kind) {
+    raise(outcome, { layer: 'inspection', decision: 'deny', rule: refusal.rule, source: refusal.source, message: refusal.message });
+    return;
+  }
   switch (facts.server.policy.kind) {
     case 'shell':
       if (policy.shell.value === 'restricted') refuseUnfit(call.inspection, 'shell', { rule: 'shell: restricted', source: policy.shell.source, label: 'shell restricted' }, outcome);

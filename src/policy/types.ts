@@ -114,6 +114,11 @@ export interface Inspection {
    * (`"notes.txt" already exists`), for SQL why it is not a plain read. Absent when the call fits.
    */
   violation?: string;
+  /**
+   * A finding refused in every mode, even where the mode's own check is off (`shell: unrestricted`,
+   * `file_write: full`): a read of a sensitive path, a bash network device. Names the rule that matched.
+   */
+  refusal?: Refusal;
   /** Extra normalised texts (parsed commands, deparsed SQL) that dangerous patterns are also matched on. */
   patternTexts: string[];
   /**
@@ -121,6 +126,13 @@ export interface Inspection {
    * found in `/bin/rm --recursive --force x`. The engine treats each as a match.
    */
   matchedPatterns?: string[];
+}
+
+/** Why inspection refuses a call whatever the mode: the rule (e.g. `sensitive path "~/.ssh/**"`), where it was written, and a sentence. */
+export interface Refusal {
+  rule: string;
+  source: string;
+  message: string;
 }
 
 /** One tool call as the engine sees it. */
