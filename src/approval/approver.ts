@@ -30,6 +30,9 @@ export interface CreateApproverOptions {
   consoleUrl?: string | (() => string | undefined);
 }
 
+/** How many calls of one agent may wait for approval at once in one gateway, unless configured. */
+export const DEFAULT_MAX_PENDING_PER_AGENT = 20;
+
 /** The approver for one gateway process; the store may be shared with other processes. */
 export function createApprover(config: ApprovalConfig, options: CreateApproverOptions): Approver {
   return new TicketApprover(config, options);
@@ -41,6 +44,8 @@ class TicketApprover implements Approver {
   #clock: Clock;
   #remembered = new RememberedApprovals();
   #pending = new Map<string, { withdraw(reason: string): void; done: Promise<ApprovalOutcome> }>();
+  /** Open tickets per agent, counted from before the ticket is saved, so a burst cannot slip past the cap. */
+  #openByAgent = new Map<string, number>();
   #closed = false;
 
   constructor(config: ApprovalConfig, options: CreateApproverOptions) {
@@ -61,24 +66,43 @@ class TicketApprover implements Approver {
     }
     if (this.#options.nonInteractive) return this.#nonInteractive(ticket, started);
 
-    const elicit = this.#config.channels.includes('elicitation') ? options.elicit : undefined;
-    const webhooks = this.#webhooks(options.webhooks);
+    // The agent's or the environment's channels when set: elicitation is only as trustworthy as the
+    // agent's client, so prod or CI can leave it out for everyone there.
+    const configured = options.channels ?? this.#config.channels;
+    const elicit = configured.includes('elicitation') ? options.elicit : undefined;
+    const webhooks = this.#webhooks(configured, options.webhooks);
     const channels = new Set<string>();
     if (elicit) channels.add('elicitation');
-    if (this.#config.channels.includes('console')) channels.add('console');
+    if (configured.includes('console')) channels.add('console');
     webhooks.forEach((_hook, i) => channels.add(`webhook ${i + 1}`));
     if (channels.size === 0) {
-      return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason: this.#unreachableReason(options) }, started);
+      return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason: this.#unreachableReason(configured, options) }, started);
     }
 
-    try {
-      await this.#options.store.create(ticket);
-    } catch (error) {
-      const reason = `Approval needed but the approval ticket could not be saved (${(error as Error).message}); denied`;
+    // One agent opening hundreds of tickets at once would bury the ones a person must see.
+    const cap = this.#config.maxPendingPerAgent ?? DEFAULT_MAX_PENDING_PER_AGENT;
+    const open = this.#openByAgent.get(req.agent) ?? 0;
+    if (open >= cap) {
+      const reason =
+        `Approval needed but agent "${req.agent}" already has ${open} call${open === 1 ? '' : 's'} waiting for approval, ` +
+        `the most approval.max_pending_per_agent allows (${cap}); denied. Wait for those to be answered, or cancel some`;
       return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason }, started);
     }
-    this.#emit({ type: 'asked', ticket });
-    return this.#wait(ticket, { ...options, elicit, webhooks, channels, started });
+    this.#openByAgent.set(req.agent, open + 1);
+    try {
+      try {
+        await this.#options.store.create(ticket);
+      } catch (error) {
+        const reason = `Approval needed but the approval ticket could not be saved (${(error as Error).message}); denied`;
+        return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason }, started);
+      }
+      this.#emit({ type: 'asked', ticket });
+      return await this.#wait(ticket, { ...options, elicit, webhooks, channels, started });
+    } finally {
+      const left = (this.#openByAgent.get(req.agent) ?? 1) - 1;
+      if (left > 0) this.#openByAgent.set(req.agent, left);
+      else this.#openByAgent.delete(req.agent);
+    }
   }
 
   forgetSession(session: string): void {
@@ -95,7 +119,7 @@ class TicketApprover implements Approver {
 
   #wait(
     ticket: Ticket,
-    options: ApprovalRequestOptions & { webhooks: WebhookConfig[]; channels: Set<string>; started: number },
+    options: Omit<ApprovalRequestOptions, 'channels'> & { webhooks: WebhookConfig[]; channels: Set<string>; started: number },
   ): Promise<ApprovalOutcome> {
     const { store } = this.#options;
     const { signal, elicit, webhooks, channels, started } = options;
@@ -117,6 +141,8 @@ class TicketApprover implements Approver {
       if (!elicitSettled) elicitAbort.abort();
       this.#pending.delete(ticket.id);
       const outcome = this.#outcome(ticket, decided, started);
+      // Whoever holds the agent's client answers a prompt; the audit names that client, not a person.
+      if (outcome.channel === 'elicitation' && options.client) outcome.client = { name: options.client.name, version: options.client.version };
       if (outcome.approved && outcome.remember) this.#remembered.add(ticket, outcome);
       this.#emit({ type: eventType(decided), ticket: decided, outcome });
       resolveOutcome(outcome);
@@ -203,14 +229,13 @@ class TicketApprover implements Approver {
     return outcome;
   }
 
-  #webhooks(fromRequest: WebhookConfig[] = []): WebhookConfig[] {
-    const all = [...(this.#config.channels.includes('webhook') && this.#config.webhook ? [this.#config.webhook] : []), ...fromRequest];
+  #webhooks(configured: ApprovalConfig['channels'], fromRequest: WebhookConfig[] = []): WebhookConfig[] {
+    const all = [...(configured.includes('webhook') && this.#config.webhook ? [this.#config.webhook] : []), ...fromRequest];
     const seen = new Set<string>();
     return all.filter((hook) => !seen.has(hook.url) && seen.add(hook.url));
   }
 
-  #unreachableReason(options: ApprovalRequestOptions): string {
-    const configured = this.#config.channels;
+  #unreachableReason(configured: ApprovalConfig['channels'], options: ApprovalRequestOptions): string {
     const detail =
       configured.length === 0 ? 'approval.channels is empty'
       : configured.includes('elicitation') && !options.elicit ? `approval.channels is [${configured.join(', ')}] and the agent's client does not support elicitation`

@@ -1,7 +1,7 @@
 // The seam between the call pipeline and the people who approve "ask" calls: what the gateway asks,
 // what it gets back, and where tickets live so that several gateways share one console and one CLI.
 import type { Reason } from '../policy/types.js';
-import type { WebhookConfig } from '../config/types.js';
+import type { ApprovalConfig, WebhookConfig } from '../config/types.js';
 
 /** One call the engine decided "ask" for, exactly as it will be forwarded if approved. */
 export interface ApprovalRequest {
@@ -28,6 +28,14 @@ export interface ApprovalOutcome {
   reason: string;
   durationMs: number;
   remember?: boolean;
+  /** For channel 'elicitation': the client that answered, as it named itself at initialize (unverified). */
+  client?: ClientIdentity;
+}
+
+/** An MCP client's `clientInfo` from initialize: what it says it is, which nobody can check. */
+export interface ClientIdentity {
+  name: string;
+  version: string;
 }
 
 /** What the agent's client answers to an elicitation/create request. */
@@ -48,6 +56,10 @@ export interface ApprovalRequestOptions {
   elicit?: ElicitFunction;
   /** The agent's and the environment's webhooks. */
   webhooks?: WebhookConfig[];
+  /** The agent's client, for the audit of an answer given by elicitation. */
+  client?: ClientIdentity;
+  /** The channels for this agent in this environment; default the approver's `approval.channels`. */
+  channels?: ApprovalConfig['channels'];
 }
 
 export interface Approver {

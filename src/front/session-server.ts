@@ -50,6 +50,10 @@ export async function openSession(deps: GatewayDeps, agent: string, initialize: 
   const ref: { server?: Server } = {};
   const peer: AgentPeer = {
     clientCapabilities: () => ref.server?.getClientCapabilities() ?? initialize.capabilities,
+    clientInfo: () => {
+      const info = ref.server?.getClientVersion() ?? initialize.clientInfo;
+      return info && { name: String(info.name), version: String(info.version) };
+    },
     notify: async (method, params) => {
       await ref.server?.notification({ method, ...(params ? { params } : {}) });
     },

@@ -8,6 +8,7 @@ import type { Decision, Reason } from '../policy/types.js';
 import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
+import { approvalChannelsFor } from '../config/approval-channels.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { GatewaySession } from './session.js';
@@ -117,7 +118,10 @@ async function waitForApproval(session: GatewaySession, input: ApprovalInput): P
   const { context, relay } = input;
   const canElicit = Boolean(session.peer.clientCapabilities()?.elicitation);
   const { config, environment } = session.deps;
-  const webhooks = [config.agents[session.agent]?.webhook, config.environments[environment]?.webhook].filter((hook) => hook !== undefined);
+  const agent = config.agents[session.agent];
+  const webhooks = [agent?.webhook, config.environments[environment]?.webhook].filter((hook) => hook !== undefined);
+  const channels = approvalChannelsFor(config, session.agent, environment);
+  const client = session.peer.clientInfo?.();
   // Clients that reset their timeout on progress keep waiting while a human decides.
   const keepalive = relay.enabled ? setInterval(() => relay.tick('Waiting for a human to approve this call'), KEEPALIVE_MS) : undefined;
   try {
@@ -134,6 +138,8 @@ async function waitForApproval(session: GatewaySession, input: ApprovalInput): P
       {
         signal: context.signal,
         webhooks,
+        channels,
+        ...(client ? { client } : {}),
         ...(canElicit
           ? { elicit: (params, signal) => context.sendRequest('elicitation/create', { ...params }, { signal }) as Promise<{ action: ElicitResult['action']; content?: JsonObject }> }
           : {}),
@@ -145,7 +151,13 @@ async function waitForApproval(session: GatewaySession, input: ApprovalInput): P
 }
 
 function approvalRecord(outcome: ApprovalOutcome): NonNullable<AuditRecord['approval']> {
-  return { ticket: outcome.ticketId, channel: outcome.channel, ...(outcome.by ? { by: outcome.by } : {}), waited_ms: outcome.durationMs };
+  return {
+    ticket: outcome.ticketId,
+    channel: outcome.channel,
+    ...(outcome.by ? { by: outcome.by } : {}),
+    waited_ms: outcome.durationMs,
+    ...(outcome.client ? { client: { ...outcome.client } } : {}),
+  };
 }
 
 /** The agent's progress token is ours to relay; the upstream gets its own from the SDK client. */

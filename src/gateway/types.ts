@@ -13,6 +13,8 @@ type JsonObject = Record<string, unknown>;
 export interface AgentPeer {
   /** What the agent's client declared at initialize. */
   clientCapabilities(): ClientCapabilities | undefined;
+  /** The agent's client as it named itself at initialize (`clientInfo`); unverified. */
+  clientInfo?(): { name: string; version: string } | undefined;
   /** Sends a notification to the agent (not tied to a request). */
   notify(method: string, params?: JsonObject): Promise<void>;
   /** Sends a request to the agent (not tied to a request). */
