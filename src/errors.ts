@@ -16,6 +16,7 @@ export type WardenErrorCode =
   | 'UPSTREAM_ERROR'
   | 'APPROVAL_EXPIRED'
   | 'APPROVAL_DENIED'
+  | 'APPROVAL_ORPHANED'
   | 'CANCELLED'
   | 'INTERNAL';
 

@@ -97,6 +97,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, optio
   const result = await options.store.decide(id, answer);
   if (result.ok) return sendJson(res, 200, { ticket: result.ticket });
   if (result.problem === 'unknown') return sendJson(res, 404, { error: unknownTicket(id) });
+  if (result.problem === 'orphaned') {
+    return sendJson(res, 409, { error: `Ticket "${id}" was not answered: the gateway that asked is no longer running, so nobody waits for this call`, ticket: result.ticket });
+  }
   if (result.problem === 'expired') return sendJson(res, 409, { error: `Ticket "${id}" expired before this answer arrived; the call was denied`, ticket: result.ticket });
   return sendJson(res, 409, { error: `Ticket "${id}" was already decided: ${describeDecision(result.ticket)}`, ticket: result.ticket });
 }

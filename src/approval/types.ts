@@ -113,8 +113,16 @@ export interface Ticket extends ApprovalRequest {
   decidedAt?: number;
   /** Approved with "remember for this session". */
   remember?: boolean;
-  /** The gateway process waiting on the ticket, so that a crashed one's tickets can be marked withdrawn. */
-  owner?: { pid: number; host: string };
+  /** The gateway process waiting on the ticket, so that a crashed one's tickets are never answered. */
+  owner?: TicketOwner;
+}
+
+/** The gateway process that waits on a ticket. */
+export interface TicketOwner {
+  pid: number;
+  host: string;
+  /** The process's start time (Linux: /proc/PID/stat field 22), so a reused pid is not taken for it. */
+  started?: string;
 }
 
 export type TicketView = Readonly<Ticket>;
@@ -132,7 +140,9 @@ export interface TicketAnswer {
 export type DecideResult =
   | { ok: true; ticket: TicketView }
   | { ok: false; problem: 'unknown' }
-  | { ok: false; problem: 'decided' | 'expired'; ticket: TicketView };
+  | { ok: false; problem: 'decided' | 'expired'; ticket: TicketView }
+  /** The gateway that asked is gone (crashed, killed): nobody waits for the call, so nothing was recorded. */
+  | { ok: false; problem: 'orphaned'; ticket: TicketView };
 
 /** Where tickets live. The file store shares them between processes; the memory store is its twin for tests. */
 export interface TicketStore {
@@ -144,7 +154,8 @@ export interface TicketStore {
   list(): Promise<TicketView[]>;
   /**
    * Records `answer` if it is the first for the ticket, atomically across processes. An approve or deny
-   * after the expiry records the expiry instead and reports 'expired'.
+   * after the expiry records the expiry instead and reports 'expired'; one for a ticket whose gateway
+   * is gone records nothing and reports 'orphaned'.
    */
   decide(id: string, answer: TicketAnswer): Promise<DecideResult>;
   /** Calls `onDecided` once when the ticket is decided, by any process; returns a function that stops watching. */
