@@ -30,6 +30,9 @@ export interface CreateApproverOptions {
   consoleUrl?: string | (() => string | undefined);
 }
 
+/** What a call waiting for approval is told when its gateway stops. */
+const SHUTTING_DOWN = 'The gateway shut down while the call waited for approval';
+
 /** How many calls of one agent may wait for approval at once in one gateway, unless configured. */
 export const DEFAULT_MAX_PENDING_PER_AGENT = 20;
 
@@ -46,6 +49,8 @@ class TicketApprover implements Approver {
   #pending = new Map<string, { withdraw(reason: string): void; done: Promise<ApprovalOutcome> }>();
   /** Open tickets per agent, counted from before the ticket is saved, so a burst cannot slip past the cap. */
   #openByAgent = new Map<string, number>();
+  /** Every request not yet resolved, so that close() waits until each has its answer. */
+  #requests = new Set<Promise<ApprovalOutcome>>();
   #closed = false;
 
   constructor(config: ApprovalConfig, options: CreateApproverOptions) {
@@ -54,14 +59,22 @@ class TicketApprover implements Approver {
     this.#clock = options.clock ?? Date;
   }
 
-  async request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
+  request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
+    const request = this.#request(req, options);
+    this.#requests.add(request);
+    const forget = (): void => void this.#requests.delete(request);
+    request.then(forget, forget);
+    return request;
+  }
+
+  async #request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
     const started = this.#clock.now();
     const ticket = createTicket(req, { now: started, timeoutMs: this.#config.timeoutMs });
 
     const remembered = this.#remembered.find(req, ticket.argumentsSha256);
     if (remembered) return remembered;
     if (options.signal?.aborted || this.#closed) {
-      const reason = this.#closed ? 'The gateway is shutting down' : 'The agent cancelled the call before approval was asked';
+      const reason = this.#closed ? SHUTTING_DOWN : 'The agent cancelled the call before approval was asked';
       return this.#settleUnstored(ticket, { state: 'withdrawn', channel: 'cancelled', reason }, started);
     }
     if (this.#options.nonInteractive) return this.#nonInteractive(ticket, started);
@@ -111,9 +124,9 @@ class TicketApprover implements Approver {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const waits = [...this.#pending.values()];
-    for (const wait of waits) wait.withdraw('The gateway shut down while the call waited for approval');
-    await Promise.allSettled(waits.map((wait) => wait.done));
+    for (const wait of this.#pending.values()) wait.withdraw(SHUTTING_DOWN);
+    // Requests still saving their ticket see #closed once they start waiting, and withdraw themselves.
+    await Promise.allSettled([...this.#requests]);
     this.#remembered.clear();
   }
 
@@ -174,6 +187,8 @@ class TicketApprover implements Approver {
     this.#pending.set(ticket.id, { withdraw: (reason) => answer({ state: 'withdrawn', channel: 'cancelled', reason }), done });
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
+    // close() came while the ticket was being saved: it withdrew the waits it could see, not this one.
+    if (this.#closed) answer({ state: 'withdrawn', channel: 'cancelled', reason: SHUTTING_DOWN });
 
     if (elicit) {
       elicit(elicitationParams(ticket), elicitAbort.signal).then(

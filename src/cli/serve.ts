@@ -35,9 +35,17 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   let consoleUrl: string | undefined;
   const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl });
   const closers: Array<() => Promise<void>> = [];
-  const shutdown = onceAsync(async () => {
-    for (const close of closers.reverse()) await close().catch(() => {});
+  // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
+  // withdrawn while the agent can still read the answer, so before any front closes.
+  const withdrawWaiting = onceAsync(async () => {
     await deps.approver.close().catch(() => {});
+    // Each denial reaches the front's send through promise jobs alone (no I/O in between), so one
+    // turn of the event loop puts every answer on the wire before the fronts close.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+  const shutdown = onceAsync(async () => {
+    await withdrawWaiting();
+    for (const close of closers.reverse()) await close().catch(() => {});
     await deps.audit.close().catch(() => {});
   });
   process.once('exit', () => killAllChildrenSync());
@@ -57,7 +65,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
         log(`approval console: ${running.loginUrl}${running.reused ? " (shared with another gateway)" : ""}`);
       }
     }
-    const front = await serveStdio(deps, { agent: values.agent });
+    const front = await serveStdio(deps, { agent: values.agent, beforeClose: withdrawWaiting });
     closers.push(() => front.close());
     done = front.closed;
   } else {
