@@ -4,7 +4,7 @@
 import type { ApprovalConfig, WebhookConfig } from '../config/types.js';
 import { answerFromElicitation, elicitationParams } from './elicitation.js';
 import { RememberedApprovals } from './remembered.js';
-import { createTicket, expiryReason, withAnswer } from './ticket.js';
+import { createTicket, describeDecision, expiryReason, withAnswer } from './ticket.js';
 import type {
   ApprovalEvent,
   ApprovalEvents,
@@ -151,7 +151,8 @@ class TicketApprover implements Approver {
       stopWatching();
       signal?.removeEventListener('abort', onAbort);
       channelsAbort.abort();
-      if (!elicitSettled) elicitAbort.abort();
+      // The reason travels in notifications/cancelled, so the person sees why the prompt went away.
+      if (!elicitSettled) elicitAbort.abort(decided.decisionReason ?? `Answered elsewhere: ${describeDecision(decided)}`);
       this.#pending.delete(ticket.id);
       const outcome = this.#outcome(ticket, decided, started);
       // Whoever holds the agent's client answers a prompt; the audit names that client, not a person.

@@ -46,6 +46,7 @@ export class GatewaySession {
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
   readonly #inflight = new Map<string, CallContext[]>();
+  readonly #callEnded = new WeakMap<CallContext, AbortController>();
   #catalog: Promise<Catalog> | undefined;
   #closed = false;
 
@@ -186,10 +187,15 @@ export class GatewaySession {
     const list = this.#inflight.get(server) ?? [];
     list.push(context);
     this.#inflight.set(server, list);
+    const ended = new AbortController();
+    this.#callEnded.set(context, ended);
     try {
       return await work();
     } finally {
       list.splice(list.indexOf(context), 1);
+      // A prompt the upstream sent the agent for this call (elicitation, sampling) is withdrawn when
+      // the call ends, on a timeout too: the upstream itself rarely cancels it.
+      ended.abort('The tool call that asked this has ended');
     }
   }
 
@@ -215,7 +221,8 @@ export class GatewaySession {
   async #onUpstreamRequest(server: string, request: { method: string; params?: JsonObject }, options: { signal: AbortSignal }): Promise<JsonObject> {
     const inflight = this.#inflight.get(server)?.filter((call) => !call.signal.aborted);
     const context = inflight?.[inflight.length - 1];
-    if (context) return context.sendRequest(request.method, request.params, { signal: options.signal });
+    const ended = context && this.#callEnded.get(context)?.signal;
+    if (context) return context.sendRequest(request.method, request.params, { signal: ended ? AbortSignal.any([options.signal, ended]) : options.signal });
     return this.peer.request(request.method, request.params, { signal: options.signal });
   }
 
