@@ -86,8 +86,11 @@ function contextOf(extra: Extra): CallContext {
     signal: extra.signal,
     ...(token !== undefined ? { progressToken: token } : {}),
     sendNotification: (method, params) => extra.sendNotification({ method, ...(params ? { params } : {}) } as never),
-    sendRequest: (method, params, { signal }) =>
-      extra.sendRequest({ method, ...(params ? { params } : {}) } as never, AnyResult, { ...(signal ? { signal } : {}) }) as Promise<JsonObject>,
+    sendRequest: (method, params, { signal, timeoutMs }) =>
+      extra.sendRequest({ method, ...(params ? { params } : {}) } as never, AnyResult, {
+        ...(signal ? { signal } : {}),
+        ...(timeoutMs ? { timeout: timeoutMs } : {}),
+      }) as Promise<JsonObject>,
   };
 }
 

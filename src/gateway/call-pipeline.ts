@@ -16,6 +16,9 @@ import type { CallContext } from './types.js';
 
 type JsonObject = Record<string, unknown>;
 
+/** A prompt's own deadline is the approval's plus this, so the approval's timeout always decides first. */
+const PROMPT_GRACE_MS = 5_000;
+
 /** How often a waiting call tells the agent it is still alive. */
 const KEEPALIVE_MS = 5_000;
 
@@ -141,7 +144,15 @@ async function waitForApproval(session: GatewaySession, input: ApprovalInput): P
         channels,
         ...(client ? { client } : {}),
         ...(canElicit
-          ? { elicit: (params, signal) => context.sendRequest('elicitation/create', { ...params }, { signal }) as Promise<{ action: ElicitResult['action']; content?: JsonObject }> }
+          ? {
+              // The approver withdraws the prompt when the approval ends; until then it stays open,
+              // however long approval.timeout is (the SDK would give up after 60 s).
+              elicit: (params, signal) =>
+                context.sendRequest('elicitation/create', { ...params }, { signal, timeoutMs: config.approval.timeoutMs + PROMPT_GRACE_MS }) as Promise<{
+                  action: ElicitResult['action'];
+                  content?: JsonObject;
+                }>,
+            }
           : {}),
       },
     );

@@ -28,8 +28,8 @@ export interface CallContext {
   progressToken?: string | number;
   /** Sends a notification related to this request (on HTTP, on this request's stream). */
   sendNotification(method: string, params?: JsonObject): Promise<void>;
-  /** Sends a request to the agent related to this request (elicitation, sampling, roots). */
-  sendRequest(method: string, params: JsonObject | undefined, options: { signal?: AbortSignal }): Promise<JsonObject>;
+  /** Sends a request to the agent related to this request (elicitation, sampling, roots); `timeoutMs` replaces the SDK's 60 s default. */
+  sendRequest(method: string, params: JsonObject | undefined, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<JsonObject>;
 }
 
 /** Reads a call's arguments for servers with a kind; undefined for generic servers. Never throws. */

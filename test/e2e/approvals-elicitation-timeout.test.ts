@@ -112,3 +112,24 @@ test('a call that times out while the upstream\'s own elicitation prompt is with
     await upstreamAsker.close();
   }
 });
+
+test('a prompt stays open as long as approval.timeout, past the SDK\'s 60 s default request timeout', async () => {
+  const long = writeConfig(CONFIG.replace('timeout: 2s }', 'timeout: 90s }'));
+  const withdrawn: Array<{ requestId?: unknown; reason?: unknown }> = [];
+  const patient = await connectStdio(long, 'dev', {
+    capabilities: { elicitation: {} },
+    setup: (c) => {
+      // A person who takes 62 s to decide.
+      c.setRequestHandler(ElicitRequestSchema, () => new Promise<ElicitResult>((resolve) => setTimeout(() => resolve({ action: 'accept', content: { decision: 'approve' } }), 62_000)));
+      c.setNotificationHandler(CancelledNotificationSchema, (notification) => void withdrawn.push(notification.params));
+    },
+  });
+  try {
+    const result = await patient.client.callTool({ name: 'echo_write_note', arguments: { path: 'slow-human.txt', text: 'ok' } }, undefined, { timeout: 85_000 });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe('would write 2 characters to slow-human.txt');
+    expect(withdrawn).toEqual([]);
+  } finally {
+    await patient.close();
+  }
+}, 100_000);
