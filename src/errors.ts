@@ -17,6 +17,7 @@ export type WardenErrorCode =
   | 'UPSTREAM_ANSWER_REFUSED'
   | 'APPROVAL_EXPIRED'
   | 'APPROVAL_DENIED'
+  | 'APPROVAL_ORPHANED'
   | 'CANCELLED'
   | 'INTERNAL';
 

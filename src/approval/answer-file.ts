@@ -41,16 +41,6 @@ export function merge(ticket: Ticket, record: AnswerRecord): Ticket {
   return withAnswer(ticket, record, record.at);
 }
 
-/** Whether a process with this pid runs on this machine. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function createExclusive(path: string, content: string): Promise<boolean> {
   let handle;
   try {

@@ -4,7 +4,7 @@
 import type { ApprovalConfig, WebhookConfig } from '../config/types.js';
 import { answerFromElicitation, elicitationParams } from './elicitation.js';
 import { RememberedApprovals } from './remembered.js';
-import { createTicket, expiryReason, withAnswer } from './ticket.js';
+import { createTicket, describeDecision, expiryReason, withAnswer } from './ticket.js';
 import type {
   ApprovalEvent,
   ApprovalEvents,
@@ -30,6 +30,12 @@ export interface CreateApproverOptions {
   consoleUrl?: string | (() => string | undefined);
 }
 
+/** What a call waiting for approval is told when its gateway stops. */
+const SHUTTING_DOWN = 'The gateway shut down while the call waited for approval';
+
+/** How many calls of one agent may wait for approval at once in one gateway, unless configured. */
+export const DEFAULT_MAX_PENDING_PER_AGENT = 20;
+
 /** The approver for one gateway process; the store may be shared with other processes. */
 export function createApprover(config: ApprovalConfig, options: CreateApproverOptions): Approver {
   return new TicketApprover(config, options);
@@ -41,6 +47,10 @@ class TicketApprover implements Approver {
   #clock: Clock;
   #remembered = new RememberedApprovals();
   #pending = new Map<string, { withdraw(reason: string): void; done: Promise<ApprovalOutcome> }>();
+  /** Open tickets per agent, counted from before the ticket is saved, so a burst cannot slip past the cap. */
+  #openByAgent = new Map<string, number>();
+  /** Every request not yet resolved, so that close() waits until each has its answer. */
+  #requests = new Set<Promise<ApprovalOutcome>>();
   #closed = false;
 
   constructor(config: ApprovalConfig, options: CreateApproverOptions) {
@@ -49,36 +59,63 @@ class TicketApprover implements Approver {
     this.#clock = options.clock ?? Date;
   }
 
-  async request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
+  request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
+    const request = this.#request(req, options);
+    this.#requests.add(request);
+    const forget = (): void => void this.#requests.delete(request);
+    request.then(forget, forget);
+    return request;
+  }
+
+  async #request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
     const started = this.#clock.now();
     const ticket = createTicket(req, { now: started, timeoutMs: this.#config.timeoutMs });
 
     const remembered = this.#remembered.find(req, ticket.argumentsSha256);
     if (remembered) return remembered;
     if (options.signal?.aborted || this.#closed) {
-      const reason = this.#closed ? 'The gateway is shutting down' : 'The agent cancelled the call before approval was asked';
+      const reason = this.#closed ? SHUTTING_DOWN : 'The agent cancelled the call before approval was asked';
       return this.#settleUnstored(ticket, { state: 'withdrawn', channel: 'cancelled', reason }, started);
     }
     if (this.#options.nonInteractive) return this.#nonInteractive(ticket, started);
 
-    const elicit = this.#config.channels.includes('elicitation') ? options.elicit : undefined;
-    const webhooks = this.#webhooks(options.webhooks);
+    // The agent's or the environment's channels when set: elicitation is only as trustworthy as the
+    // agent's client, so prod or CI can leave it out for everyone there.
+    const configured = options.channels ?? this.#config.channels;
+    const elicit = configured.includes('elicitation') ? options.elicit : undefined;
+    const webhooks = this.#webhooks(configured, options.webhooks);
     const channels = new Set<string>();
     if (elicit) channels.add('elicitation');
-    if (this.#config.channels.includes('console')) channels.add('console');
+    if (configured.includes('console')) channels.add('console');
     webhooks.forEach((_hook, i) => channels.add(`webhook ${i + 1}`));
     if (channels.size === 0) {
-      return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason: this.#unreachableReason(options) }, started);
+      return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason: this.#unreachableReason(configured, options) }, started);
     }
 
-    try {
-      await this.#options.store.create(ticket);
-    } catch (error) {
-      const reason = `Approval needed but the approval ticket could not be saved (${(error as Error).message}); denied`;
+    // One agent opening hundreds of tickets at once would bury the ones a person must see.
+    const cap = this.#config.maxPendingPerAgent ?? DEFAULT_MAX_PENDING_PER_AGENT;
+    const open = this.#openByAgent.get(req.agent) ?? 0;
+    if (open >= cap) {
+      const reason =
+        `Approval needed but agent "${req.agent}" already has ${open} call${open === 1 ? '' : 's'} waiting for approval, ` +
+        `the most approval.max_pending_per_agent allows (${cap}); denied. Wait for those to be answered, or cancel some`;
       return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason }, started);
     }
-    this.#emit({ type: 'asked', ticket });
-    return this.#wait(ticket, { ...options, elicit, webhooks, channels, started });
+    this.#openByAgent.set(req.agent, open + 1);
+    try {
+      try {
+        await this.#options.store.create(ticket);
+      } catch (error) {
+        const reason = `Approval needed but the approval ticket could not be saved (${(error as Error).message}); denied`;
+        return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason }, started);
+      }
+      this.#emit({ type: 'asked', ticket });
+      return await this.#wait(ticket, { ...options, elicit, webhooks, channels, started });
+    } finally {
+      const left = (this.#openByAgent.get(req.agent) ?? 1) - 1;
+      if (left > 0) this.#openByAgent.set(req.agent, left);
+      else this.#openByAgent.delete(req.agent);
+    }
   }
 
   forgetSession(session: string): void {
@@ -87,15 +124,15 @@ class TicketApprover implements Approver {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const waits = [...this.#pending.values()];
-    for (const wait of waits) wait.withdraw('The gateway shut down while the call waited for approval');
-    await Promise.allSettled(waits.map((wait) => wait.done));
+    for (const wait of this.#pending.values()) wait.withdraw(SHUTTING_DOWN);
+    // Requests still saving their ticket see #closed once they start waiting, and withdraw themselves.
+    await Promise.allSettled([...this.#requests]);
     this.#remembered.clear();
   }
 
   #wait(
     ticket: Ticket,
-    options: ApprovalRequestOptions & { webhooks: WebhookConfig[]; channels: Set<string>; started: number },
+    options: Omit<ApprovalRequestOptions, 'channels'> & { webhooks: WebhookConfig[]; channels: Set<string>; started: number },
   ): Promise<ApprovalOutcome> {
     const { store } = this.#options;
     const { signal, elicit, webhooks, channels, started } = options;
@@ -114,9 +151,12 @@ class TicketApprover implements Approver {
       stopWatching();
       signal?.removeEventListener('abort', onAbort);
       channelsAbort.abort();
-      if (!elicitSettled) elicitAbort.abort();
+      // The reason travels in notifications/cancelled, so the person sees why the prompt went away.
+      if (!elicitSettled) elicitAbort.abort(decided.decisionReason ?? `Answered elsewhere: ${describeDecision(decided)}`);
       this.#pending.delete(ticket.id);
       const outcome = this.#outcome(ticket, decided, started);
+      // Whoever holds the agent's client answers a prompt; the audit names that client, not a person.
+      if (outcome.channel === 'elicitation' && options.client) outcome.client = { name: options.client.name, version: options.client.version };
       if (outcome.approved && outcome.remember) this.#remembered.add(ticket, outcome);
       this.#emit({ type: eventType(decided), ticket: decided, outcome });
       resolveOutcome(outcome);
@@ -148,6 +188,8 @@ class TicketApprover implements Approver {
     this.#pending.set(ticket.id, { withdraw: (reason) => answer({ state: 'withdrawn', channel: 'cancelled', reason }), done });
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
+    // close() came while the ticket was being saved: it withdrew the waits it could see, not this one.
+    if (this.#closed) answer({ state: 'withdrawn', channel: 'cancelled', reason: SHUTTING_DOWN });
 
     if (elicit) {
       elicit(elicitationParams(ticket), elicitAbort.signal).then(
@@ -203,14 +245,13 @@ class TicketApprover implements Approver {
     return outcome;
   }
 
-  #webhooks(fromRequest: WebhookConfig[] = []): WebhookConfig[] {
-    const all = [...(this.#config.channels.includes('webhook') && this.#config.webhook ? [this.#config.webhook] : []), ...fromRequest];
+  #webhooks(configured: ApprovalConfig['channels'], fromRequest: WebhookConfig[] = []): WebhookConfig[] {
+    const all = [...(configured.includes('webhook') && this.#config.webhook ? [this.#config.webhook] : []), ...fromRequest];
     const seen = new Set<string>();
     return all.filter((hook) => !seen.has(hook.url) && seen.add(hook.url));
   }
 
-  #unreachableReason(options: ApprovalRequestOptions): string {
-    const configured = this.#config.channels;
+  #unreachableReason(configured: ApprovalConfig['channels'], options: ApprovalRequestOptions): string {
     const detail =
       configured.length === 0 ? 'approval.channels is empty'
       : configured.includes('elicitation') && !options.elicit ? `approval.channels is [${configured.join(', ')}] and the agent's client does not support elicitation`

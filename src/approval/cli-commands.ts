@@ -3,7 +3,7 @@
 import { userInfo } from 'node:os';
 import { WardenError } from '../errors.js';
 import { readConsoleAddress } from './console-state.js';
-import { openFileTicketStore } from './file-store.js';
+import { ORPHANED, openFileTicketStore } from './file-store.js';
 import { describeDecision, formatDuration, qualifiedTool } from './ticket.js';
 import type { Clock, TicketAnswer, TicketStore, TicketView } from './types.js';
 
@@ -21,6 +21,8 @@ export interface ApprovalsCliOptions {
 
 export interface ApprovalsListing {
   pending: TicketView[];
+  /** Tickets whose gateway is gone (crashed, killed), newest first: withdrawn, never answerable. */
+  orphaned: TicketView[];
   history: TicketView[];
   consoleUrl?: string;
   /** Ready to print. */
@@ -41,7 +43,10 @@ export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<App
     const now = (opts.clock ?? Date).now();
     const tickets = await store.list();
     const pending = tickets.filter((t) => t.state === 'pending').sort((a, b) => a.createdAt - b.createdAt);
-    const history = tickets.filter((t) => t.state !== 'pending').sort((a, b) => (b.decidedAt ?? 0) - (a.decidedAt ?? 0));
+    const decided = tickets.filter((t) => t.state !== 'pending').sort((a, b) => (b.decidedAt ?? 0) - (a.decidedAt ?? 0));
+    // Listing is also the clean-up: the store withdraws a pending ticket whose gateway is gone.
+    const orphaned = decided.filter((t) => t.channel === ORPHANED);
+    const history = decided.filter((t) => t.channel !== ORPHANED);
     const consoleUrl = opts.store ? undefined : await readConsoleAddress(location(opts));
     const lines = [
       pending.length === 0
@@ -55,13 +60,19 @@ export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<App
       lines.push(...JSON.stringify(t.arguments, null, 2).split('\n').map((line) => `    ${line}`));
       lines.push(`  mcp-warden approvals approve ${t.id} [--remember]  |  mcp-warden approvals deny ${t.id} --reason TEXT`);
     }
+    if (orphaned.length > 0) {
+      lines.push('', 'Orphaned (the gateway that asked is no longer running, so nobody waits for the call; withdrawn):');
+      for (const t of orphaned.slice(0, HISTORY_SHOWN)) {
+        lines.push(`  ${t.id}  ${qualifiedTool(t)}  agent "${t.agent}"  gateway pid ${t.owner?.pid ?? '?'}  asked ${new Date(t.createdAt).toISOString()}`);
+      }
+    }
     if (history.length > 0) {
       lines.push('', 'Recent decisions:');
       for (const t of history.slice(0, HISTORY_SHOWN)) {
         lines.push(`  ${new Date(t.decidedAt ?? t.createdAt).toISOString()}  ${t.id}  ${qualifiedTool(t)}  agent "${t.agent}"  ${describeDecision(t)}`);
       }
     }
-    return { pending, history, ...(consoleUrl ? { consoleUrl } : {}), text: lines.join('\n') };
+    return { pending, orphaned, history, ...(consoleUrl ? { consoleUrl } : {}), text: lines.join('\n') };
   });
 }
 
@@ -86,6 +97,14 @@ async function answer(id: string, proposed: TicketAnswer, opts: ApprovalsCliOpti
       return { ticket: t, text: `Ticket ${t.id} (${qualifiedTool(t)}, agent "${t.agent}") ${describeDecision(t)}.` };
     }
     if (result.problem === 'unknown') throw unknownTicket(id);
+    // A prefix is resolved through a listing, which has already withdrawn an orphaned ticket.
+    if (result.problem === 'orphaned' || (result.problem === 'decided' && result.ticket.channel === ORPHANED)) {
+      const pid = result.ticket.owner?.pid;
+      throw new WardenError(
+        'APPROVAL_ORPHANED',
+        `Ticket "${fullId}" was not ${proposed.state}: the gateway that asked (pid ${pid ?? '?'}) is no longer running, so nobody waits for this call; nothing was recorded. "mcp-warden approvals list" withdraws such tickets`,
+      );
+    }
     if (result.problem === 'expired') throw new WardenError('APPROVAL_EXPIRED', `Ticket "${fullId}" expired before this answer arrived; the call was denied`);
     throw new WardenError('BAD_INPUT', `Ticket "${fullId}" was already decided: ${describeDecision(result.ticket)}`);
   });

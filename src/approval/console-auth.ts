@@ -50,6 +50,23 @@ export function authenticate(req: IncomingMessage, access: ConsoleAccess): 'bear
   return undefined;
 }
 
+const CHALLENGE_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * The console's answer to a challenge: HMAC-SHA256 of the nonce with the token. Only a holder of the
+ * token can compute it, and the fixed prefix keeps it apart from the cookie, derived from the same key.
+ */
+export function challengeProof(token: string, nonce: string): string | undefined {
+  if (!CHALLENGE_PATTERN.test(nonce)) return undefined;
+  return createHmac('sha256', token).update(`mcp-warden approval console proof:${nonce}`).digest('base64url');
+}
+
+/** Whether `proof` answers `nonce` for `token`, in constant time. */
+export function proofMatches(proof: unknown, nonce: string, token: string): boolean {
+  const expected = challengeProof(token, nonce);
+  return typeof proof === 'string' && expected !== undefined && safeEqual(proof, expected);
+}
+
 /** Whether `candidate` equals the token, in constant time. */
 export function tokenMatches(candidate: string, token: string): boolean {
   return safeEqual(candidate, token);

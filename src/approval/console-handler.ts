@@ -2,7 +2,7 @@
 // receivers and scripts use. Mountable in any node:http server; every answer goes through the store,
 // so the first one wins across all gateways.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, hostAllowed, loginCookie, originAllowed, tokenMatches, type ConsoleAccess } from './console-auth.js';
+import { authenticate, challengeProof, hostAllowed, loginCookie, originAllowed, tokenMatches, type ConsoleAccess } from './console-auth.js';
 import { consolePage } from './console-page.js';
 import { randomBytes } from 'node:crypto';
 import { describeDecision } from './ticket.js';
@@ -43,7 +43,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, optio
     return sendJson(res, 403, { error: `Host "${req.headers.host ?? ''}" is not allowed: open the console through 127.0.0.1 or localhost` });
   }
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (path === '/approvals/api/ping') return sendJson(res, 200, { service: 'mcp-warden-approvals' });
+  if (path === '/approvals/api/ping') {
+    // A gateway finding a console on its port proves it is ours before it hands anyone the token.
+    const nonce = url.searchParams.get('challenge');
+    const proof = nonce === null ? undefined : challengeProof(options.token, nonce);
+    return sendJson(res, 200, { service: 'mcp-warden-approvals', ...(proof ? { proof } : {}) });
+  }
 
   if (path === '/approvals') {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: `Method "${req.method}" is not allowed here` });
@@ -97,6 +102,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, optio
   const result = await options.store.decide(id, answer);
   if (result.ok) return sendJson(res, 200, { ticket: result.ticket });
   if (result.problem === 'unknown') return sendJson(res, 404, { error: unknownTicket(id) });
+  if (result.problem === 'orphaned') {
+    return sendJson(res, 409, { error: `Ticket "${id}" was not answered: the gateway that asked is no longer running, so nobody waits for this call`, ticket: result.ticket });
+  }
   if (result.problem === 'expired') return sendJson(res, 409, { error: `Ticket "${id}" expired before this answer arrived; the call was denied`, ticket: result.ticket });
   return sendJson(res, 409, { error: `Ticket "${id}" was already decided: ${describeDecision(result.ticket)}`, ticket: result.ticket });
 }

@@ -1,8 +1,10 @@
 // The approval console on its own port, for gateways that serve stdio. Several gateways may try the
 // same port: the first serves it, and the others find a console of the same shared store already there.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WardenError } from '../errors.js';
+import { proofMatches } from './console-auth.js';
 import { createConsoleHandler, type ConsoleHandlerOptions } from './console-handler.js';
 
 export interface StartConsoleOptions extends ConsoleHandlerOptions {
@@ -44,8 +46,13 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' && options.port) {
       const url = consoleUrl(host, options.port);
-      if (await isWardenConsole(url)) return { url, loginUrl: loginUrl(url, options.token), port: options.port, reused: true, close: async () => {} };
-      throw new WardenError('BAD_INPUT', `Cannot start the approval console on "${host}:${options.port}": another program uses that port; choose another console port`, { cause: error });
+      const found = await provesToken(url, options.token);
+      if (found === 'ours') return { url, loginUrl: loginUrl(url, options.token), port: options.port, reused: true, close: async () => {} };
+      const what =
+        found === 'impostor'
+          ? 'a program there answers like an approval console but cannot prove it holds this user\'s console token, so it was not given the token'
+          : 'another program uses that port';
+      throw new WardenError('BAD_INPUT', `Cannot start the approval console on "${host}:${options.port}": ${what}; choose another console port`, { cause: error });
     }
     throw new WardenError('BAD_INPUT', `Cannot start the approval console on "${host}:${options.port ?? 0}": ${(error as Error).message}`, { cause: error });
   }
@@ -74,12 +81,20 @@ function loginUrl(url: string, token: string): string {
   return `${url}?token=${encodeURIComponent(token)}`;
 }
 
-async function isWardenConsole(url: string): Promise<boolean> {
+/**
+ * Whether the console on `url` is one of ours: it must answer a fresh nonce with its HMAC under the
+ * token of our state directory. The token itself is never sent, so a process squatting the port
+ * learns nothing, and no link to it is printed.
+ */
+async function provesToken(url: string, token: string): Promise<'ours' | 'impostor' | 'other'> {
+  const nonce = randomBytes(32).toString('hex');
+  let body: { service?: unknown; proof?: unknown };
   try {
-    const response = await fetch(`${url}/api/ping`, { signal: AbortSignal.timeout(2000) });
-    const body = (await response.json()) as { service?: unknown };
-    return body.service === 'mcp-warden-approvals';
+    const response = await fetch(`${url}/api/ping?challenge=${nonce}`, { signal: AbortSignal.timeout(2000), redirect: 'error' });
+    body = (await response.json()) as typeof body;
   } catch {
-    return false;
+    return 'other';
   }
+  if (body?.service !== 'mcp-warden-approvals') return 'other';
+  return proofMatches(body.proof, nonce, token) ? 'ours' : 'impostor';
 }

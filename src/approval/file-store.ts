@@ -5,10 +5,10 @@
 import { type FSWatcher, watch as watchDir } from 'node:fs';
 import { readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { approvalsDir, ensurePrivateDir } from './state-dir.js';
-import { type AnswerRecord, isAlive, merge, writeFirst } from './answer-file.js';
+import { type AnswerRecord, merge, writeFirst } from './answer-file.js';
+import { ownerGone } from './gateway-owner.js';
 import { answerToRecord, isTicketId } from './ticket.js';
 import type { Clock, DecideResult, Ticket, TicketAnswer, TicketStore, TicketView } from './types.js';
 
@@ -29,6 +29,8 @@ export interface FileTicketStoreOptions {
 /** A pending ticket left behind past its expiry by a gateway that is gone is marked after this grace. */
 const STALE_GRACE_MS = 2_000;
 const TEMP_MAX_AGE_MS = 60_000;
+/** The channel recorded on a ticket withdrawn because its gateway is gone. */
+export const ORPHANED = 'orphaned';
 
 /** Opens (creating if needed, mode 0700) the shared approvals directory. */
 export async function openFileTicketStore(options: FileTicketStoreOptions = {}): Promise<FileTicketStore> {
@@ -102,6 +104,10 @@ export class FileTicketStore implements TicketStore {
     if (!ticket) return { ok: false, problem: 'unknown' };
     const existing = await this.#current(ticket);
     if (existing.state !== 'pending') return { ok: false, problem: 'decided', ticket: existing };
+    // An approval for a call whose gateway crashed would be recorded for nobody, and a person would
+    // believe the call ran. Only the owner's own timeout or withdrawal, or housekeeping, is recorded.
+    const human = answer.state === 'approved' || answer.state === 'denied';
+    if (human && ownerGone(ticket.owner)) return { ok: false, problem: 'orphaned', ticket: existing };
 
     const now = this.#clock.now();
     const recorded = answerToRecord(ticket, answer, now);
@@ -158,8 +164,8 @@ export class FileTicketStore implements TicketStore {
     let answer: TicketAnswer | undefined;
     if (this.#clock.now() >= ticket.expiresAt + STALE_GRACE_MS) {
       answer = { state: 'expired', channel: 'timeout', reason: 'No one answered before the ticket expired' };
-    } else if (ticket.owner && ticket.owner.host === hostname() && !isAlive(ticket.owner.pid)) {
-      answer = { state: 'withdrawn', channel: 'cancelled', reason: 'The gateway that asked is no longer running' };
+    } else if (ownerGone(ticket.owner)) {
+      answer = { state: 'withdrawn', channel: ORPHANED, reason: 'The gateway that asked is no longer running' };
     }
     if (!answer) return ticket;
     const result = await this.decide(ticket.id, answer);

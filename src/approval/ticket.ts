@@ -1,8 +1,8 @@
 // Making tickets and recording answers on them. Ids are 128 random bits so that nobody can guess a
 // pending ticket's id; they are checked against a strict pattern before they ever reach a file name.
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { digestArguments } from './digest.js';
+import { currentOwner } from './gateway-owner.js';
 import type { ApprovalRequest, Ticket, TicketAnswer, TicketView } from './types.js';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -41,7 +41,7 @@ export function createTicket(req: ApprovalRequest, options: { now: number; timeo
     createdAt: options.now,
     expiresAt: options.now + options.timeoutMs,
     state: 'pending',
-    owner: { pid: process.pid, host: hostname() },
+    owner: currentOwner(),
   };
 }
 

@@ -1,7 +1,7 @@
 // The seam between the call pipeline and the people who approve "ask" calls: what the gateway asks,
 // what it gets back, and where tickets live so that several gateways share one console and one CLI.
 import type { Reason } from '../policy/types.js';
-import type { WebhookConfig } from '../config/types.js';
+import type { ApprovalConfig, WebhookConfig } from '../config/types.js';
 
 /** One call the engine decided "ask" for, exactly as it will be forwarded if approved. */
 export interface ApprovalRequest {
@@ -28,6 +28,14 @@ export interface ApprovalOutcome {
   reason: string;
   durationMs: number;
   remember?: boolean;
+  /** For channel 'elicitation': the client that answered, as it named itself at initialize (unverified). */
+  client?: ClientIdentity;
+}
+
+/** An MCP client's `clientInfo` from initialize: what it says it is, which nobody can check. */
+export interface ClientIdentity {
+  name: string;
+  version: string;
 }
 
 /** What the agent's client answers to an elicitation/create request. */
@@ -48,6 +56,10 @@ export interface ApprovalRequestOptions {
   elicit?: ElicitFunction;
   /** The agent's and the environment's webhooks. */
   webhooks?: WebhookConfig[];
+  /** The agent's client, for the audit of an answer given by elicitation. */
+  client?: ClientIdentity;
+  /** The channels for this agent in this environment; default the approver's `approval.channels`. */
+  channels?: ApprovalConfig['channels'];
 }
 
 export interface Approver {
@@ -101,8 +113,16 @@ export interface Ticket extends ApprovalRequest {
   decidedAt?: number;
   /** Approved with "remember for this session". */
   remember?: boolean;
-  /** The gateway process waiting on the ticket, so that a crashed one's tickets can be marked withdrawn. */
-  owner?: { pid: number; host: string };
+  /** The gateway process waiting on the ticket, so that a crashed one's tickets are never answered. */
+  owner?: TicketOwner;
+}
+
+/** The gateway process that waits on a ticket. */
+export interface TicketOwner {
+  pid: number;
+  host: string;
+  /** The process's start time (Linux: /proc/PID/stat field 22), so a reused pid is not taken for it. */
+  started?: string;
 }
 
 export type TicketView = Readonly<Ticket>;
@@ -120,7 +140,9 @@ export interface TicketAnswer {
 export type DecideResult =
   | { ok: true; ticket: TicketView }
   | { ok: false; problem: 'unknown' }
-  | { ok: false; problem: 'decided' | 'expired'; ticket: TicketView };
+  | { ok: false; problem: 'decided' | 'expired'; ticket: TicketView }
+  /** The gateway that asked is gone (crashed, killed): nobody waits for the call, so nothing was recorded. */
+  | { ok: false; problem: 'orphaned'; ticket: TicketView };
 
 /** Where tickets live. The file store shares them between processes; the memory store is its twin for tests. */
 export interface TicketStore {
@@ -132,7 +154,8 @@ export interface TicketStore {
   list(): Promise<TicketView[]>;
   /**
    * Records `answer` if it is the first for the ticket, atomically across processes. An approve or deny
-   * after the expiry records the expiry instead and reports 'expired'.
+   * after the expiry records the expiry instead and reports 'expired'; one for a ticket whose gateway
+   * is gone records nothing and reports 'orphaned'.
    */
   decide(id: string, answer: TicketAnswer): Promise<DecideResult>;
   /** Calls `onDecided` once when the ticket is decided, by any process; returns a function that stops watching. */

@@ -2,20 +2,27 @@
 // informs; the decision comes back through the console API, so a webhook can never approve by itself.
 import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../config/types.js';
+import { escapeSlack, slackCode } from './slack-text.js';
 import { formatDuration, qualifiedTool } from './ticket.js';
 import type { TicketView } from './types.js';
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** The JSON posted for a pending ticket; `text` makes it a valid Slack incoming-webhook message. */
+/**
+ * The JSON posted for a pending ticket; `text` makes it a valid Slack incoming-webhook message, with
+ * every value the agent, an upstream or a config chose escaped as code (see slack-text.ts). The other
+ * fields are plain JSON data for receivers that build their own message.
+ */
 export function webhookPayload(ticket: TicketView, options: { consoleUrl?: string; sentAt: number }) {
   const base = options.consoleUrl?.replace(/\/+$/, '');
-  const reasons = ticket.reasons.map((r) => r.message).join('; ');
+  const reasons = ticket.reasons.map((r) => slackCode(r.message)).join('; ');
   const text = [
-    `mcp-warden: agent "${ticket.agent}" (${ticket.environment}) asks to call ${qualifiedTool(ticket)}.`,
+    `mcp-warden: agent ${slackCode(ticket.agent)} (${slackCode(ticket.environment)}) asks to call ${slackCode(qualifiedTool(ticket))}.`,
     reasons ? `Why: ${reasons}` : '',
-    `Arguments: ${JSON.stringify(ticket.arguments)}`,
-    base ? `Approve or deny: ${base}#ticket-${ticket.id}` : `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,
+    `Arguments: ${slackCode(JSON.stringify(ticket.arguments))}`,
+    // The console URL is ours and the id is base32 (checked before it is used anywhere); the URL is
+    // escaped all the same, as an operator-chosen host name is not ours.
+    base ? `Approve or deny: ${escapeSlack(`${base}#ticket-${ticket.id}`)}` : `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,
     `Denied automatically after ${formatDuration(ticket.expiresAt - ticket.createdAt)}.`,
   ].filter(Boolean).join('\n');
   return {

@@ -32,7 +32,16 @@ export interface AuditRecord {
   outcome: 'ok' | 'error' | 'denied' | 'asked' | 'approved' | 'expired' | 'cancelled';
   error?: string;
   duration_ms: number;
-  approval?: { ticket: string; channel: string; by?: string; waited_ms: number };
+  approval?: {
+    ticket: string;
+    channel: string;
+    by?: string;
+    waited_ms: number;
+    /** Why the approval ended as it did, in the words the agent got. */
+    reason?: string;
+    /** For channel elicitation: the agent's client that answered, as it named itself at initialize. */
+    client?: { name: string; version: string };
+  };
 }
 
 /** Where audit records go. */

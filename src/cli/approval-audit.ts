@@ -24,7 +24,18 @@ export function approvalAuditor(audit: AuditSink): ApprovalEvents {
         outcome: outcomeOf(event),
         duration_ms: outcome?.durationMs ?? 0,
         ...(event.error ? { error: `${event.channel ?? 'channel'}: ${event.error}` } : {}),
-        ...(outcome ? { approval: { ticket: ticket.id, channel: outcome.channel, ...(outcome.by ? { by: outcome.by } : {}), waited_ms: outcome.durationMs } } : {}),
+        ...(outcome
+          ? {
+              approval: {
+                ticket: ticket.id,
+                channel: outcome.channel,
+                ...(outcome.by ? { by: outcome.by } : {}),
+                waited_ms: outcome.durationMs,
+                reason: outcome.reason,
+                ...(outcome.client ? { client: { ...outcome.client } } : {}),
+              },
+            }
+          : {}),
       };
       // Not awaited: an approval event answers no call; the call's own record is awaited by the pipeline.
       void audit.write(record);

@@ -18,7 +18,7 @@ export async function runApprovals(args: string[], io: Io): Promise<number> {
   switch (action) {
     case 'list': {
       const listing = await listApprovals(options);
-      io.out(values.json ? JSON.stringify({ pending: listing.pending, history: listing.history }, null, 2) : listing.text);
+      io.out(values.json ? JSON.stringify({ pending: listing.pending, orphaned: listing.orphaned, history: listing.history }, null, 2) : listing.text);
       return 0;
     }
     case 'approve': {

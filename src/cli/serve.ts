@@ -5,6 +5,7 @@ import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
 import { killAllChildrenSync, signalAllChildrenSync } from '../upstream/index.js';
 import { mountApprovalConsole, startApprovalConsole, writeConsoleAddress } from '../approval/index.js';
+import { approvalChannelsFor } from '../config/approval-channels.js';
 import { parse, COMMON_OPTIONS } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
@@ -25,14 +26,26 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   const { config, environment } = await loadContext(io, values);
   // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
   const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !config.approval.channels.includes('webhook'));
+  // The agents this gateway may serve, and whether any of them is answered through the console.
+  const served = values.agent ? [values.agent] : Object.keys(config.agents);
+  const wantsConsole =
+    served.length === 0 ? config.approval.channels.includes('console') : served.some((agent) => approvalChannelsFor(config, agent, environment).includes('console'));
   const log = (message: string) => io.err(`mcp-warden: ${message}`);
   const stateDir = io.env.MCP_WARDEN_STATE_DIR;
   let consoleUrl: string | undefined;
   const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl });
   const closers: Array<() => Promise<void>> = [];
-  const shutdown = onceAsync(async () => {
-    for (const close of closers.reverse()) await close().catch(() => {});
+  // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
+  // withdrawn while the agent can still read the answer, so before any front closes.
+  const withdrawWaiting = onceAsync(async () => {
     await deps.approver.close().catch(() => {});
+    // Each denial reaches the front's send through promise jobs alone (no I/O in between), so one
+    // turn of the event loop puts every answer on the wire before the fronts close.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+  const shutdown = onceAsync(async () => {
+    await withdrawWaiting();
+    for (const close of closers.reverse()) await close().catch(() => {});
     await deps.audit.close().catch(() => {});
   });
   process.once('exit', () => killAllChildrenSync());
@@ -41,7 +54,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   if (values.agent) {
     requireAgent(config, values.agent);
     const consolePort = Number(values['console-port'] ?? io.env.MCP_WARDEN_CONSOLE_PORT ?? 8788);
-    if (!nonInteractive && config.approval.channels.includes('console')) {
+    if (!nonInteractive && wantsConsole) {
       const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {
         log(`approval console not started here (${error.message}); answer asks with "mcp-warden approvals" or another gateway's console`);
         return undefined;
@@ -52,13 +65,13 @@ export async function runServe(args: string[], io: Io): Promise<number> {
         log(`approval console: ${running.loginUrl}${running.reused ? " (shared with another gateway)" : ""}`);
       }
     }
-    const front = await serveStdio(deps, { agent: values.agent });
+    const front = await serveStdio(deps, { agent: values.agent, beforeClose: withdrawWaiting });
     closers.push(() => front.close());
     done = front.closed;
   } else {
     const { host, port } = parseListen(values.http!);
     const mounted =
-      !nonInteractive && config.approval.channels.includes('console')
+      !nonInteractive && wantsConsole
         ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
         : undefined;
     const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) });

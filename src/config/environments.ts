@@ -33,6 +33,7 @@ export function resolveEnvironment(name: string, entry: EnvironmentEntry, agents
     source: map.source(at, { key: true }),
   };
   if (entry.webhook) config.webhook = webhook(entry.webhook);
+  if (entry.approval?.channels) config.approvalChannels = [...entry.approval.channels];
   return {
     config,
     safety: { value: config.safety, source: entry.safety === undefined ? 'default' : map.source([...at, 'safety']) },

@@ -7,4 +7,5 @@ export { globProblem } from './globs.js';
 export { BUILTIN_PROFILES, BUILTIN_DANGEROUS_PATTERNS, DEVELOPER_REQUIRED_TOOLS } from './builtins.js';
 export { closest, didYouMean, quoteList } from './suggest.js';
 export { parseDuration, parseSize } from './units.js';
+export { approvalChannelsFor } from './approval-channels.js';
 export type * from './types.js';

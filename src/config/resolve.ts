@@ -102,6 +102,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
       else tokens.set(entry.token, name);
     }
     if (entry.webhook) agent.webhook = webhook(entry.webhook);
+    if (entry.approval?.channels) agent.approvalChannels = [...entry.approval.channels];
     agents[name] = agent;
   }
 
@@ -220,13 +221,21 @@ function resolveApproval(
     nonInteractive: entry?.non_interactive ?? 'deny',
   };
   if (entry?.webhook) approval.webhook = webhook(entry.webhook);
-  const index = approval.channels.indexOf('webhook');
+  if (entry?.max_pending_per_agent !== undefined) approval.maxPendingPerAgent = entry.max_pending_per_agent;
   const anyWebhook =
     approval.webhook !== undefined ||
     Object.values(others.agents).some((agent) => agent.webhook) ||
     [...others.environments.values()].some((environment) => environment.config.webhook);
-  if (index >= 0 && !anyWebhook) {
-    issues.push(map.issue(['approval', 'channels', index], 'Channel "webhook" needs a webhook url; add approval.webhook.url (or a webhook on an environment or agent)'));
+  const lists: Array<{ channels: ApprovalConfig['channels']; at: Array<string | number> }> = [
+    { channels: approval.channels, at: ['approval', 'channels'] },
+    ...[...others.environments.values()].map((e) => ({ channels: e.config.approvalChannels ?? [], at: ['environments', e.config.name, 'approval', 'channels'] })),
+    ...Object.values(others.agents).map((a) => ({ channels: a.approvalChannels ?? [], at: ['agents', a.name, 'approval', 'channels'] })),
+  ];
+  for (const { channels, at } of lists) {
+    const index = channels.indexOf('webhook');
+    if (index >= 0 && !anyWebhook) {
+      issues.push(map.issue([...at, index], 'Channel "webhook" needs a webhook url; add approval.webhook.url (or a webhook on an environment or agent)'));
+    }
   }
   return approval;
 }

@@ -103,6 +103,10 @@ const approvalSettings = z.strictObject({
   dangerous_patterns: z.array(dangerousPattern).optional(),
 });
 
+const approvalChannels = z
+  .array(z.enum(['elicitation', 'console', 'webhook']))
+  .describe('Channels that reach a person: elicitation (the agent\'s own client), console, webhook.');
+
 /** Keys a profile and an agent share: rules and mode settings. */
 const permissionShape = {
   extends: z.array(z.string()).optional().describe('Profiles to build on, in order; later ones override earlier settings.'),
@@ -124,6 +128,12 @@ export const profileSchema = z.strictObject(permissionShape);
 
 export const agentSchema = z.strictObject({
   ...permissionShape,
+  approval: z
+    .strictObject({
+      ...approvalSettings.shape,
+      channels: approvalChannels.optional().describe('This agent\'s channels; win over the environment\'s and approval.channels.'),
+    })
+    .optional(),
   token: nonEmpty.optional().describe('Bearer token that identifies the agent on the HTTP front.'),
   webhook: webhookSchema.optional(),
 });
@@ -162,6 +172,9 @@ export const environmentSchema = z.strictObject({
   agents: z.array(z.string()).optional().describe('Only these agents may work here.'),
   env: envMap.optional().describe('Variables given to stdio upstreams.'),
   webhook: webhookSchema.optional(),
+  approval: z
+    .strictObject({ channels: approvalChannels.optional().describe('Channels here; win over approval.channels, lose to an agent\'s.') })
+    .optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -179,9 +192,14 @@ export const policySchema = z.strictObject({
 
 export const approvalSchema = z.strictObject({
   timeout: duration.optional().describe('An unanswered ask is denied after this (default 2m).'),
-  channels: z.array(z.enum(['elicitation', 'console', 'webhook'])).optional(),
+  channels: approvalChannels.optional(),
   non_interactive: z.enum(['deny', 'allow']).optional().describe('What an ask becomes when no channel reaches a human.'),
   webhook: webhookSchema.optional(),
+  max_pending_per_agent: z
+    .int({ error: 'Expected a whole number of calls, like 20' })
+    .min(1, { error: 'Must be at least 1; an agent with no room for a pending call could never be approved' })
+    .optional()
+    .describe('Calls of one agent that may wait for approval at once in one gateway; past it an ask is denied (default 20).'),
 });
 
 export const auditSchema = z.strictObject({

@@ -70,6 +70,8 @@ export interface AgentConfig {
   tokenIsDefault?: boolean;
   /** Where approvals of this agent's asks are posted, in addition to the environment's. */
   webhook?: WebhookConfig;
+  /** `agents.NAME.approval.channels`: replaces the environment's and the global channels for this agent. */
+  approvalChannels?: ApprovalConfig['channels'];
   source: string;
 }
 
@@ -88,6 +90,8 @@ export interface EnvironmentConfig {
   /** Variables given to stdio upstreams. */
   env: Record<string, string>;
   webhook?: WebhookConfig;
+  /** `environments.NAME.approval.channels`: replaces the global channels here. */
+  approvalChannels?: ApprovalConfig['channels'];
   source: string;
 }
 
@@ -96,6 +100,8 @@ export interface ApprovalConfig {
   channels: Array<'elicitation' | 'console' | 'webhook'>;
   nonInteractive: 'deny' | 'allow';
   webhook?: WebhookConfig;
+  /** Calls of one agent that may wait for approval at once in this gateway; absent means 20. */
+  maxPendingPerAgent?: number;
 }
 
 export interface AuditConfig {

@@ -50,6 +50,10 @@ export async function openSession(deps: GatewayDeps, agent: string, initialize: 
   const ref: { server?: Server } = {};
   const peer: AgentPeer = {
     clientCapabilities: () => ref.server?.getClientCapabilities() ?? initialize.capabilities,
+    clientInfo: () => {
+      const info = ref.server?.getClientVersion() ?? initialize.clientInfo;
+      return info && { name: String(info.name), version: String(info.version) };
+    },
     notify: async (method, params) => {
       await ref.server?.notification({ method, ...(params ? { params } : {}) });
     },
@@ -82,8 +86,11 @@ function contextOf(extra: Extra): CallContext {
     signal: extra.signal,
     ...(token !== undefined ? { progressToken: token } : {}),
     sendNotification: (method, params) => extra.sendNotification({ method, ...(params ? { params } : {}) } as never),
-    sendRequest: (method, params, { signal }) =>
-      extra.sendRequest({ method, ...(params ? { params } : {}) } as never, AnyResult, { ...(signal ? { signal } : {}) }) as Promise<JsonObject>,
+    sendRequest: (method, params, { signal, timeoutMs }) =>
+      extra.sendRequest({ method, ...(params ? { params } : {}) } as never, AnyResult, {
+        ...(signal ? { signal } : {}),
+        ...(timeoutMs ? { timeout: timeoutMs } : {}),
+      }) as Promise<JsonObject>,
   };
 }
 

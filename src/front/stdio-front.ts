@@ -13,6 +13,8 @@ export interface StdioFrontOptions {
   agent: string;
   stdin?: Readable;
   stdout?: Writable;
+  /** Runs when the agent hangs up, before the session closes, while answers can still be written. */
+  beforeClose?: () => Promise<void>;
 }
 
 export interface RunningStdioFront {
@@ -36,6 +38,7 @@ export async function serveStdio(deps: GatewayDeps, options: StdioFrontOptions):
   const close = async () => {
     if (finished) return;
     finished = true;
+    await options.beforeClose?.().catch(() => {});
     await session?.close();
     await inner.close().catch(() => {});
     resolveClosed();

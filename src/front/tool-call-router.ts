@@ -157,7 +157,11 @@ export class ToolCallRouter implements Transport {
       },
       sendRequest: async (method, params, options) => {
         if (signal.aborted) throw new McpError(ErrorCode.ConnectionClosed, 'The call was cancelled by the agent');
-        return this.#server.request({ method, ...(params ? { params } : {}) } as never, AnyResult, { relatedRequestId: id, ...(options.signal ? { signal: options.signal } : {}) });
+        return this.#server.request({ method, ...(params ? { params } : {}) } as never, AnyResult, {
+          relatedRequestId: id,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+        });
       },
     };
   }

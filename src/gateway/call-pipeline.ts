@@ -10,6 +10,7 @@ import type { Decision, Reason } from '../policy/types.js';
 import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
+import { approvalChannelsFor } from '../config/approval-channels.js';
 import { checkArguments } from './argument-check.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
@@ -17,6 +18,9 @@ import type { GatewaySession } from './session.js';
 import type { CallContext } from './types.js';
 
 type JsonObject = Record<string, unknown>;
+
+/** A prompt's own deadline is the approval's plus this, so the approval's timeout always decides first. */
+const PROMPT_GRACE_MS = 5_000;
 
 /** How often a waiting call tells the agent it is still alive. */
 const KEEPALIVE_MS = 5_000;
@@ -127,7 +131,10 @@ export async function waitForApproval(session: GatewaySession, input: ApprovalIn
   const { context, relay } = input;
   const canElicit = Boolean(session.peer.clientCapabilities()?.elicitation);
   const { config, environment } = session.deps;
-  const webhooks = [config.agents[session.agent]?.webhook, config.environments[environment]?.webhook].filter((hook) => hook !== undefined);
+  const agent = config.agents[session.agent];
+  const webhooks = [agent?.webhook, config.environments[environment]?.webhook].filter((hook) => hook !== undefined);
+  const channels = approvalChannelsFor(config, session.agent, environment);
+  const client = session.peer.clientInfo?.();
   // Clients that reset their timeout on progress keep waiting while a human decides.
   const keepalive = relay.enabled ? setInterval(() => relay.tick('Waiting for a human to approve this call'), KEEPALIVE_MS) : undefined;
   try {
@@ -144,8 +151,18 @@ export async function waitForApproval(session: GatewaySession, input: ApprovalIn
       {
         signal: context.signal,
         webhooks,
+        channels,
+        ...(client ? { client } : {}),
         ...(canElicit
-          ? { elicit: (params, signal) => context.sendRequest('elicitation/create', { ...params }, { signal }) as Promise<{ action: ElicitResult['action']; content?: JsonObject }> }
+          ? {
+              // The approver withdraws the prompt when the approval ends; until then it stays open,
+              // however long approval.timeout is (the SDK would give up after 60 s).
+              elicit: (params, signal) =>
+                context.sendRequest('elicitation/create', { ...params }, { signal, timeoutMs: config.approval.timeoutMs + PROMPT_GRACE_MS }) as Promise<{
+                  action: ElicitResult['action'];
+                  content?: JsonObject;
+                }>,
+            }
           : {}),
       },
     );
@@ -155,7 +172,13 @@ export async function waitForApproval(session: GatewaySession, input: ApprovalIn
 }
 
 export function approvalRecord(outcome: ApprovalOutcome): NonNullable<AuditRecord['approval']> {
-  return { ticket: outcome.ticketId, channel: outcome.channel, ...(outcome.by ? { by: outcome.by } : {}), waited_ms: outcome.durationMs };
+  return {
+    ticket: outcome.ticketId,
+    channel: outcome.channel,
+    ...(outcome.by ? { by: outcome.by } : {}),
+    waited_ms: outcome.durationMs,
+    ...(outcome.client ? { client: { ...outcome.client } } : {}),
+  };
 }
 
 /** The agent's progress token is ours to relay; the upstream gets its own from the SDK client. */

@@ -51,6 +51,7 @@ export class GatewaySession {
   readonly #inflight = new Map<string, CallContext[]>();
   /** Every tool each server listed (hidden ones too), from the last catalog build. */
   readonly #toolNames = new Map<string, string[]>();
+  readonly #callEnded = new WeakMap<CallContext, AbortController>();
   #catalog: Promise<Catalog> | undefined;
   #closed = false;
 
@@ -212,10 +213,15 @@ export class GatewaySession {
     const list = this.#inflight.get(server) ?? [];
     list.push(context);
     this.#inflight.set(server, list);
+    const ended = new AbortController();
+    this.#callEnded.set(context, ended);
     try {
       return await work();
     } finally {
       list.splice(list.indexOf(context), 1);
+      // A prompt the upstream sent the agent for this call (elicitation, sampling) is withdrawn when
+      // the call ends, on a timeout too: the upstream itself rarely cancels it.
+      ended.abort('The tool call that asked this has ended');
     }
   }
 
@@ -252,7 +258,9 @@ export class GatewaySession {
     return relayUpstreamRequest(this, { server, ...request }, (method, params) => {
       const inflight = this.#inflight.get(server)?.filter((call) => !call.signal.aborted);
       const context = inflight?.[inflight.length - 1];
-      if (context) return context.sendRequest(method, params, { signal: options.signal });
+      // A prompt sent for a call is withdrawn when that call ends (a timeout), not only when the upstream cancels.
+      const ended = context && this.#callEnded.get(context)?.signal;
+      if (context) return context.sendRequest(method, params, { signal: ended ? AbortSignal.any([options.signal, ended]) : options.signal });
       return this.peer.request(method, params, { signal: options.signal });
     });
   }

@@ -13,6 +13,8 @@ type JsonObject = Record<string, unknown>;
 export interface AgentPeer {
   /** What the agent's client declared at initialize. */
   clientCapabilities(): ClientCapabilities | undefined;
+  /** The agent's client as it named itself at initialize (`clientInfo`); unverified. */
+  clientInfo?(): { name: string; version: string } | undefined;
   /** Sends a notification to the agent (not tied to a request). */
   notify(method: string, params?: JsonObject): Promise<void>;
   /** Sends a request to the agent (not tied to a request). */
@@ -26,8 +28,8 @@ export interface CallContext {
   progressToken?: string | number;
   /** Sends a notification related to this request (on HTTP, on this request's stream). */
   sendNotification(method: string, params?: JsonObject): Promise<void>;
-  /** Sends a request to the agent related to this request (elicitation, sampling, roots). */
-  sendRequest(method: string, params: JsonObject | undefined, options: { signal?: AbortSignal }): Promise<JsonObject>;
+  /** Sends a request to the agent related to this request (elicitation, sampling, roots); `timeoutMs` replaces the SDK's 60 s default. */
+  sendRequest(method: string, params: JsonObject | undefined, options: { signal?: AbortSignal; timeoutMs?: number }): Promise<JsonObject>;
 }
 
 /** Reads a call's arguments for servers with a kind; undefined for generic servers. Never throws. */

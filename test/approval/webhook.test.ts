@@ -81,9 +81,9 @@ test('a signed webhook reaches the receiver, which approves through the console 
   });
   expect(payload.text).toBe(
     [
-      'mcp-warden: agent "claude-code" (prod) asks to call fs/write_file.',
-      'Why: Calls that write need approval in environment "prod"',
-      'Arguments: {"path":"notes/todo.md","content":"ship it <b>now</b>"}',
+      'mcp-warden: agent `claude-code` (`prod`) asks to call `fs/write_file`.',
+      'Why: `Calls that write need approval in environment "prod"`',
+      'Arguments: `{"path":"notes/todo.md","content":"ship it &lt;b&gt;now&lt;/b&gt;"}`',
       `Approve or deny: ${running.url}#ticket-${outcome.ticketId}`,
       'Denied automatically after 1m.',
     ].join('\n'),

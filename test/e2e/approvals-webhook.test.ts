@@ -153,9 +153,9 @@ test('the global and the environment webhook get the signed ticket; the receiver
     });
     expect(Math.abs(Date.parse(payload.sent_at) - Date.now())).toBeLessThan(60_000);
     expect(payload.text.split('\n')).toEqual([
-      'mcp-warden: agent "dev" (prod) asks to call echo/write_note.',
-      'Why: "echo/write_note" matches the ask rule "echo/write_note", so a person must approve it',
-      `Arguments: ${JSON.stringify(args)}`,
+      'mcp-warden: agent `dev` (`prod`) asks to call `echo/write_note`.',
+      'Why: `"echo/write_note" matches the ask rule "echo/write_note", so a person must approve it`',
+      `Arguments: \`${JSON.stringify(args)}\``,
       `Approve or deny: ${base}#ticket-${id}`,
       'Denied automatically after 1m.',
     ]);
@@ -213,6 +213,29 @@ test("an agent's own webhook is posted even with no approval channel; without a 
   const cli = await runWarden(stdioConfig.dir, ['approvals', 'approve', ticket.id]);
   expect(cli.code).toBe(0);
   expect(textOf(await call)).toBe('would write 8 characters to agent-hook.txt');
+});
+
+test('arguments cannot inject Slack markup: every control sequence arrives escaped inside a code span the input cannot close', async () => {
+  const attacks = {
+    path: 'slack-<!channel>.txt',
+    text: '<!channel> <!here> <@U024BE7LH> see <https://evil.example/ok|Approve here> & ```\n*bold* _it_ ~no~ `tick`\u2028> quote\u202Eevil',
+  };
+  const call = stdioAgent.client.callTool({ name: 'echo_write_note', arguments: attacks });
+  const [delivery] = await deliveriesFor(attacks.path, 1);
+  const { text, ticket } = delivery!.payload;
+  // The JSON fields stay exact data; only the Slack text is escaped.
+  expect(ticket.arguments).toEqual(attacks);
+  expect(text).not.toMatch(/[<>]/);
+  expect(text.split('\n')).toEqual([
+    'mcp-warden: agent `ops` (`dev`) asks to call `echo/write_note`.',
+    'Why: `"echo/write_note" matches the ask rule "echo/write_note", so a person must approve it`',
+    'Arguments: `{"path":"slack-&lt;!channel&gt;.txt","text":"&lt;!channel&gt; &lt;!here&gt; &lt;@U024BE7LH&gt; see &lt;https://evil.example/ok|Approve here&gt; &amp; \u02cb\u02cb\u02cb\\n*bold* _it_ ~no~ \u02cbtick\u02cb\\u2028&gt; quote\\u202eevil"}`',
+    `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,
+    'Denied automatically after 1m.',
+  ]);
+  const cli = await runWarden(stdioConfig.dir, ['approvals', 'deny', ticket.id, '--reason', 'markup']);
+  expect(cli.code).toBe(0);
+  expect((await call).isError).toBe(true);
 });
 
 test('a webhook that fails approves nothing: with no other channel the call is denied at once, and the audit log says why', async () => {

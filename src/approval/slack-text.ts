@@ -1,0 +1,29 @@
+// The webhook's `text` field is rendered by Slack as mrkdwn, where `<!channel>`, `<https://x|label>`
+// and `*bold*` are markup. Every value a tool, an upstream or an agent chose goes into a code span
+// (no formatting, no links there) with `&`, `<` and `>` escaped as Slack requires and nothing left
+// that could close the span, so a call's arguments can never ping a channel or show a fake link.
+
+/** `&`, `<` and `>` as Slack's escapes: the only three characters Slack itself asks senders to escape. */
+export function escapeSlack(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** Untrusted text as one inline code span: escaped, on one line, and unable to end the span early. */
+export function slackCode(text: string): string {
+  const inner = visible(text)
+    // A backtick would end the span and let the rest render as markup; the look-alike cannot.
+    .replaceAll('`', '\u02cb')
+    .replace(/\r\n|[\r\n]/g, ' ');
+  return `\`${escapeSlack(inner) || ' '}\``;
+}
+
+/**
+ * Characters that change how text is laid out without being seen (line and paragraph separators,
+ * bidirectional overrides, zero-width characters) shown as `\uXXXX`, so what a person reads in the
+ * channel is what the call holds.
+ */
+function visible(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g, (char) =>
+    `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
