@@ -2,15 +2,14 @@
 // resources/subscribe and unsubscribe, prompts/get and completion/complete. Same order as a tool
 // call: decide (the policy engine) → ask a person if needed → forward → audit. Every exit path writes
 // one audit record, and a denied request reaches no upstream.
-import { randomUUID } from 'node:crypto';
 import { WardenError, isWardenError } from '../errors.js';
 import { accessSubject, decideAccess, serverToolVerdict, type AccessKind, type CompiledPolicy } from '../policy/index.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Decision } from '../policy/types.js';
-import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome } from '../approval/types.js';
 import { approvalRecord, waitForApproval } from './call-pipeline.js';
+import { auditHead } from './audit-head.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import { resourceForms } from './resource-forms.js';
@@ -67,16 +66,10 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
   let approval: ApprovalOutcome | undefined;
   const audit = (record: Pick<AuditRecord, 'decision' | 'reasons' | 'outcome'> & { error?: string }) =>
     session.deps.audit.write({
-      time: new Date().toISOString(),
-      decision_id: randomUUID(),
+      ...auditHead(session, args),
       event: 'access',
-      agent: session.agent,
-      environment: session.deps.environment,
-      session: session.id,
       tool: subject,
       method: request.method,
-      args_sha256: digestArguments(args),
-      args: redact(args),
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
       ...record,
       ...(approval ? { approval: approvalRecord(approval) } : {}),
@@ -119,16 +112,10 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
 /** Audits a request refused before any server was chosen (a URI or prompt no reachable upstream offers). */
 export function auditUnrouted(session: GatewaySession, method: string, name: string, params: JsonObject | undefined, error: string): Promise<void> {
   return session.deps.audit.write({
-    time: new Date().toISOString(),
-    decision_id: randomUUID(),
+    ...auditHead(session, params ?? {}),
     event: 'access',
-    agent: session.agent,
-    environment: session.deps.environment,
-    session: session.id,
     tool: name,
     method,
-    args_sha256: digestArguments(params ?? {}),
-    args: redact(params ?? {}),
     decision: 'deny',
     reasons: [],
     outcome: 'denied',

@@ -2,12 +2,11 @@
 // user) and roots. Each is decided (capability declared, agent active, upstream_requests), audited, and
 // only then relayed; an elicitation carries the server's name on every line, so no upstream can word
 // a question that passes for mcp-warden's own approval prompt.
-import { randomUUID } from 'node:crypto';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { decideUpstreamRequest, UPSTREAM_REQUESTS } from '../policy/index.js';
 import type { Decision } from '../policy/types.js';
-import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
+import { auditHead } from './audit-head.js';
 import { decisiveReasons } from './denial.js';
 import type { GatewaySession } from './session.js';
 
@@ -31,16 +30,10 @@ export async function relayUpstreamRequest(
   const started = performance.now();
   const audit = (decision: Decision, outcome: AuditRecord['outcome'], error?: string) =>
     session.deps.audit.write({
-      time: new Date().toISOString(),
-      decision_id: randomUUID(),
+      ...auditHead(session, request.params ?? {}),
       event: 'upstream_request',
-      agent: session.agent,
-      environment: session.deps.environment,
-      session: session.id,
       tool: `${request.server}/${request.method}`,
       method: request.method,
-      args_sha256: digestArguments(request.params ?? {}),
-      args: redact(request.params ?? {}),
       decision: decision.decision,
       reasons: decision.reasons,
       outcome,
