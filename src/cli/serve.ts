@@ -28,7 +28,17 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   const log = (message: string) => io.err(`mcp-warden: ${message}`);
   const stateDir = io.env.MCP_WARDEN_STATE_DIR;
   let consoleUrl: string | undefined;
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl });
+  // A server marked `required` that cannot start ends the gateway with code 1: a CI job fails at once, with the reason.
+  let fatalError: Error | undefined;
+  let onFatal!: () => void;
+  const failed = new Promise<void>((resolve) => (onFatal = resolve));
+  const fatal = (error: Error): void => {
+    if (fatalError) return;
+    fatalError = error;
+    log(`${error.message}; stopping`);
+    onFatal();
+  };
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal });
   const closers: Array<() => Promise<void>> = [];
   const shutdown = onceAsync(async () => {
     for (const close of closers.reverse()) await close().catch(() => {});
@@ -83,9 +93,9 @@ export async function runServe(args: string[], io: Io): Promise<number> {
       });
     }
   });
-  await Promise.race([done, stopped]);
+  await Promise.race([done, stopped, failed]);
   await shutdown();
-  return 0;
+  return fatalError ? 1 : 0;
 }
 
 function onceAsync(fn: () => Promise<void>): () => Promise<void> {

@@ -55,6 +55,7 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
     trusted: entry.trusted ?? false,
     timeoutMs: entry.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(entry.timeout),
     startup: entry.startup ?? 'eager',
+    required: entry.required ?? false,
     inspect: inspectOverrides(entry.inspect),
     dialect: entry.dialect ?? 'postgres',
     roots: [] as string[],

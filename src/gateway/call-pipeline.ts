@@ -1,5 +1,5 @@
 // The one place where a tool call is enforced. Order: look up the exposed name (unknown → refused,
-// no upstream contacted) → inspect the arguments → decide → ask a human if needed → forward with the
+// no upstream contacted; a tool of a server that is not up → why it is down) → inspect the arguments → decide → ask a human if needed → forward with the
 // agent's signal and a deadline → audit. Every exit path writes one audit record.
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -47,6 +47,12 @@ export async function enforceCall(
 
   const entry = (await session.catalog()).lookup(params.name);
   if (!entry) {
+    // A tool of a server that is down or still starting: say so, rather than that it does not exist.
+    const unavailable = session.unavailable(params.name);
+    if (unavailable) {
+      audit({ tool: `${unavailable.server}/${unavailable.tool}`, decision: 'deny', reasons: [], outcome: 'error', error: unavailable.error.message });
+      throw unavailable.error;
+    }
     audit({ tool: params.name, decision: 'deny', reasons: [], outcome: 'denied', error: 'unknown tool' });
     throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it`);
   }
