@@ -9,10 +9,10 @@ const ERROR_LINE = /^(?:Uncaught\s+)?(?:[\w$.]*(?:Error|Exception)(?:\s*\[[\w-]+
 const NOISE = [
   /^\s/, // stack frames ("    at …", '  File "…"'), source excerpts and carets are indented
   /^\^+$/,
+  /^[{}()[\],;]+$/, // the end of an error's printed properties
   /^Node\.js v\d/,
   /^\(Use `node --trace-/,
-  /^file:\/\/\S+:\d+$/, // where Node found an uncaught error, printed above the excerpt
-  /^\S+\.(?:m?js|cjs|ts):\d+$/,
+  /^\S+:\d+(?::\d+)?$/, // where Node found an uncaught error (`file:///srv/main.js:12`), above the excerpt
   /^Traceback \(most recent call last\):$/,
 ];
 
