@@ -18,7 +18,7 @@ export function unavailableError(server: string, state: StartState, now: number)
   let detail: string;
   switch (state.state) {
     case 'down':
-      text = `${sentence(state.error.agentMessage)}. mcp-warden tries to start it again in ${seconds(state.retryAt - now)}; ${JOINS}`;
+      text = `${sentence(state.error.agentMessage)}. mcp-warden tries to start it again ${state.retryAt - now < 100 ? 'now' : `in ${seconds(state.retryAt - now)}`}; ${JOINS}`;
       detail = state.error.message;
       break;
     case 'starting':
