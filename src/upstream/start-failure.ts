@@ -43,8 +43,10 @@ export function startFailure(error: unknown, context: StartFailureContext): Ward
     // The SDK's HTTP errors carry the status as `code` but not always in the message.
     const status = httpStatus(error);
     const http = status !== undefined && !message.includes(String(status)) ? ` (HTTP ${status})` : '';
-    detail = `${target}: ${message}${http}`;
-    reason = status !== undefined ? `it answered with HTTP ${status}` : `the connection failed${errnoOf(error) ? ` (${errnoOf(error)})` : ''}`;
+    // fetch says only "fetch failed"; the system error (ECONNREFUSED, ENOTFOUND) is in its cause.
+    const errno = errnoIn(error);
+    detail = `${target}: ${message}${http}${errno && !message.includes(errno) ? ` (${errno})` : ''}`;
+    reason = status !== undefined ? `it answered with HTTP ${status}` : `the connection failed${errno ? ` (${errno})` : ''}`;
   }
   const tail = transport?.stderrTail?.() ?? [];
   const said = stderrReason(tail);
@@ -63,6 +65,17 @@ function spawnReason(error: unknown): string {
   if (code) return `its command could not be started (${code})`;
   if (error instanceof Error && /^working directory /.test(error.message)) return 'its working directory does not exist';
   return 'it could not be started';
+}
+
+/** The first system error code in `error`, its causes, or its message. */
+function errnoIn(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = errnoOf(current);
+    if (code) return code;
+    current = current.cause;
+  }
+  return error instanceof Error ? /\b(E[A-Z]{4,})\b/.exec(error.message)?.[1] : undefined;
 }
 
 function errnoOf(error: unknown): string | undefined {

@@ -1,10 +1,12 @@
 // Why a server failed to start, as the operator and the agent are told: the stderr line that explains
 // it (not the stack trace's last line), and an agent-facing reason without command, path or environment.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { stderrReason } from '../../src/upstream/stderr-reason.js';
 import { createUpstream } from '../../src/upstream/create-upstream.js';
 import type { Upstream } from '../../src/upstream/types.js';
-import { stdioConfig } from './helpers.js';
+import { remoteConfig, stdioConfig } from './helpers.js';
 
 const NODE_ESM_THROW = [
   'file:///srv/server.mjs:21',
@@ -92,4 +94,19 @@ test('a working directory that does not exist: the agent is not told the path', 
   const upstream = start(stdioConfig('lost', 'echo-server.mjs', { cwd: '/definitely/not/here' }), { stderr: () => {} });
   const error = (await upstream.connect().catch((caught: unknown) => caught)) as Error & { agentMessage: string };
   expect(error.agentMessage).toBe('Upstream "lost" could not start: its working directory does not exist');
+});
+
+test.each(['http', 'sse'] as const)('%s: a remote server nobody listens for: the system error for both, the url for the operator only', async (transport) => {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const upstream = start(remoteConfig('remote', url, { transport }), { stderr: () => {} });
+  const error = (await upstream.connect().catch((caught: unknown) => caught)) as Error & { agentMessage: string };
+  expect(error.message).toMatch(new RegExp(`^Cannot connect to upstream "remote": url "${url}": .*ECONNREFUSED`));
+  expect(error.agentMessage).toBe('Upstream "remote" could not be reached: the connection failed (ECONNREFUSED)');
 });
