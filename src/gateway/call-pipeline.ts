@@ -45,7 +45,8 @@ export async function enforceCall(
       ...(approval ? { approval: approvalRecord(approval) } : {}),
     });
 
-  const entry = (await session.catalog()).lookup(params.name);
+  // A tool of a server that is up is found at once; anything else waits for the full catalog.
+  const entry = session.readyCatalog()?.lookup(params.name) ?? (await session.catalog()).lookup(params.name);
   if (!entry) {
     // A tool of a server that is down or still starting: say so, rather than that it does not exist.
     const unavailable = session.unavailable(params.name);

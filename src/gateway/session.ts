@@ -11,7 +11,7 @@ import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamInfo } from '../upstream/types.js';
 import { Catalog } from './catalog.js';
 import { UpstreamStarts } from './upstream-starts.js';
-import { unavailableError, type UnavailableServer } from './unavailable.js';
+import { findUnavailable, type UnavailableServer } from './unavailable.js';
 import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
 import { createCallDecider, type CallToDecide } from './decide-call.js';
@@ -62,6 +62,8 @@ export class GatewaySession {
   /** Servers that said their tool list changed; listed again before the next catalog. */
   readonly #stale = new Set<string>();
   #catalog: Promise<Catalog> | undefined;
+  /** The catalog of the servers up now, for calls that need not wait for any other server. */
+  #ready: Catalog | undefined;
   /** The agent has its initialize answer: what changes from now on, it is told. */
   #announced = false;
   #closed = false;
@@ -186,6 +188,16 @@ export class GatewaySession {
     return this.#catalog;
   }
 
+  /**
+   * The catalog of the servers that have listed, without starting or waiting for any: a call to a
+   * tool found here is not held up by a server still starting. Undefined while a list is stale.
+   */
+  readyCatalog(): Catalog | undefined {
+    if (this.#stale.size > 0) return undefined;
+    this.#ready ??= Catalog.build(this.#visible, this.deps.config.toolNames);
+    return this.#ready;
+  }
+
   /** Servers this agent may talk to at all: those with a visible tool, or with no tools. */
   async reachableServers(): Promise<string[]> {
     // An agent the environment does not list reaches nothing, not even servers without tools.
@@ -229,6 +241,7 @@ export class GatewaySession {
       tools.filter((tool) => visibility(this.policy, server, tool.name, tool.annotations).decision !== 'deny'),
     );
     this.#catalog = undefined;
+    this.#ready = undefined;
   }
 
   #onUp(server: string, attempts: number): void {
@@ -257,22 +270,16 @@ export class GatewaySession {
   }
 
   /**
-   * Why a call to `exposed`, a name the catalog does not hold, cannot be served: the server its
-   * name points to (by the `<server>_` prefix, or the one server of passthrough names) is not up,
-   * and this agent may see that tool. Undefined otherwise, and the name is simply unknown. The
-   * answer is always an error, never a forwarded call.
+   * Why a call to `exposed`, a name the catalog does not hold, cannot be served: its server is not
+   * up (see findUnavailable). Undefined when the name is simply unknown.
    */
   unavailable(exposed: string): UnavailableServer | undefined {
-    const passthrough = this.deps.config.toolNames === 'passthrough';
-    const candidates = [...this.#servers.keys()].sort((a, b) => b.length - a.length);
-    for (const server of candidates) {
-      const state = this.#starts.state(server);
-      if (state.state === 'up') continue;
-      const tool = passthrough ? exposed : exposed.startsWith(`${server}_`) ? exposed.slice(server.length + 1) : '';
-      if (tool === '' || visibility(this.policy, server, tool).decision === 'deny') continue;
-      return { server, tool, error: unavailableError(server, state, Date.now()) };
-    }
-    return undefined;
+    return findUnavailable(exposed, {
+      servers: [...this.#servers.keys()],
+      passthrough: this.deps.config.toolNames === 'passthrough',
+      state: (server) => this.#starts.state(server),
+      visible: (server, tool) => visibility(this.policy, server, tool).decision !== 'deny',
+    });
   }
 
   /** Enforces and forwards one tools/call; the only route from an agent to an upstream tool. */

@@ -10,6 +10,32 @@ export interface UnavailableServer {
   error: WardenError;
 }
 
+export interface UnavailableLookup {
+  servers: string[];
+  /** `tool_names: passthrough`: exposed names are the one server's own. */
+  passthrough: boolean;
+  state(server: string): StartState;
+  /** Whether this agent may see `server/tool` (the same policy that filters the catalog). */
+  visible(server: string, tool: string): boolean;
+}
+
+/**
+ * The server a call to `exposed` (a name the catalog does not hold) points to, when that server is
+ * not up and this agent may see that tool: by the `<server>_` prefix (the longest that fits), or the
+ * one server of passthrough names. Undefined otherwise, and the name is simply unknown. The answer is
+ * always an error, never a forwarded call, and says nothing of servers or tools the agent may not see.
+ */
+export function findUnavailable(exposed: string, lookup: UnavailableLookup, now = Date.now()): UnavailableServer | undefined {
+  for (const server of [...lookup.servers].sort((a, b) => b.length - a.length)) {
+    const state = lookup.state(server);
+    if (state.state === 'up') continue;
+    const tool = lookup.passthrough ? exposed : exposed.startsWith(`${server}_`) ? exposed.slice(server.length + 1) : '';
+    if (tool === '' || !lookup.visible(server, tool)) continue;
+    return { server, tool, error: unavailableError(server, state, now) };
+  }
+  return undefined;
+}
+
 const JOINS = 'its tools appear once it is up, and the agent is told with notifications/tools/list_changed';
 
 /** UPSTREAM_UNAVAILABLE for a call to `server` in `state` (not up); `message` for the log, `agentMessage` for the agent. */
