@@ -259,6 +259,8 @@ export class GatewaySession {
     if (this.#closed) return;
     const config = this.#servers.get(server);
     if (config?.required && this.deps.fatal) {
+      // No more attempts of any server: the gateway is stopping.
+      this.#starts.close();
       this.deps.fatal(new WardenError('UPSTREAM_UNAVAILABLE', `Required upstream "${server}" cannot start: ${error.message.replace(/^Cannot (?:start|connect to) upstream "[^"]*": /, '')}`, { cause: error }));
       return;
     }
