@@ -35,6 +35,8 @@ export interface WardenErrorOptions {
   cause?: unknown;
   /** Config problems, all of them, for CONFIG_INVALID. */
   issues?: ConfigIssue[];
+  /** What the agent is told when `message` holds detail only the operator may see (a command, a path). */
+  agentMessage?: string;
 }
 
 /** An expected failure with a stable code; `message` is written for the person who has to act on it. */
@@ -42,11 +44,14 @@ export class WardenError extends Error {
   override readonly name = 'WardenError';
   readonly code: WardenErrorCode;
   readonly issues: ConfigIssue[];
+  /** The text for the agent: `message` unless the error was made with a shorter, safe one. */
+  readonly agentMessage: string;
 
   constructor(code: WardenErrorCode, message: string, options: WardenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options.issues ?? [];
+    this.agentMessage = options.agentMessage ?? message;
   }
 }
 

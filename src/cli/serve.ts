@@ -33,7 +33,17 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   const log = (message: string) => io.err(`mcp-warden: ${message}`);
   const stateDir = io.env.MCP_WARDEN_STATE_DIR;
   let consoleUrl: string | undefined;
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl });
+  // A server marked `required` that cannot start ends the gateway with code 1: a CI job fails at once, with the reason.
+  let fatalError: Error | undefined;
+  let onFatal!: () => void;
+  const failed = new Promise<void>((resolve) => (onFatal = resolve));
+  const fatal = (error: Error): void => {
+    if (fatalError) return;
+    fatalError = error;
+    log(`${error.message}; stopping`);
+    onFatal();
+  };
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal });
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -96,9 +106,9 @@ export async function runServe(args: string[], io: Io): Promise<number> {
       });
     }
   });
-  await Promise.race([done, stopped]);
+  await Promise.race([done, stopped, failed]);
   await shutdown();
-  return 0;
+  return fatalError ? 1 : 0;
 }
 
 function onceAsync(fn: () => Promise<void>): () => Promise<void> {

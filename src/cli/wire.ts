@@ -19,6 +19,8 @@ export interface WireOptions {
   stateDir?: string;
   /** The approval console's URL, for links in webhooks; known only once the console listens. */
   consoleUrl?: () => string | undefined;
+  /** A required server cannot start (see GatewayDeps.fatal). */
+  fatal?: (error: Error) => void;
 }
 
 /** The real parts, wired. Close `approver` and `audit` when done. */
@@ -40,5 +42,6 @@ export function wireGateway(options: WireOptions): GatewayDeps {
     approver,
     audit,
     log: options.log,
+    ...(options.fatal ? { fatal: options.fatal } : {}),
   };
 }

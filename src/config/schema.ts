@@ -151,7 +151,8 @@ export const serverSchema = z.strictObject({
   trusted: z.boolean().optional().describe('Believe the server’s readOnlyHint / destructiveHint annotations.'),
   timeout: duration.optional().describe('Per-call timeout (default 60s).'),
   max_result_bytes: size.optional().describe('Largest answer read from a stdio server (default 16mb); a larger one fails its call.'),
-  startup: z.enum(['lazy', 'eager']).optional(),
+  startup: z.enum(['lazy', 'eager']).optional().describe('eager: started when an agent session opens; lazy: on the first tools/list or call.'),
+  required: z.boolean().optional().describe('The gateway exits with code 1 and the reason when this server cannot start (fail fast in CI).'),
   dialect: z.enum(['postgres', 'mysql', 'sqlite']).optional(),
   roots: z.array(nonEmpty).optional().describe('Directories a filesystem server serves.'),
   inspect: z

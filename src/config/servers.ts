@@ -55,6 +55,8 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
     trusted: entry.trusted ?? false,
     timeoutMs: entry.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(entry.timeout),
     startup: entry.startup ?? 'eager',
+    // Only when set, so a resolved server reads as it did before the key existed.
+    ...(entry.required ? { required: true } : {}),
     inspect: inspectOverrides(entry.inspect, (index) => map.source([...at, 'inspect', 'sensitive_paths', index])),
     dialect: entry.dialect ?? 'postgres',
     roots: [] as string[],

@@ -29,6 +29,8 @@ interface ServerBase {
   timeoutMs: number;
   /** eager: connected when a session opens (its capabilities are announced); lazy: on first tools/list or call. */
   startup: 'lazy' | 'eager';
+  /** Started when a session opens, and its failure to start stops the gateway (exit code 1). */
+  required?: boolean;
   inspect: InspectOverrides;
   /** SQL dialect for kind database. */
   dialect: 'postgres' | 'mysql' | 'sqlite';

@@ -195,7 +195,8 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     let entry: SessionEntry | undefined;
     try {
       const opened = await openSession(deps, agent, params, { sessionId: id });
-      if (hungUp || res.destroyed) {
+      // Closed while it opened: by the client, or with the whole front (its retries would keep the process alive).
+      if (hungUp || res.destroyed || closing) {
         await opened.session.close();
         return;
       }

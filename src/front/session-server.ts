@@ -42,8 +42,9 @@ export interface OpenedSession {
 }
 
 /**
- * Opens a session for `agent` from its initialize request: connects the upstreams with the agent's
- * client capabilities, then builds a Server announcing what they offer. Connect a transport next.
+ * Opens a session for `agent` from its initialize request: starts the upstreams with the agent's
+ * client capabilities (waiting for them at most half a second; see GatewaySession.start), then builds
+ * a Server announcing what they offer or may offer once up. Connect a transport next.
  */
 export async function openSession(deps: GatewayDeps, agent: string, initialize: InitializeRequest['params'], options: { sessionId?: string } = {}): Promise<OpenedSession> {
   // The peer is needed to build the session, and the server only once the session knows its capabilities.

@@ -56,6 +56,12 @@ export async function serveStdio(deps: GatewayDeps, options: StdioFrontOptions):
         try {
           const opened = await openSession(deps, options.agent, message.params);
           session = opened.session;
+          // The front was closed while the session opened (a signal, a required server that failed):
+          // its upstreams and their retries must end too, or the process never exits.
+          if (finished) {
+            await session.close();
+            return;
+          }
           await opened.connect(gate);
           for (const queued of queue.splice(0)) gate.deliver(queued);
         } catch (error) {

@@ -15,7 +15,7 @@ export function callFailure(error: unknown, log: (message: string) => void): Cal
       case 'UPSTREAM_ANSWER_REFUSED':
       case 'APPROVAL_DENIED':
       case 'APPROVAL_EXPIRED':
-        return { content: [{ type: 'text', text: error.message }], isError: true };
+        return { content: [{ type: 'text', text: agentText(error) }], isError: true };
       default:
         throw toMcpError(error, log);
     }
@@ -30,12 +30,12 @@ export function toMcpError(error: unknown, log: (message: string) => void): McpE
     switch (error.code) {
       case 'TOOL_NOT_FOUND':
       case 'BAD_INPUT':
-        return new McpError(ErrorCode.InvalidParams, error.message);
+        return new McpError(ErrorCode.InvalidParams, agentText(error));
       // A refused resource read, prompt or completion: the agent's fault to fix, with the reason.
       case 'CALL_DENIED':
       case 'APPROVAL_DENIED':
       case 'APPROVAL_EXPIRED':
-        return new McpError(ErrorCode.InvalidRequest, error.message);
+        return new McpError(ErrorCode.InvalidRequest, agentText(error));
       case 'UPSTREAM_ERROR':
         // The upstream's own JSON-RPC error is its answer to the agent: forward code and message.
         if (error.cause instanceof McpError) return new McpError(error.cause.code, stripPrefix(error.cause.message), error.cause.data);
@@ -43,11 +43,16 @@ export function toMcpError(error: unknown, log: (message: string) => void): McpE
       case 'CANCELLED':
         return new McpError(ErrorCode.RequestTimeout, 'Request was cancelled');
       default:
-        return new McpError(ErrorCode.InternalError, error.message);
+        return new McpError(ErrorCode.InternalError, agentText(error));
     }
   }
   log(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return new McpError(ErrorCode.InternalError, 'Internal error in mcp-warden');
+}
+
+/** The error's text for the agent; errors from other copies of the module may lack `agentMessage`. */
+function agentText(error: { message: string; agentMessage?: string }): string {
+  return error.agentMessage ?? error.message;
 }
 
 /** McpError prefixes "MCP error <code>: "; the agent's client adds it again. */

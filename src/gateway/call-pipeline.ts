@@ -1,8 +1,9 @@
 // The one place where a tool call is enforced. Order: look up the exposed name (unknown → refused,
-// no upstream contacted) → check the arguments (depth, inputSchema) → inspect them → decide → ask a
-// human if needed → forward with the agent's signal and a deadline → audit. Every exit path writes
-// one audit record, and returns or throws only once the sink has stored it, so no answer leaves
-// before its record (a kill -9 right after an answer cannot lose the record).
+// no upstream contacted; a tool of a server that is not up → why it is down) → check the arguments
+// (depth, inputSchema) → inspect them → decide → ask a human if needed → forward with the agent's
+// signal and a deadline → audit. Every exit path writes one audit record, and returns or throws only
+// once the sink has stored it, so no answer leaves before its record (a kill -9 right after an
+// answer cannot lose the record).
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError, isWardenError } from '../errors.js';
@@ -52,8 +53,15 @@ export async function enforceCall(
       ...(approval ? { approval: approvalRecord(approval) } : {}),
     });
 
-  const entry = (await session.catalog()).lookup(params.name);
+  // A tool of a server that is up is found at once; anything else waits for the full catalog.
+  const entry = session.readyCatalog()?.lookup(params.name) ?? (await session.catalog()).lookup(params.name);
   if (!entry) {
+    // A tool of a server that is down or still starting: say so, rather than that it does not exist.
+    const unavailable = session.unavailable(params.name);
+    if (unavailable) {
+      await audit({ tool: `${unavailable.server}/${unavailable.tool}`, decision: 'deny', reasons: [], outcome: 'error', error: unavailable.error.message });
+      throw unavailable.error;
+    }
     await audit({ tool: params.name, decision: 'deny', reasons: [], outcome: 'denied', error: 'unknown tool' });
     throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it`);
   }

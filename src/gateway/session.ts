@@ -1,7 +1,8 @@
 // One agent's session: its compiled policy, its own upstream connections (so requests an upstream
 // sends mid-call reach the session that caused them, and no state leaks between agents), and the
-// catalog of tools it may see. Every tool call goes through `enforceCall`, every resource, prompt and
-// completion request through `enforceAccess`, every upstream request to the agent through `relayUpstreamRequest`.
+// catalog of tools it may see, which grows as late or recovered servers come up. Every tool call
+// goes through `enforceCall`, every resource, prompt and completion request through `enforceAccess`,
+// every upstream request to the agent through `relayUpstreamRequest`.
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult, ClientCapabilities, ServerCapabilities, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError } from '../errors.js';
@@ -10,6 +11,8 @@ import type { Decision, EffectivePolicy } from '../policy/types.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamInfo } from '../upstream/types.js';
 import { Catalog } from './catalog.js';
+import { UpstreamStarts } from './upstream-starts.js';
+import { findUnavailable, type UnavailableServer } from './unavailable.js';
 import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
 import { createCallDecider, type CallToDecide } from './decide-call.js';
@@ -26,6 +29,13 @@ const FORWARDED_NOTIFICATIONS = new Set([
   'notifications/resources/list_changed',
   'notifications/prompts/list_changed',
 ]);
+
+/** How long the agent's initialize waits for eager servers, so that what they offer is announced. */
+const INITIALIZE_WAIT_MS = 500;
+/** How long tools/list (and the other lists) wait for servers still on their first start. */
+const LIST_WAIT_MS = 5_000;
+/** A wait with no bound of ours (a required server's first attempt ends at its connect timeout). */
+const NO_BOUND_MS = 2 ** 31 - 1;
 
 export interface SessionOptions {
   agent: string;
@@ -49,10 +59,19 @@ export class GatewaySession {
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
   readonly #inflight = new Map<string, CallContext[]>();
-  /** Every tool each server listed (hidden ones too), from the last catalog build. */
+  /** Every tool each server listed (hidden ones too): what its resources and prompts follow by default. */
   readonly #toolNames = new Map<string, string[]>();
   readonly #callEnded = new WeakMap<CallContext, AbortController>();
+  readonly #starts: UpstreamStarts;
+  /** The tools of each server that has listed, as this agent may see them. */
+  readonly #visible = new Map<string, Tool[]>();
+  /** Servers that said their tool list changed; listed again before the next catalog. */
+  readonly #stale = new Set<string>();
   #catalog: Promise<Catalog> | undefined;
+  /** The catalog of the servers up now, for calls that need not wait for any other server. */
+  #ready: Catalog | undefined;
+  /** The agent has its initialize answer: what changes from now on, it is told. */
+  #announced = false;
   #closed = false;
 
   constructor(deps: GatewayDeps, options: SessionOptions) {
@@ -65,11 +84,18 @@ export class GatewaySession {
     this.decideCall = createCallDecider(this.effective, this.policy, deps.inspector);
     this.passthrough = new Passthrough(this);
     for (const id of Object.keys(deps.config.servers)) this.#servers.set(id, deps.config.serverFor(options.agent, id)!);
+    this.#starts = new UpstreamStarts({
+      bringUp: (server) => this.#bringUp(server),
+      retryInMs: (server) => this.#upstreams.get(server)?.retryInMs?.() ?? 0,
+      onUp: (server, attempts) => this.#onUp(server, attempts),
+      onFailure: (server, error, attempts, retryInMs) => this.#onStartFailure(server, error, attempts, retryInMs),
+    });
   }
 
   /**
-   * Creates the upstream connections with the agent's client capabilities and connects the eager
-   * ones; returns the capabilities to announce, which are the ones the upstreams really offer.
+   * Creates the upstream connections with the agent's client capabilities and begins starting the
+   * eager and required ones; waits for them at most INITIALIZE_WAIT_MS, so the agent's initialize is
+   * answered within a second whatever the upstreams do. Returns the capabilities to announce.
    */
   async start(clientCapabilities: ClientCapabilities | undefined): Promise<ServerCapabilities> {
     const { config, environment } = this.deps;
@@ -89,14 +115,27 @@ export class GatewaySession {
         }),
       );
     }
-    const eager = [...this.#servers.values()].filter((server) => server.startup === 'eager');
-    await Promise.all(eager.map((server) => this.connect(server.id).catch(() => undefined)));
+    const eager = [...this.#servers.values()].filter((server) => server.startup === 'eager' || server.required).map((server) => server.id);
+    for (const server of eager) this.#starts.begin(server);
+    await this.#starts.firstAttempts(eager, Date.now() + INITIALIZE_WAIT_MS);
+    this.#announced = true;
     return this.capabilities();
   }
 
-  /** The union of what connected upstreams offer; tools are always offered. */
+  /**
+   * The union of what connected upstreams offer; tools are always offered. Capabilities are fixed at
+   * initialize, so while any server is not up yet (late, failing or lazy), resources, prompts,
+   * completions and logging are announced too: the gateway relays them once it is up. Only resource
+   * subscriptions need a server up in time that offers them.
+   */
   capabilities(): ServerCapabilities {
     const caps: ServerCapabilities = { tools: { listChanged: true } };
+    if ([...this.#servers.keys()].some((server) => !this.#infos.has(server))) {
+      caps.resources = { listChanged: true, subscribe: false };
+      caps.prompts = { listChanged: true };
+      caps.completions = {};
+      caps.logging = {};
+    }
     for (const info of this.#infos.values()) {
       const up = info.capabilities;
       if (up.resources) {
@@ -111,15 +150,18 @@ export class GatewaySession {
 
   /** The connection to `server`, connected; throws UPSTREAM_UNAVAILABLE. */
   async connect(server: string, signal?: AbortSignal): Promise<Upstream> {
-    const upstream = this.#upstreams.get(server);
-    if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
     try {
-      const info = await upstream.connect(signal);
-      this.#infos.set(server, info);
+      return await this.#connect(server, signal);
     } catch (error) {
       this.deps.log?.(`Cannot connect to upstream "${server}": ${(error as Error).message}`);
       throw error;
     }
+  }
+
+  async #connect(server: string, signal?: AbortSignal): Promise<Upstream> {
+    const upstream = this.#upstreams.get(server);
+    if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
+    this.#infos.set(server, await upstream.connect(signal));
     return upstream;
   }
 
@@ -140,13 +182,26 @@ export class GatewaySession {
     return (await this.catalog()).tools();
   }
 
-  /** The session's catalog, built on first need and rebuilt after an upstream's list changes. */
+  /**
+   * The session's catalog, built on first need (starting lazy servers, and waiting at most
+   * LIST_WAIT_MS for servers on their first start) and rebuilt when a server comes up or its list changes.
+   */
   catalog(): Promise<Catalog> {
     this.#catalog ??= this.#buildCatalog().catch((error) => {
       this.#catalog = undefined;
       throw error;
     });
     return this.#catalog;
+  }
+
+  /**
+   * The catalog of the servers that have listed, without starting or waiting for any: a call to a
+   * tool found here is not held up by a server still starting. Undefined while a list is stale.
+   */
+  readyCatalog(): Catalog | undefined {
+    if (this.#stale.size > 0) return undefined;
+    this.#ready ??= Catalog.build(this.#visible, this.deps.config.toolNames);
+    return this.#ready;
   }
 
   /** Servers this agent may talk to at all: those with a visible tool, or with no tools. */
@@ -179,27 +234,80 @@ export class GatewaySession {
   }
 
   async #buildCatalog(): Promise<Catalog> {
-    const visible = new Map<string, Tool[]>();
-    await Promise.all(
-      [...this.#upstreams.keys()].map(async (server) => {
-        let tools: Tool[];
-        try {
-          const upstream = await this.connect(server);
-          if (!this.#infos.get(server)?.capabilities.tools) return;
-          tools = await upstream.listTools();
-          this.#toolNames.set(server, tools.map((tool) => tool.name));
-        } catch (error) {
-          this.#toolNames.delete(server);
-          this.deps.log?.(`Tools of upstream "${server}" are unavailable: ${(error as Error).message}`);
-          return;
-        }
-        visible.set(
-          server,
-          tools.filter((tool) => visibility(this.policy, server, tool.name, tool.annotations).decision !== 'deny'),
-        );
-      }),
+    for (const server of this.#upstreams.keys()) this.#starts.begin(server);
+    const now = Date.now();
+    const required = [...this.#servers.values()].filter((server) => server.required).map((server) => server.id);
+    const others = [...this.#servers.keys()].filter((server) => !required.includes(server));
+    await Promise.all([this.#starts.firstAttempts(others, now + LIST_WAIT_MS), this.#starts.firstAttempts(required, now + NO_BOUND_MS)]);
+    await Promise.all([...this.#stale].map((server) => this.#listAgain(server)));
+    return Catalog.build(this.#visible, this.deps.config.toolNames);
+  }
+
+  /** One start attempt as the retry loop makes it: connected, and its tools read. */
+  async #bringUp(server: string): Promise<void> {
+    const upstream = await this.#connect(server);
+    this.#stale.delete(server);
+    this.#setTools(server, this.#infos.get(server)?.capabilities.tools ? await upstream.listTools() : []);
+  }
+
+  async #listAgain(server: string): Promise<void> {
+    if (!this.#stale.delete(server) || this.#starts.state(server).state !== 'up') return;
+    try {
+      this.#setTools(server, await (await this.#connect(server)).listTools());
+    } catch (error) {
+      // The previous list stays; a call to a tool that went away is the upstream's to refuse.
+      this.deps.log?.(`Tools of upstream "${server}" could not be listed again: ${(error as Error).message}`);
+    }
+  }
+
+  #setTools(server: string, tools: Tool[]): void {
+    this.#toolNames.set(server, tools.map((tool) => tool.name));
+    this.#visible.set(
+      server,
+      tools.filter((tool) => visibility(this.policy, server, tool.name, tool.annotations).decision !== 'deny'),
     );
-    return Catalog.build(visible, this.deps.config.toolNames);
+    this.#catalog = undefined;
+    this.#ready = undefined;
+  }
+
+  #onUp(server: string, attempts: number): void {
+    if (this.#closed) return;
+    if (attempts > 1) this.deps.log?.(`Upstream "${server}" is up after ${attempts} attempts`);
+    if (!this.#announced) return;
+    // A late or recovered server: the agent has been told what there was without it.
+    if ((this.#visible.get(server)?.length ?? 0) > 0) this.peer.notify('notifications/tools/list_changed').catch(() => {});
+    const offers = this.#infos.get(server)?.capabilities;
+    if (offers?.resources) this.peer.notify('notifications/resources/list_changed').catch(() => {});
+    if (offers?.prompts) this.peer.notify('notifications/prompts/list_changed').catch(() => {});
+  }
+
+  #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
+    if (this.#closed) return;
+    const config = this.#servers.get(server);
+    if (config?.required && this.deps.fatal) {
+      // No more attempts of any server: the gateway is stopping.
+      this.#starts.close();
+      this.deps.fatal(new WardenError('UPSTREAM_UNAVAILABLE', `Required upstream "${server}" cannot start: ${error.message.replace(/^Cannot (?:start|connect to) upstream "[^"]*": /, '')}`, { cause: error }));
+      return;
+    }
+    // Said once per attempt, and less often as the failures go on: a server that stays down is
+    // retried every 10 s for as long as the session lasts.
+    if (attempts <= 3 || Number.isInteger(Math.log2(attempts))) {
+      this.deps.log?.(`${error.message} (attempt ${attempts}; next in ${formatDelay(retryInMs)})`);
+    }
+  }
+
+  /**
+   * Why a call to `exposed`, a name the catalog does not hold, cannot be served: its server is not
+   * up (see findUnavailable). Undefined when the name is simply unknown.
+   */
+  unavailable(exposed: string): UnavailableServer | undefined {
+    return findUnavailable(exposed, {
+      servers: [...this.#servers.keys()],
+      passthrough: this.deps.config.toolNames === 'passthrough',
+      state: (server) => this.#starts.state(server),
+      visible: (server, tool) => visibility(this.policy, server, tool).decision !== 'deny',
+    });
   }
 
   /** Enforces and forwards one tools/call; the only route from an agent to an upstream tool. */
@@ -228,6 +336,7 @@ export class GatewaySession {
   #onUpstreamNotification(server: string, notification: { method: string; params?: JsonObject }): void {
     if (this.#closed) return;
     if (notification.method === 'notifications/tools/list_changed') {
+      this.#stale.add(server);
       this.#catalog = undefined;
       this.peer.notify('notifications/tools/list_changed').catch(() => {});
       return;
@@ -269,9 +378,14 @@ export class GatewaySession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#starts.close();
     this.deps.approver.forgetSession?.(this.id);
     await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
   }
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 function loggerName(server: string, params: JsonObject | undefined): string {

@@ -54,4 +54,6 @@ export interface GatewayDeps {
   audit: AuditSink;
   /** Diagnostics for the operator (stderr); never shown to the agent. */
   log?: (message: string) => void;
+  /** A server marked `required` cannot start: the gateway must stop, giving this reason (serve exits 1). */
+  fatal?: (error: Error) => void;
 }

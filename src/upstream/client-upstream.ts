@@ -149,6 +149,11 @@ export class ClientUpstream implements Upstream {
     }
   }
 
+  /** Milliseconds until a new start may begin after a failed start or a crash; 0 when one may begin now. */
+  retryInMs(): number {
+    return this.#backoff.remainingMs(Date.now());
+  }
+
   /** Closes the connection and its transport (for stdio: the child's whole process group). Idempotent. */
   close(): Promise<void> {
     this.#closing ??= this.#close();

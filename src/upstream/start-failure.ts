@@ -1,8 +1,10 @@
-// Why an upstream could not be started or connected to, in one sentence an operator can act on:
-// `Cannot start upstream "fs": command "node" exited with code 1 before answering "initialize"; …`.
+// Why an upstream could not be started or connected to, twice: in one sentence an operator can act on
+// (`Cannot start upstream "fs": command "node" exited with code 1 before answering "initialize"; …`),
+// and as a short reason the agent may see, with no command line, path, URL or environment in it.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { isWardenError, type WardenError } from '../errors.js';
 import type { DescribedTransport } from './ordered-transport.js';
+import { stderrReason } from './stderr-reason.js';
 import { TransportStartError } from './transport-start-error.js';
 import { unavailableError } from './upstream-errors.js';
 
@@ -17,25 +19,71 @@ export interface StartFailureContext {
   transport?: DescribedTransport;
 }
 
-/** Turns a failed connect attempt into UPSTREAM_UNAVAILABLE, with the process's exit and last stderr line when known. */
+/**
+ * Turns a failed connect attempt into UPSTREAM_UNAVAILABLE: the message names the target, how the
+ * process ended and the stderr line that explains it; `agentMessage` keeps only the server and the reason.
+ */
 export function startFailure(error: unknown, context: StartFailureContext): WardenError {
   if (isWardenError(error)) return error;
   const { id, verb, target, transport } = context;
   const message = error instanceof Error ? error.message : String(error);
   let detail: string;
+  let reason: string;
   if (error instanceof TransportStartError || !transport) {
     detail = message;
+    reason = spawnReason(error);
   } else if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
-    detail = `${target} ${transport.describeExit?.() ?? 'closed the connection'} before answering "initialize"`;
+    const exit = transport.describeExit?.();
+    detail = `${target} ${exit ?? 'closed the connection'} before answering "initialize"`;
+    reason = `it ${exit ?? 'closed the connection'} before answering "initialize"`;
   } else if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
     detail = `${target} did not answer "initialize" within ${context.connectTimeoutMs} ms`;
+    reason = `it did not answer "initialize" within ${context.connectTimeoutMs} ms`;
   } else {
     // The SDK's HTTP errors carry the status as `code` but not always in the message.
-    const status = (error as { code?: unknown }).code;
-    const http = typeof status === 'number' && status >= 400 && status < 600 && !message.includes(String(status)) ? ` (HTTP ${status})` : '';
-    detail = `${target}: ${message}${http}`;
+    const status = httpStatus(error);
+    const http = status !== undefined && !message.includes(String(status)) ? ` (HTTP ${status})` : '';
+    // fetch says only "fetch failed"; the system error (ECONNREFUSED, ENOTFOUND) is in its cause.
+    const errno = errnoIn(error);
+    detail = `${target}: ${message}${http}${errno && !message.includes(errno) ? ` (${errno})` : ''}`;
+    reason = status !== undefined ? `it answered with HTTP ${status}` : `the connection failed${errno ? ` (${errno})` : ''}`;
   }
-  const lastLine = transport?.stderrTail?.().filter((line) => line.trim() !== '').at(-1);
-  const stderr = lastLine ? `; its last stderr line was ${JSON.stringify(lastLine)}` : '';
-  return unavailableError(`Cannot ${verb} upstream "${id}": ${detail}${stderr}`, error);
+  const tail = transport?.stderrTail?.() ?? [];
+  const said = stderrReason(tail);
+  const last = tail.filter((line) => line.trim() !== '').at(-1);
+  const stderr = said === undefined ? '' : said === last ? `; its last stderr line was ${JSON.stringify(said)}` : `; its stderr said ${JSON.stringify(said)}`;
+  return unavailableError(`Cannot ${verb} upstream "${id}": ${detail}${stderr}`, error, {
+    agentMessage: `Upstream "${id}" could not ${verb === 'start' ? 'start' : 'be reached'}: ${reason}${said === undefined ? '' : ` (${JSON.stringify(said)})`}`,
+  });
+}
+
+/** Why a process could not be spawned at all, without its command or paths. */
+function spawnReason(error: unknown): string {
+  const code = errnoOf(error instanceof Error ? error.cause : undefined) ?? errnoOf(error);
+  if (code === 'ENOENT' && error instanceof Error && /^working directory /.test(error.message)) return 'its working directory does not exist';
+  if (code === 'ENOENT') return 'its command was not found (ENOENT)';
+  if (code) return `its command could not be started (${code})`;
+  if (error instanceof Error && /^working directory /.test(error.message)) return 'its working directory does not exist';
+  return 'it could not be started';
+}
+
+/** The first system error code in `error`, its causes, or its message. */
+function errnoIn(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = errnoOf(current);
+    if (code) return code;
+    current = current.cause;
+  }
+  return error instanceof Error ? /\b(E[A-Z]{4,})\b/.exec(error.message)?.[1] : undefined;
+}
+
+function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { code?: unknown }).code;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }

@@ -47,6 +47,8 @@ export interface Upstream {
   request(method: string, params: Record<string, unknown> | undefined, options?: UpstreamRequestOptions): Promise<Record<string, unknown>>;
   /** Forwards a client→server notification (e.g. notifications/roots/list_changed). */
   notify(method: string, params?: Record<string, unknown>): Promise<void>;
+  /** Milliseconds until a new start may begin after a failed start or a crash (restart backoff); 0 when one may begin now. */
+  retryInMs?(): number;
   /** Closes the connection and, for stdio, ends the child and its process group. Idempotent. */
   close(): Promise<void>;
 }

@@ -37,6 +37,6 @@ export function invalidResultError(id: string, method: string, cause: unknown): 
 }
 
 /** The upstream cannot be used now: it failed to start, or it was closed. */
-export function unavailableError(message: string, cause?: unknown): WardenError {
-  return new WardenError('UPSTREAM_UNAVAILABLE', message, { cause });
+export function unavailableError(message: string, cause?: unknown, options: { agentMessage?: string } = {}): WardenError {
+  return new WardenError('UPSTREAM_UNAVAILABLE', message, { cause, ...options });
 }

@@ -53,6 +53,9 @@ async function session(): Promise<string> {
   await response.text();
   const id = response.headers.get('mcp-session-id')!;
   expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'Mcp-Session-Id': id })).status).toBe(202);
+  // The upstream may still be starting after initialize (it is not waited for long); as clients do,
+  // list the tools, which waits for it, so the timings in the tests are their calls' own.
+  await (await post({ jsonrpc: '2.0', id: 'warm-up', method: 'tools/list' }, { 'Mcp-Session-Id': id })).text();
   return id;
 }
 
