@@ -131,7 +131,9 @@ export class GatewaySession {
   capabilities(): ServerCapabilities {
     const caps: ServerCapabilities = { tools: { listChanged: true } };
     if ([...this.#servers.keys()].some((server) => !this.#infos.has(server))) {
-      caps.resources = { listChanged: true, subscribe: false };
+      // Whether a late server supports subscriptions is unknown at initialize; announcing them keeps
+      // the answer the same however fast the servers start (one that cannot subscribe says so).
+      caps.resources = { listChanged: true, subscribe: true };
       caps.prompts = { listChanged: true };
       caps.completions = {};
       caps.logging = {};
