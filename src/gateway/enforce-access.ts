@@ -51,7 +51,7 @@ export async function decideAccessWith(
   const { target } = input;
   const serverTools = serverToolVerdict(policy, target.server, input.tools);
   if (target.kind === 'prompt') return decideAccess(policy, { ...target, serverTools });
-  const { forms, inspection } = await resourceForms(target.name, input.server?.inspect.sensitivePaths).catch((error: unknown) => ({
+  const { forms, inspection } = await resourceForms(target.name, input.server?.inspect.sensitivePaths, input.server?.inspect.sensitivePathSources).catch((error: unknown) => ({
     forms: [],
     inspection: { check: 'filesystem' as const, understood: false, writes: false, violation: `the path could not be checked: ${(error as Error).message}`, patternTexts: [] },
   }));

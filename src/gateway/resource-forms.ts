@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Inspection } from '../policy/types.js';
 import { resolveOnDisk } from '../inspect/file-paths.js';
-import { sensitiveReadMatcher } from '../inspect/file-sensitive.js';
+import { sensitiveReadMatcher, sensitiveSource } from '../inspect/file-sensitive.js';
 
 export interface ResourceForms {
   /** Other forms of the URI for the rules; empty when it has none. */
@@ -15,7 +15,7 @@ export interface ResourceForms {
 }
 
 /** Computes the forms of `uri` and, for file:// URIs, checks the path against the sensitive list. */
-export async function resourceForms(uri: string, sensitivePaths: readonly string[] = []): Promise<ResourceForms> {
+export async function resourceForms(uri: string, sensitivePaths: readonly string[] = [], sources: Readonly<Record<string, string>> = {}): Promise<ResourceForms> {
   let url: URL;
   try {
     url = new URL(uri);
@@ -50,9 +50,13 @@ export async function resourceForms(uri: string, sensitivePaths: readonly string
   const sensitive = sensitiveReadMatcher(sensitivePaths);
   const hit = paths.map((path) => ({ path, glob: sensitive(path) })).find((entry) => entry.glob !== undefined);
   const violation = hit ? `"${hit.path}" is a sensitive path ("${hit.glob}")` : undefined;
+  // The same refusal a filesystem read tool gets for that path: in every mode, naming the glob and where it was written.
+  const refusal = hit
+    ? { rule: `sensitive path "${hit.glob}"`, source: sensitiveSource(hit.glob ?? '', sources), message: `"${hit.path}" is a sensitive path (matches "${hit.glob}")` }
+    : undefined;
   return {
     forms: [...forms],
-    inspection: { check: 'filesystem', understood: true, writes: false, patternTexts: paths, ...(violation ? { violation } : {}) },
+    inspection: { check: 'filesystem', understood: true, writes: false, patternTexts: paths, ...(violation ? { violation } : {}), ...(refusal ? { refusal } : {}) },
   };
 }
 

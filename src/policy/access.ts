@@ -118,8 +118,8 @@ function followServer(call: AccessCall): Reason {
 }
 
 /**
- * A `file://` URI that could not be resolved is denied in every mode; a sensitive path is denied
- * unless the profile lets the agent write files freely (file_write: full).
+ * A `file://` URI that could not be resolved is denied in every mode, and so is a sensitive path, as
+ * for a filesystem read tool: no profile setting makes a secret readable through a resource.
  */
 function inspectionLayer(compiled: CompiledPolicy, call: AccessCall, shown: string, outcome: Outcome): void {
   const inspection = call.inspection;
@@ -134,15 +134,10 @@ function inspectionLayer(compiled: CompiledPolicy, call: AccessCall, shown: stri
     });
     return;
   }
-  const fileWrite = compiled.policy.fileWrite;
-  if (inspection.violation && fileWrite.value !== 'full') {
-    raise(outcome, {
-      layer: 'inspection',
-      decision: 'deny',
-      rule: `file_write: ${fileWrite.value}`,
-      source: fileWrite.source,
-      message: `${shown} is refused: ${inspection.violation}`,
-    });
+  if (inspection.refusal) {
+    raise(outcome, { layer: 'inspection', decision: 'deny', rule: inspection.refusal.rule, source: inspection.refusal.source, message: `${shown} is refused: ${inspection.refusal.message}` });
+  } else if (inspection.violation) {
+    raise(outcome, { layer: 'inspection', decision: 'deny', rule: 'sensitive paths', source: 'default', message: `${shown} is refused: ${inspection.violation}` });
   }
 }
 

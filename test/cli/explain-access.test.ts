@@ -37,7 +37,7 @@ test.each([
   [['--agent', 'outsider', '--resource', 'fixture://hello', '--server', 'echo'], 'deny', "default: resources follow the server's tools"],
   [['--agent', 'reader', '--resource', 'file:///srv/app/readme.md', '--server', 'files'], 'allow', 'allow: "resource:files/file:///srv/**"'],
   [['--agent', 'reader', '--resource', 'file:///srv/PRIVATE/%6Bey', '--server', 'files'], 'deny', 'deny: "resource:files/file:///srv/private/**"'],
-  [['--agent', 'reader', '--resource', 'file:///srv/app/.env', '--server', 'files'], 'deny', 'file_write: off'],
+  [['--agent', 'reader', '--resource', 'file:///srv/app/.env', '--server', 'files'], 'deny', 'sensitive path "**/.env"'],
   [['--agent', 'reader', '--resource', 'file:///etc/hosts', '--server', 'files'], 'deny', 'default: deny'],
   [['--agent', 'reader', '--prompt', 'echo/Greet'], 'deny', 'deny: "prompt:echo/greet"'],
   [['--agent', 'outsider', '--prompt', 'echo/greet'], 'deny', "default: prompts follow the server's tools"],

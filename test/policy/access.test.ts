@@ -38,7 +38,7 @@ test.each([
   ['a file:// URI that did not resolve', { allow: ['**'] }, { name: 'file://host/x', inspection: inspected('filesystem', { understood: false, violation: 'bad host' }) }, 'deny'],
   ['a sensitive file under readonly', READONLY, { name: 'file:///home/u/.ssh/id_rsa', inspection: inspected('filesystem', { violation: 'sensitive' }) }, 'deny'],
   ['a sensitive file under create-only', { allow: ['**'], fileWrite: 'create-only' }, { name: 'file:///x/.env', inspection: inspected('filesystem', { violation: 'sensitive' }) }, 'deny'],
-  ['a sensitive file under file_write full', { allow: ['**'], fileWrite: 'full' }, { name: 'file:///x/.env', inspection: inspected('filesystem', { violation: 'sensitive' }) }, 'allow'],
+  ['a sensitive file under file_write full', { allow: ['**'], fileWrite: 'full' }, { name: 'file:///x/.env', inspection: inspected('filesystem', { violation: 'sensitive' }) }, 'deny'],
   ['an ordinary file under readonly', READONLY, { name: 'file:///work/a.txt', inspection: inspected('filesystem') }, 'allow'],
 ] as Array<[string, PolicyShape, Partial<AccessCall> & { name: string }, string]>)('resource: %s → %s', (_what, shape, call, expected) => {
   expect(access(shape, call)).toBe(expected);
