@@ -4,15 +4,14 @@
 // signal and a deadline → audit. Every exit path writes one audit record, and returns or throws only
 // once the sink has stored it, so no answer leaves before its record (a kill -9 right after an
 // answer cannot lose the record).
-import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError, isWardenError } from '../errors.js';
 import type { Decision, Reason } from '../policy/types.js';
-import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
 import { approvalChannelsFor } from '../config/approval-channels.js';
 import { checkArguments } from './argument-check.js';
+import { auditHead, type AuditHead } from './audit-head.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { GatewaySession } from './session.js';
@@ -34,20 +33,12 @@ export async function enforceCall(
 ): Promise<CallToolResult> {
   const started = performance.now();
   const args = params.arguments ?? {};
-  const base = {
-    time: new Date().toISOString(),
-    decision_id: randomUUID(),
-    agent: session.agent,
-    environment: session.deps.environment,
-    session: session.id,
-    args_sha256: digestArguments(args),
-  };
+  const head = auditHead(session, args);
   let approval: ApprovalOutcome | undefined;
-  const audit = (record: Omit<AuditRecord, keyof typeof base | 'args' | 'event' | 'duration_ms' | 'approval'>): Promise<void> =>
+  const audit = (record: Omit<AuditRecord, keyof AuditHead | 'event' | 'duration_ms' | 'approval'>): Promise<void> =>
     session.deps.audit.write({
-      ...base,
+      ...head,
       event: 'call',
-      args: redact(args),
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
       ...record,
       ...(approval ? { approval: approvalRecord(approval) } : {}),

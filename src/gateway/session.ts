@@ -61,6 +61,7 @@ export class GatewaySession {
   readonly #inflight = new Map<string, CallContext[]>();
   /** Every tool each server listed (hidden ones too): what its resources and prompts follow by default. */
   readonly #toolNames = new Map<string, string[]>();
+  /** Made only for a call whose upstream sends the agent a request, so most calls allocate nothing. */
   readonly #callEnded = new WeakMap<CallContext, AbortController>();
   readonly #starts: UpstreamStarts;
   /** The tools of each server that has listed, as this agent may see them. */
@@ -125,8 +126,8 @@ export class GatewaySession {
   /**
    * The union of what connected upstreams offer; tools are always offered. Capabilities are fixed at
    * initialize, so while any server is not up yet (late, failing or lazy), resources, prompts,
-   * completions and logging are announced too: the gateway relays them once it is up. Only resource
-   * subscriptions need a server up in time that offers them.
+   * completions and logging are announced too (resource subscriptions included): the gateway relays
+   * them once it is up.
    */
   capabilities(): ServerCapabilities {
     const caps: ServerCapabilities = { tools: { listChanged: true } };
@@ -323,15 +324,13 @@ export class GatewaySession {
     const list = this.#inflight.get(server) ?? [];
     list.push(context);
     this.#inflight.set(server, list);
-    const ended = new AbortController();
-    this.#callEnded.set(context, ended);
     try {
       return await work();
     } finally {
       list.splice(list.indexOf(context), 1);
       // A prompt the upstream sent the agent for this call (elicitation, sampling) is withdrawn when
       // the call ends, on a timeout too: the upstream itself rarely cancels it.
-      ended.abort('The tool call that asked this has ended');
+      this.#callEnded.get(context)?.abort('The tool call that asked this has ended');
     }
   }
 
@@ -370,9 +369,10 @@ export class GatewaySession {
       const inflight = this.#inflight.get(server)?.filter((call) => !call.signal.aborted);
       const context = inflight?.[inflight.length - 1];
       // A prompt sent for a call is withdrawn when that call ends (a timeout), not only when the upstream cancels.
-      const ended = context && this.#callEnded.get(context)?.signal;
-      if (context) return context.sendRequest(method, params, { signal: ended ? AbortSignal.any([options.signal, ended]) : options.signal });
-      return this.peer.request(method, params, { signal: options.signal });
+      if (!context) return this.peer.request(method, params, { signal: options.signal });
+      let ended = this.#callEnded.get(context);
+      if (!ended) this.#callEnded.set(context, (ended = new AbortController()));
+      return context.sendRequest(method, params, { signal: AbortSignal.any([options.signal, ended.signal]) });
     });
   }
 
