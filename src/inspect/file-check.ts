@@ -54,13 +54,22 @@ async function inspect(tool: string, args: unknown, options: FileCheckOptions): 
   let refusal: Refusal | undefined;
   for (const argument of collected) {
     if (argument.value.includes('\0')) return notUnderstood(`argument "${argument.name}" contains a NUL character`);
-    const resolved = await resolveOnDisk(lexicalPath(argument.value, roots));
+    // Moving a key out of ~/.ssh reads it, and writing the state directory answers tickets: refused
+    // in every mode, file_write full included. Checked for every argument before any is resolved on
+    // disk, so a later argument the gateway cannot resolve does not drop the refusal.
+    const hit = refusal ? undefined : await sensitivePath(absolutePath(lexicalPath(argument.value, roots), scope.cwd), scope);
+    if (hit) refusal = readRefusal(hit, scope, `"${tool}"`);
+  }
+  for (const argument of collected) {
+    let resolved: Awaited<ReturnType<typeof resolveOnDisk>>;
+    try {
+      resolved = await resolveOnDisk(lexicalPath(argument.value, roots));
+    } catch (error) {
+      const unknown = notUnderstood(`argument "${argument.name}" cannot be resolved: ${error instanceof Error ? error.message : String(error)}`);
+      return refusal ? { ...unknown, refusal } : unknown;
+    }
     patternTexts.push(resolved.lexical);
     violation ??= createOnlyViolation(tool, argument.name, resolved, real, sensitive);
-    // Moving a key out of ~/.ssh reads it, and writing the state directory answers tickets: refused
-    // in every mode, file_write full included.
-    const hit = refusal ? undefined : await sensitivePath(absolutePath(resolved.lexical, scope.cwd), scope);
-    if (hit) refusal = readRefusal(hit, scope, `"${tool}"`);
   }
   return { check: 'filesystem', understood: true, writes: true, ...(violation ? { violation } : {}), ...(refusal ? { refusal } : {}), patternTexts };
 }

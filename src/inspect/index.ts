@@ -65,9 +65,11 @@ async function inspectCall(server: ServerConfig, tool: string, args: unknown, op
 
 async function inspectShellCall(server: ServerConfig, tool: string, args: unknown, dangerousPatterns: string[]): Promise<Inspection> {
   const overrides = server.inspect ?? {};
-  if (isDeclaredRead(tool, overrides)) return { check: 'shell', understood: true, writes: false, patternTexts: [] };
   const names = overrides.arguments?.length ? overrides.arguments : SHELL_ARGUMENTS;
   const texts = shellTexts(args, names);
+  const declaredRead = isDeclaredRead(tool, overrides);
+  // A tool the operator declared a read still may not read a secret (refused in every mode).
+  if (declaredRead && typeof texts === 'string') return { check: 'shell', understood: true, writes: false, patternTexts: [] };
   if (typeof texts === 'string') return notUnderstood('shell', `tool "${tool}": ${texts}`);
   await initParsers();
   const directory = await shellDirectory(server, args);
@@ -83,6 +85,7 @@ async function inspectShellCall(server: ServerConfig, tool: string, args: unknow
     recursive ??= reads.violation;
   }
   const withRefusal = (inspection: Inspection): Inspection => (refusal ? { ...inspection, refusal } : inspection);
+  if (declaredRead) return withRefusal({ check: 'shell', understood: true, writes: false, patternTexts: [] });
   const unknown = unknownShellArgument(args, names) ?? malformedShellArgument(args);
   if (unknown !== undefined) return withRefusal(notUnderstood('shell', `tool "${tool}": argument "${unknown}" is not understood by the restricted-shell check`));
   if (directory.violation) return withRefusal({ check: 'shell', understood: true, writes: true, violation: `tool "${tool}": ${directory.violation}`, patternTexts: [] });

@@ -30,8 +30,10 @@ export interface ShellReads {
 /** The forbidden reads of a command line. Call `initParsers()` first. */
 export async function shellReads(command: string, scope: ReadScope): Promise<ShellReads> {
   const commands = readCommands(command, 0);
+  // What cannot be read for its file names cannot be cleared of secrets (fail closed, in every mode).
+  if (commands === undefined) return { refusal: { rule: 'shell parse', source: 'default', message: 'the command could not be parsed to look for reads of sensitive paths' } };
   const found: ShellReads = {};
-  for (const read of commands ?? []) {
+  for (const read of commands) {
     await commandReads(read, scope, found);
     if (found.refusal) break;
   }

@@ -99,3 +99,11 @@ test('a tool the check does not know is still refused when it names a secret (fi
   expect(result.understood).toBe(false);
   expect(result.refusal?.rule).toBe('sensitive path "~/.ssh/**"');
 });
+
+test('a write whose later argument cannot be resolved keeps the refusal of a secret named before it', async () => {
+  // move_file reads its source; a destination the gateway cannot resolve (ENAMETOOLONG) used to
+  // throw away the refusal, leaving a not-understood call that file_write full allows.
+  const result = await inspectFileCall('move_file', { source: '~/.ssh/id_rsa', destination: `${home}/project/${'x'.repeat(5000)}` }, options());
+  expect(result.understood).toBe(false);
+  expect(result.refusal?.rule).toBe('sensitive path "~/.ssh/**"');
+});

@@ -239,3 +239,12 @@ test('the state directory is sensitive where $MCP_WARDEN_STATE_DIR moves it, and
     delete process.env.MCP_WARDEN_STATE_DIR;
   }
 });
+
+test('a shell tool declared a read (inspect.readTools) still may not read a secret', async () => {
+  const server = shellServer({ readTools: ['run'] });
+  const refused = await inspector.inspect(server, 'run', { command: 'cat ~/.ssh/id_rsa' }, { dangerousPatterns: [] });
+  expect(refused?.refusal?.rule).toBe('sensitive path "~/.ssh/**"');
+  const plain = await inspector.inspect(server, 'run', { command: 'cat README.md' }, { dangerousPatterns: [] });
+  expect(plain).toMatchObject({ understood: true, writes: false });
+  expect(plain?.refusal).toBeUndefined();
+});
