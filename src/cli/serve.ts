@@ -24,12 +24,13 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
   }
   const { config, environment } = await loadContext(io, values);
-  // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
-  const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !config.approval.channels.includes('webhook'));
-  // The agents this gateway may serve, and whether any of them is answered through the console.
+  // The agents this gateway may serve, and the approval channels each is asked through (agent >
+  // environment > global): one list for both questions below.
   const served = values.agent ? [values.agent] : Object.keys(config.agents);
-  const wantsConsole =
-    served.length === 0 ? config.approval.channels.includes('console') : served.some((agent) => approvalChannelsFor(config, agent, environment).includes('console'));
+  const channelLists = served.length === 0 ? [config.approval.channels] : served.map((agent) => approvalChannelsFor(config, agent, environment));
+  // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
+  const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !channelLists.some((channels) => channels.includes('webhook')));
+  const wantsConsole = channelLists.some((channels) => channels.includes('console'));
   const log = (message: string) => io.err(`mcp-warden: ${message}`);
   const stateDir = io.env.MCP_WARDEN_STATE_DIR;
   let consoleUrl: string | undefined;
