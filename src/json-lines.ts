@@ -3,7 +3,7 @@
 // discarded as it streams, never held; a complete line must be valid UTF-8 before it is parsed. Unlike
 // the SDK's ReadBuffer it hands back what it refused, so one bad line is answered and skipped, not fatal.
 import { parseJsonRpcLine } from './jsonrpc-shape.js';
-import { idAtEnd, idAtStart, idOfLine } from './line-ids.js';
+import { idAtEnd, idOfLine, startMembers } from './line-ids.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 /** A line that was not parsed: too large, or not valid UTF-8. */
@@ -13,7 +13,7 @@ export interface RefusedLine {
   bytes: number;
   /** The request id the line carries, when it could be read without holding the line. */
   id?: string | number;
-  /** The line is a request or notification (it has a method), so it answers no request. Known for invalid UTF-8 only. */
+  /** The line is a request or notification (it has a method), so it answers no request. For a too-large line, known when `method` comes before the first nested value. */
   method?: true;
 }
 
@@ -35,7 +35,7 @@ export class JsonLineReader {
   #chunks: Buffer[] = [];
   #size = 0;
   /** Set while the rest of a too-large line is being discarded. */
-  #skipping: { head: Buffer; tail: Buffer; bytes: number; reported: boolean } | undefined;
+  #skipping: { head: Buffer; tail: Buffer; bytes: number; reported: boolean; method?: true } | undefined;
 
   /** `maxLineBytes`: a longer line is refused as it streams in (default 64 MiB). */
   constructor(options: { maxLineBytes?: number } = {}) {
@@ -71,11 +71,12 @@ export class JsonLineReader {
     this.#size += piece.length;
     if (this.#size <= this.#maxLineBytes) return;
     const head = firstBytes(this.#chunks);
-    const id = idAtStart(head);
-    this.#skipping = { head, tail: lastBytes(this.#chunks), bytes: this.#size, reported: id !== undefined };
+    const { id, method } = startMembers(head);
+    // A request or notification of the peer's own is reported as such (`method`), so it never fails one of ours.
+    this.#skipping = { head, tail: lastBytes(this.#chunks), bytes: this.#size, reported: id !== undefined, ...(method && { method }) };
     this.#chunks = [];
     this.#size = 0;
-    if (id !== undefined) results.push({ refused: { reason: 'too-large', bytes: this.#skipping.bytes, id } });
+    if (id !== undefined) results.push({ refused: { reason: 'too-large', bytes: this.#skipping.bytes, id, ...(method && { method }) } });
   }
 
   #endLine(results: LineResult[]): void {
@@ -84,7 +85,7 @@ export class JsonLineReader {
       this.#skipping = undefined;
       if (skipping.reported) return;
       const id = idAtEnd(skipping.tail);
-      results.push({ refused: { reason: 'too-large', bytes: skipping.bytes, ...(id !== undefined && { id }) } });
+      results.push({ refused: { reason: 'too-large', bytes: skipping.bytes, ...(id !== undefined && { id }), ...(skipping.method && { method: skipping.method }) } });
       return;
     }
     if (this.#size === 0) return;

@@ -12,15 +12,29 @@ const ID_AT_END = /[,{]\s*"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*(?:,\s*"jsonrpc
  * as Python servers write it); undefined as soon as a nested value or the end of `head` comes first.
  */
 export function idAtStart(head: Buffer): string | number | undefined {
+  return startMembers(head).id;
+}
+
+/**
+ * The id, and whether the line has a `method` (a request or notification, which answers nothing),
+ * from the members before the first nested value: both SDKs write `method` before `params`.
+ */
+export function startMembers(head: Buffer): { id?: string | number; method?: true } {
   const text = head.toString('utf8');
   const open = /^\s*\{/.exec(text);
-  if (!open) return undefined;
+  if (!open) return {};
   MEMBER.lastIndex = open[0].length;
+  const found: { id?: string | number; method?: true } = {};
   for (let match = MEMBER.exec(text); match; match = MEMBER.exec(text)) {
-    if (match[1] === 'id') return asId(match[2]!);
-    if (match[3] === '}') return undefined;
+    if (match[1] === 'method') found.method = true;
+    if (match[1] === 'id') {
+      const id = asId(match[2]!);
+      if (id !== undefined) found.id = id;
+      return found;
+    }
+    if (match[3] === '}') break;
   }
-  return undefined;
+  return found;
 }
 
 /** The id when it is the object's last member (`…,"jsonrpc":"2.0","id":7}`, as the TypeScript SDK writes it). */

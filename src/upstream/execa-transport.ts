@@ -225,7 +225,8 @@ export class ExecaTransport implements Transport {
     const { id: server } = this.#options;
     if (refused.method) {
       // A request or notification of the server's own: it answers none of our requests.
-      this.onerror?.(new Error(`Upstream "${server}" wrote a message that is not valid UTF-8 to stdout; ignored it`));
+      const what = refused.reason === 'too-large' ? `a request or notification of more than ${this.#maxMessageBytes} bytes` : 'a message that is not valid UTF-8';
+      this.onerror?.(new Error(`Upstream "${server}" wrote ${what} to stdout; ignored it`));
       return;
     }
     const known = refused.id !== undefined;

@@ -79,3 +79,11 @@ test('a line without a newline is held in chunks, not re-joined per chunk: 16 MB
   expect(results).toBe(0);
   expect(reader.push(Buffer.from('{"jsonrpc":"2.0","method":"x"}\n'))).toEqual([{ message: { jsonrpc: '2.0', method: 'x' } }]);
 });
+
+test('a too-large request or notification (method first, as both SDKs write it) is marked as such, so it fails none of our requests', () => {
+  const notification = `{"method":"notifications/message","params":{"data":"${'z'.repeat(300)}"},"jsonrpc":"2.0"}\n`;
+  expect(read([notification], 100)).toEqual([{ refused: { reason: 'too-large', bytes: notification.length - 1, method: true } }]);
+  // A request keeps its id, read at the end, so a front can still answer it.
+  const request = `{"method":"tools/call","params":{"arguments":{"t":"${'z'.repeat(300)}"}},"jsonrpc":"2.0","id":5}\n`;
+  expect(read([request], 100)).toEqual([{ refused: { reason: 'too-large', bytes: request.length - 1, id: 5, method: true } }]);
+});
