@@ -30,6 +30,15 @@ const EDGE_BYTES = 512;
 // in the text, so the line fails to parse as JSON as it did before.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Decodes a complete message strictly: undefined when it is not valid UTF-8 (never repaired). Both fronts use it. */
+export function decodeStrictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 export class JsonLineReader {
   readonly #maxLineBytes: number;
   #chunks: Buffer[] = [];
@@ -93,10 +102,8 @@ export class JsonLineReader {
     this.#chunks = [];
     this.#size = 0;
     if (line[line.length - 1] === 13) line = line.subarray(0, -1);
-    let text: string;
-    try {
-      text = decoder.decode(line);
-    } catch {
+    const text = decodeStrictUtf8(line);
+    if (text === undefined) {
       results.push({ refused: { reason: 'invalid-utf8', bytes: line.length, ...idOfLine(line) } });
       return;
     }

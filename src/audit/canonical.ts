@@ -82,7 +82,7 @@ const MAX_LOGGED_STRING = 2000;
  * (argument depth); the bound keeps the copy's recursion, and the sink's JSON.stringify, off the
  * stack limit for the record of the refusal itself.
  */
-export const MAX_LOGGED_DEPTH = 64;
+const MAX_LOGGED_DEPTH = 64;
 const TOO_DEEP = `[nested deeper than ${MAX_LOGGED_DEPTH} levels]`;
 
 /** A copy of `value` with secret-looking keys and values replaced by `[redacted]` and long strings cut. */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, SUPPORTED_PROTOCOL_VERSIONS, type InitializeRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { isJsonRpcMessage } from '../jsonrpc-shape.js';
+import { decodeStrictUtf8 } from '../json-lines.js';
 import { HttpSessionTransport } from './http-transport.js';
 import { WardenError } from '../errors.js';
 import type { GatewayDeps } from '../gateway/types.js';
@@ -12,9 +13,6 @@ import type { GatewaySession } from '../gateway/session.js';
 import { openSession } from './session-server.js';
 import { SessionTable } from './session-table.js';
 import { BodyTooLargeError, TokenTable, hostAllowed, isLoopbackHost, originAllowed, readBody } from './http-guard.js';
-
-/** Strict: a body that is not UTF-8 is refused, not repaired. ignoreBOM keeps a BOM, which JSON.parse refuses as before. */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Messages one POST may carry (JSON-RPC batches; the SDK's limit too). */
 const MAX_BATCH = 100;
@@ -137,13 +135,9 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
       }
       throw error;
     }
-    let text: string;
-    try {
-      text = utf8.decode(raw);
-    } catch {
-      // Never repaired to U+FFFD: what would be checked is then not what the agent sent.
-      return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid UTF-8');
-    }
+    const text = decodeStrictUtf8(raw);
+    // Never repaired to U+FFFD: what would be checked is then not what the agent sent.
+    if (text === undefined) return sendError(res, 400, ErrorCode.ParseError, 'Parse error: the body is not valid UTF-8');
     let body: unknown;
     try {
       body = JSON.parse(text);
