@@ -18,10 +18,11 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { measureArgumentCheck } from './argument-check.js';
+import { EVERYTHING, benchConfig } from './bench-config.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+
+
 const BIN = join(ROOT, 'bin/mcp-warden.js');
 const SUPERGATEWAY = join(ROOT, 'node_modules/supergateway/dist/index.js');
 const RELAY = join(ROOT, 'bench/bare-relay.mjs');
@@ -41,42 +42,12 @@ interface Target {
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
 const configFile = join(dir, 'gateway.yaml');
-/** The bench config, auditing to `auditFile` (`extra` goes into its audit section). */
-const configText = (auditFile: string, extra = '') => `
-servers:
-  everything:
-    command: node
-    args: ["${EVERYTHING}", "stdio"]
-    readonly: [echo, get-sum]
-    startup: eager
-  fs:
-    command: node
-    args: ["${FILESYSTEM}", "${dir}"]
-    kind: filesystem
-    startup: eager
-profiles:
-  bench:
-    allow: ["everything/*", "fs/read_*", "fs/list_*"]
-    ask: ["everything/trigger-*"]
-    deny: ["*/delete*", "*/write*", "fs/move_file"]
-    approval:
-      mode: dangerous
-      dangerous_patterns: ["rm -rf", "DROP TABLE", "/curl\\\\s+.*\\\\|\\\\s*sh/"]
-agents:
-  bench:
-    extends: [bench]
-    token: bench-token
-environments:
-  bench: { safety: standard, audit: true }
-default_environment: bench
-audit: { path: "${auditFile}"${extra} }
-`;
-writeFileSync(configFile, configText(join(dir, 'audit.jsonl')));
+writeFileSync(configFile, benchConfig(dir, join(dir, 'audit.jsonl')));
 // Each variant audits to its own file, as separate gateways usually do.
 const baselineConfig = join(dir, 'gateway-baseline.yaml');
-writeFileSync(baselineConfig, configText(join(dir, 'audit-baseline.jsonl')));
+writeFileSync(baselineConfig, benchConfig(dir, join(dir, 'audit-baseline.jsonl')));
 const fsyncConfig = join(dir, 'gateway-fsync.yaml');
-writeFileSync(fsyncConfig, configText(join(dir, 'audit-fsync.jsonl'), ', fsync: true'));
+writeFileSync(fsyncConfig, benchConfig(dir, join(dir, 'audit-fsync.jsonl'), ', fsync: true'));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -250,22 +221,34 @@ async function main(): Promise<void> {
   );
 
   const get = (name: string, conc: number) => rows[`${name}|${conc}`]!;
-  const added = get('mcp-warden stdio', 1).p50 - get('direct stdio', 1).p50;
-  const floor = get('bare relay stdio', 1).p50 - get('direct stdio', 1).p50;
-  console.log('\nGoals');
+  const cpuPerCall = (name: string, conc: number): number | undefined => {
+    const entry = samples.get(`${name}|${conc}`);
+    return entry?.cpuMs === undefined ? undefined : (entry.cpuMs * 1000) / entry.calls;
+  };
+  const verdict = (met: boolean | undefined) => (met === undefined ? 'NOT MEASURED' : met ? 'MET' : 'NOT MET');
+  const overDirect = get('mcp-warden stdio', 1).p50 - get('direct stdio', 1).p50;
+  const overRelay = get('mcp-warden stdio', 1).p50 - get('bare relay stdio', 1).p50;
+  console.log('\nGoals (issue 11; policy and audit on)');
   console.log(
-    `  stdio adds at most 0.1 ms p50 over direct: +${added.toFixed(3)} ms  ${added <= 0.1 ? 'MET' : 'NOT MET'} (a bare byte relay adds +${floor.toFixed(3)} ms; mcp-warden adds +${(added - floor).toFixed(3)} ms beyond it)`,
+    `  stdio adds at most 0.10 ms p50 over a bare byte relay: +${overRelay.toFixed(3)} ms  ${verdict(overRelay <= 0.1)} (over a direct connection: +${overDirect.toFixed(3)} ms)`,
   );
-  for (const conc of [1, 32]) {
+  for (const [conc, goal] of [[1, 150], [32, 60]] as const) {
+    const cpu = cpuPerCall('mcp-warden stdio', conc);
+    const relay = cpuPerCall('bare relay stdio', conc);
+    console.log(
+      `  stdio proxy CPU at most ${goal} µs per call at c=${conc}: ${cpu?.toFixed(0) ?? '?'} µs (the bare relay: ${relay?.toFixed(0) ?? '?'} µs)  ${verdict(cpu === undefined ? undefined : cpu <= goal)}`,
+    );
+  }
+  for (const [conc, goal] of [[1, 1.5], [32, 2]] as const) {
     const ours = get('mcp-warden http', conc);
     const theirs = get('supergateway http', conc);
     const ratio = ours.rate / theirs.rate;
     console.log(
-      `  HTTP beats supergateway at c=${conc}: ${ours.rate.toFixed(0)} vs ${theirs.rate.toFixed(0)} calls/s (x${ratio.toFixed(2)}), p50 ${ours.p50.toFixed(3)} vs ${theirs.p50.toFixed(3)} ms  ${ratio > 1 ? 'MET' : 'NOT MET'}`,
+      `  HTTP at least ${goal}x supergateway's calls/s at c=${conc}: ${ours.rate.toFixed(0)} vs ${theirs.rate.toFixed(0)} calls/s (x${ratio.toFixed(2)}), p50 ${ours.p50.toFixed(3)} vs ${theirs.p50.toFixed(3)} ms  ${verdict(ratio >= goal)}`,
     );
   }
   const rss = Math.max(rssStdio ?? 0, rssHttp ?? 0);
-  console.log(`  RSS at most 80 MB with two upstreams: ${rss.toFixed(1)} MB  ${rss <= 80 ? 'MET' : 'NOT MET'}`);
+  console.log(`  RSS at most 80 MB with two upstreams: ${rss.toFixed(1)} MB  ${verdict(rss <= 80)}`);
   const echo = (await targets[0]!.client.listTools()).tools.find((tool) => tool.name === 'echo')!;
   const check = measureArgumentCheck('everything', echo, { message: 'bench' });
   console.log(
