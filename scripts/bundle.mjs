@@ -6,7 +6,7 @@
 //
 // Left outside: the parsers loaded on first need, which find their .wasm files next to their own
 // modules (tree-sitter, libpg-query) or are large and rarely used (node-sql-parser).
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Chunk names carry content hashes: without this, old chunks would pile up beside the new ones.
@@ -26,3 +26,6 @@ await build({
   banner: { js: "import { createRequire as __wardenRequire } from 'node:module'; const require = __wardenRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// Read by scripts/build-if-stale.mjs (`npm start`): a build newer than every source is not repeated.
+writeFileSync('dist/.build-stamp', `${new Date().toISOString()}\n`);
