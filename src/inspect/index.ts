@@ -129,6 +129,7 @@ async function shellDirectory(server: ServerConfig, args: unknown): Promise<Shel
       violation ??= `argument "${name}" is refused: the working directory of a remote shell server is unknown, so a directory cannot be checked`;
       continue;
     }
+    // A path that does not resolve is checked as written; both spellings must stay inside.
     const real = await realpath(absolute).catch(() => absolute);
     if (![absolute, real].every((candidate) => roots.some((root) => isWithin(candidate, root)) || isWithin(candidate, base))) {
       violation ??= `argument "${name}" names "${absolute}", outside the server's working directory "${base}"`;
