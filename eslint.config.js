@@ -1,5 +1,5 @@
 // Lint rules: typescript-eslint's recommended type-checked set for our TypeScript, and the
-// dependency direction of DESIGN.md §1 (the policy engine never imports a transport, fronts and
+// dependency direction between src/ folders (the policy engine never imports a transport, fronts and
 // upstreams never import each other, only the CLI wires everything together).
 import tseslint from 'typescript-eslint';
 

@@ -1,5 +1,6 @@
-// Argument inspection (DESIGN.md §4 layer 3): reads a call's arguments for servers with a kind and
-// reports facts (understood, writes, violation, pattern matches) for the policy engine to judge.
+// Argument inspection (docs/inspection.md; layer 3 of the README's "How a call is decided"): reads a
+// call's arguments for servers with a kind and reports facts (understood, writes, violation, pattern
+// matches) for the policy engine to judge.
 import type { ServerConfig } from '../config/types.js';
 import type { Inspection } from '../policy/types.js';
 import { realpath } from 'node:fs/promises';

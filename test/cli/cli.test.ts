@@ -1,4 +1,4 @@
-// The CLI contract of DESIGN.md §5: check, explain, profile and test, run in process with captured
+// The CLI contract of README's "The CLI": check, explain, profile and test, run in process with captured
 // output; plus the real binary for exit codes and the absence of stack traces.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
