@@ -1,5 +1,6 @@
-// Lint rules that keep the dependency direction of DESIGN.md §1: the policy engine never imports a
-// transport, fronts and upstreams never import each other, only the CLI wires everything together.
+// Lint rules: typescript-eslint's recommended type-checked set for our TypeScript, and the
+// dependency direction between src/ folders (the policy engine never imports a transport, fronts and
+// upstreams never import each other, only the CLI wires everything together).
 import tseslint from 'typescript-eslint';
 
 const layer = (files, forbidden, why) => ({
@@ -11,6 +12,27 @@ const layer = (files, forbidden, why) => ({
     ],
   },
 });
+
+// The TypeScript that tsconfig.json compiles, so the type-checked rules can ask its program.
+const TYPED = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
+
+// TEMPORARY: enabled after the issue-11 merges. These paths are being rewritten on other branches
+// right now; fixing their findings here would only conflict. The lead deletes this block after
+// merging and fixes what the type-checked rules then report (phase 2).
+const PHASE_2 = [
+  'src/front/**', 'src/jsonrpc/**', 'src/gateway/**', 'src/upstream/**', 'src/approval/**', 'src/policy/**',
+  'src/cork.ts', 'src/json-lines.ts', 'src/jsonrpc-shape.ts', 'src/line-ids.ts', 'src/no-schema-validator.ts', 'src/http-host.ts',
+  'src/config/resolve.ts', 'src/config/types.ts', 'src/config/approval-channels.ts',
+  'src/cli/explain.ts', 'src/cli/serve.ts', 'src/cli/profile.ts', 'src/cli/approvals.ts',
+  'test/front/**', 'test/jsonrpc/**', 'test/gateway/**', 'test/upstream/**', 'test/approval/**', 'test/policy/**', 'test/e2e/**', 'test/fixtures/**',
+];
+const typeCheckedRulesOff = Object.fromEntries(
+  tseslint.configs.recommendedTypeChecked
+    .flatMap((config) => Object.keys(config.rules ?? {}))
+    .filter((rule) => rule.startsWith('@typescript-eslint/'))
+    .map((rule) => [rule, 'off']),
+);
+// END TEMPORARY
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'schema/**', 'test/.tmp/**'] },
@@ -25,6 +47,22 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  {
+    files: TYPED,
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits loses its rejection: the failure mode this lint exists to catch.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Our async methods without await implement Promise-returning interfaces (sinks, stores, twins): async turns a throw into a rejection, which the interface promises.
+      '@typescript-eslint/require-await': 'off',
+      // `const { state: _pending, ...stored } = ticket` is how we copy an object without one key.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
+    },
+  },
+  // TEMPORARY: enabled after the issue-11 merges (see PHASE_2 above).
+  { files: PHASE_2, ...tseslint.configs.disableTypeChecked, rules: typeCheckedRulesOff },
+  // END TEMPORARY
   layer(
     ['src/policy/**/*.ts'],
     ['**/config/**', '**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '**/inspect/**', '@modelcontextprotocol/*', 'node:fs', 'node:fs/*', 'node:http', 'node:net', 'node:child_process', 'execa'],

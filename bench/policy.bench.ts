@@ -1,7 +1,8 @@
 // Benchmark of the decision engine (`npm run bench:policy`): name-level decisions warm (memoised)
 // and cold, how the cold cost scales with the number of rules, and one call with a large argument
 // object scanned for dangerous patterns. A benchmark, not a test: it prints figures and goals.
-// To add a section (shell or SQL inspection figures), write a function and list it in SECTIONS.
+// To add a section, write a function and list it in SECTIONS (shell and SQL check figures are in
+// bench/inspect.bench.ts).
 import { compilePolicy, decide, type CompiledPolicy } from '../src/policy/index.js';
 import type { EffectivePolicy, Rule, ServerPolicy, ToolCall } from '../src/policy/types.js';
 

@@ -100,7 +100,7 @@ function redactAt(value: unknown, key: string, depth: number): unknown {
   if (depth >= MAX_LOGGED_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((item) => redactAt(item, key, depth + 1));
   // A null prototype: every key, `__proto__` included, is an own property of the copy.
-  const out: Record<string, unknown> = Object.create(null);
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) out[k] = redactAt(v, k, depth + 1);
   return out;
 }

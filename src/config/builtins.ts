@@ -1,5 +1,6 @@
-// The built-in profiles (DESIGN.md §2). Each allows every tool by name and restricts through its modes,
-// and sets every mode, so whichever comes last in `extends` fully decides the modes it sets.
+// The built-in profiles (docs/config-reference.md, "Built-in profiles"). Each allows every tool by
+// name and restricts through its modes, and sets every mode, so whichever comes last in `extends`
+// fully decides the modes it sets.
 import type { Rule, Setting } from '../policy/types.js';
 import type { ModeSettings, ProfileLayer } from './profile-layer.js';
 

@@ -1,4 +1,4 @@
-// The zod schema of gateway.yaml (DESIGN.md §2). Every object is strict: an unknown key is an error.
+// The zod schema of gateway.yaml (docs/config-reference.md). Every object is strict: an unknown key is an error.
 // The schema only validates; defaults and conversions (durations to ms, paths to absolute) happen in
 // resolution, so the generated JSON Schema describes exactly what a person writes.
 import { z } from 'zod';

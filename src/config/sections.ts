@@ -39,5 +39,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** The `extends` list of an entry that failed validation, when it is still a list of names. */
 export function extendsOf(entry: unknown): string[] {
   if (!isRecord(entry) || !Array.isArray(entry.extends)) return [];
-  return entry.extends.every((ref) => typeof ref === 'string') ? (entry.extends as string[]) : [];
+  const list: unknown[] = entry.extends;
+  return list.every((ref): ref is string => typeof ref === 'string') ? list : [];
 }

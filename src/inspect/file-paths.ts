@@ -56,10 +56,13 @@ export async function resolveOnDisk(lexical: string): Promise<ResolvedPath> {
       if (!stats.isSymbolicLink()) {
         return { lexical, real: candidate, final: stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other' };
       }
+      // A link that does not resolve (dangling, a loop, unreadable) has no target to report; every
+      // write check refuses a final symlink anyway, and a read through one that does not resolve fails.
       const linkTarget = await realpath(candidate).catch(() => undefined);
       return { lexical, real: candidate, final: 'symlink', ...(linkTarget ? { linkTarget } : {}) };
     }
     if (stats.isSymbolicLink()) {
+      // A parent link that does not resolve is reported as danglingParent, which the checks refuse.
       const target = await realpath(candidate).catch(() => undefined);
       if (!target) return { lexical, real: path.join(candidate, ...parts.slice(index + 1)), final: 'missing', danglingParent: candidate };
       real = target;
@@ -80,11 +83,13 @@ async function findEntry(directory: string, name: string): Promise<string | unde
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
   }
   if (/^[\x00-\x7f]*$/.test(name)) return undefined;
+  // A directory we cannot list shows no other spelling: the name is missing, as lstat just said.
   const entries = await readdir(directory).catch(() => [] as string[]);
   return entries.find((entry) => entry.normalize('NFC') === name.normalize('NFC'));
 }
 
 /** The roots with their own symlinks resolved (a root may itself be a link, like /tmp on macOS). */
 export async function realRoots(roots: readonly string[]): Promise<string[]> {
+  // A root that does not resolve (not created yet) is compared as written: nothing under it resolves either.
   return Promise.all(roots.map((root) => realpath(root).catch(() => path.resolve(root))));
 }

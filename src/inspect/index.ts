@@ -1,5 +1,6 @@
-// Argument inspection (DESIGN.md §4 layer 3): reads a call's arguments for servers with a kind and
-// reports facts (understood, writes, violation, pattern matches) for the policy engine to judge.
+// Argument inspection (docs/inspection.md; layer 3 of the README's "How a call is decided"): reads a
+// call's arguments for servers with a kind and reports facts (understood, writes, violation, pattern
+// matches) for the policy engine to judge.
 import type { ServerConfig } from '../config/types.js';
 import type { Inspection } from '../policy/types.js';
 import { realpath } from 'node:fs/promises';
@@ -129,6 +130,7 @@ async function shellDirectory(server: ServerConfig, args: unknown): Promise<Shel
       violation ??= `argument "${name}" is refused: the working directory of a remote shell server is unknown, so a directory cannot be checked`;
       continue;
     }
+    // A path that does not resolve is checked as written; both spellings must stay inside.
     const real = await realpath(absolute).catch(() => absolute);
     if (![absolute, real].every((candidate) => roots.some((root) => isWithin(candidate, root)) || isWithin(candidate, base))) {
       violation ??= `argument "${name}" names "${absolute}", outside the server's working directory "${base}"`;

@@ -126,6 +126,7 @@ async function walk(root: string, scope: ReadScope, shown: string): Promise<Sens
       if (entry.isDirectory()) queue.push(full);
       else if (entry.isSymbolicLink()) {
         // grep -R, tar -h and cp -L follow links; where a link leads is read too.
+        // A link that does not resolve cannot be read through: there is nothing behind it to refuse.
         const target = await realpath(full).catch(() => undefined);
         if (!target) continue;
         const hit = (await sensitivePath(target, scope)) ?? fixedUnder(target, scope);
@@ -224,6 +225,7 @@ async function realish(absolute: string): Promise<string> {
   const missing: string[] = [];
   let current = absolute;
   for (;;) {
+    // Not there (or not readable): resolve the parent instead and append the rest below.
     const real = await realpath(current).catch(() => undefined);
     if (real !== undefined) return path.join(real, ...missing.reverse());
     const parent = path.dirname(current);

@@ -54,7 +54,7 @@ function inspect(command: string, options: ShellOptions): Inspection {
     // tree-sitter drops backslash-newline silently, so the tree alone would not show it.
     if (/\\\r?\n/.test(command)) return { ...base, understood: true, writes: true, violation: 'line continuation "\\" is not allowed' };
     const violations = restrictedViolations(root, parseExtraCommands(options.allowCommands));
-    if (violations.length > 0) return { ...base, understood: true, writes: true, violation: violations[0] as string };
+    if (violations.length > 0) return { ...base, understood: true, writes: true, violation: violations[0] };
     if (commands.length === 0) return { ...base, understood: true, writes: true, violation: 'the command is empty' };
     return { ...base, understood: true, writes: false };
   } finally {

@@ -76,14 +76,14 @@ export function checkGeneric(sql: string, dialect: 'mysql' | 'sqlite', unsafe: U
 type Node = Record<string, unknown>;
 
 function checkStatement(statement: Node, tokens: SqlToken[], unsafe: UnsafeFunctions): string | undefined {
-  const type = String(statement.type ?? '');
+  const type = text(statement.type);
   if (type === 'select') return walk(statement, unsafe);
   if (type === 'show' || type === 'desc') return undefined;
   if (type === 'explain') {
     const second = tokens[1]?.text.toUpperCase();
     if (second === 'ANALYZE' || second === 'QUERY') return 'EXPLAIN ANALYZE runs the statement';
     const inner = statement.expr as Node | undefined;
-    if (!inner || inner.type !== 'select') return `statement "EXPLAIN ${String(inner?.type ?? '').toUpperCase()}" is not a read`;
+    if (!inner || inner.type !== 'select') return `statement "EXPLAIN ${text(inner?.type).toUpperCase()}" is not a read`;
     return walk(inner, unsafe);
   }
   return `statement "${WRITE_WORDS[type] ?? type.toUpperCase()}" is not a read`;
@@ -94,7 +94,7 @@ function walk(root: Node, unsafe: UnsafeFunctions): string | undefined {
   while (stack.length > 0) {
     const current = stack.pop();
     if (Array.isArray(current)) {
-      stack.push(...current);
+      stack.push(...(current as unknown[]));
       continue;
     }
     if (!current || typeof current !== 'object') continue;
@@ -108,13 +108,13 @@ function walk(root: Node, unsafe: UnsafeFunctions): string | undefined {
 
 function checkNode(node: Node, unsafe: UnsafeFunctions): string | undefined {
   const into = node.into as Node | undefined;
-  if (into && (into.keyword || into.expr)) return intoViolation(String(into.keyword ?? ''));
+  if (into && (into.keyword || into.expr)) return intoViolation(text(into.keyword));
   const locking = node.locking_read ?? node.for_update;
   if (locking) return `locking clause "${String(typeof locking === 'string' ? locking : 'FOR UPDATE').toUpperCase()}" is not allowed`;
   const type = node.type;
   if (typeof type !== 'string') return undefined;
   if (type === 'function') return unsafeFunction(functionName(node), unsafe);
-  if (type === 'aggr_func') return unsafeFunction([String(node.name ?? '')], unsafe);
+  if (type === 'aggr_func') return unsafeFunction([text(node.name)], unsafe);
   if (READ_TYPES.has(type)) return undefined;
   if (WRITE_WORDS[type]) return `statement "${WRITE_WORDS[type]}" inside the query is not a read`;
   return `"${type}" is not allowed in a read-only query`;
@@ -129,9 +129,15 @@ function intoViolation(keyword: string): string {
 function functionName(node: Node): string[] {
   const name = node.name as { name?: Array<{ value?: unknown }>; schema?: { value?: unknown } } | string | undefined;
   if (typeof name === 'string') return [name];
-  const parts = (name?.name ?? []).map((part) => String(part.value ?? ''));
-  if (name?.schema?.value) parts.unshift(String(name.schema.value));
+  const parts = (name?.name ?? []).map((part) => text(part.value));
+  if (name?.schema?.value) parts.unshift(text(name.schema.value));
   return parts.length > 0 ? parts : [''];
+}
+
+// node-sql-parser's AST is untyped: a name or keyword is a string, and anything else reads as no
+// text (a statement type that is no text is still refused: only the read types pass).
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function countStatements(tokens: SqlToken[]): number {

@@ -49,7 +49,7 @@ export function checkPostgres(sql: string, unsafe: UnsafeFunctions): SqlFacts {
   const tokens = postgresTokens(sql);
   let parsed: { stmts?: Array<{ stmt?: Record<string, unknown> }> };
   try {
-    parsed = loadedPostgres().parseSync(sql) as typeof parsed;
+    parsed = loadedPostgres().parseSync(sql);
   } catch (error) {
     return { understood: false, violation: `the SQL could not be parsed: ${error instanceof Error ? error.message : String(error)}`, tokens };
   }
@@ -84,7 +84,7 @@ function walk(value: unknown, unsafe: UnsafeFunctions): string | undefined {
   while (stack.length > 0) {
     const current = stack.pop();
     if (Array.isArray(current)) {
-      stack.push(...current);
+      stack.push(...(current as unknown[]));
       continue;
     }
     if (!current || typeof current !== 'object') continue;

@@ -92,13 +92,13 @@ test.each([
   ['{"\\u212b":1}', '{"\\u00c5":1}'],
   ['{"a":"\\ud800"}', '{"a":"\\ufffd"}'],
 ])('%s and %s reach the upstream differently, so their digests differ', (a, b) => {
-  const [left, right] = [JSON.parse(a), JSON.parse(b)];
+  const [left, right] = [JSON.parse(a) as unknown, JSON.parse(b) as unknown];
   expect(canonicalJson(right)).toBe(reference(right));
   expect(digestArguments(left)).not.toBe(digestArguments(right));
 });
 
 test('__proto__ keeps its place in the canonical form and in the log, at any depth', () => {
-  const args = JSON.parse('{"b":{"__proto__":{"password":"hunter2","x":1}},"__proto__":[1]}');
+  const args: unknown = JSON.parse('{"b":{"__proto__":{"password":"hunter2","x":1}},"__proto__":[1]}');
   expect(canonicalJson(args)).toBe('{"__proto__":[1],"b":{"__proto__":{"password":"hunter2","x":1}}}');
   const logged = redact(args);
   expect(JSON.stringify(logged)).toBe('{"b":{"__proto__":{"password":"[redacted]","x":1}},"__proto__":[1]}');
@@ -128,10 +128,10 @@ test('values JSON cannot hold are written as JSON.stringify writes them', () => 
 });
 
 test('the log cuts nesting past 64 levels with a marker, so the record of a refused call can be written', () => {
-  const deep = JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`);
+  const deep: unknown = JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`);
   const logged = JSON.stringify(redact(deep));
   expect(logged).toBe(`${'{"a":'.repeat(64)}"[nested deeper than 64 levels]"${'}'.repeat(64)}`);
-  const atLimit = JSON.parse(`${'['.repeat(64)}1${']'.repeat(64)}`);
+  const atLimit: unknown = JSON.parse(`${'['.repeat(64)}1${']'.repeat(64)}`);
   expect(JSON.stringify(redact(atLimit))).toBe(JSON.stringify(atLimit));
 });
 

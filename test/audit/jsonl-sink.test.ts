@@ -35,17 +35,18 @@ const ids = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').spl
 test('records written together land together, in order, a moment later', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'warden-sink-')), 'audit.jsonl');
   const sink = createJsonlSink(path);
-  sink.write(record('a'));
-  sink.write(record('b'));
+  // Not awaited one by one: the point is that writes made together are batched.
+  const writes = [sink.write(record('a')), sink.write(record('b'))];
   expect(ids(path)).toEqual([]);
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(ids(path)).toEqual(['a', 'b']);
-  sink.write(record('c'));
+  writes.push(sink.write(record('c')));
   await sink.close();
   expect(ids(path)).toEqual(['a', 'b', 'c']);
-  sink.write(record('after close'));
+  writes.push(sink.write(record('after close')));
   await new Promise((resolve) => setTimeout(resolve, 20));
   expect(ids(path)).toEqual(['a', 'b', 'c']);
+  await Promise.all(writes);
 });
 
 test.each([

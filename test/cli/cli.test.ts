@@ -1,4 +1,4 @@
-// The CLI contract of DESIGN.md §5: check, explain, profile and test, run in process with captured
+// The CLI contract of README's "The CLI": check, explain, profile and test, run in process with captured
 // output; plus the real binary for exit codes and the absence of stack traces.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -80,7 +80,7 @@ test.each([
   const { dir, file } = setup();
   const result = await run(['explain', '--config', file, '--agent', agent!, '--tool', tool!, '--args', args!, '--json'], dir);
   expect(result.code).toBe(0);
-  const parsed = JSON.parse(result.out);
+  const parsed = JSON.parse(result.out) as { decision: string; reasons: object[] };
   expect(parsed.decision).toBe(expected);
   expect(Array.isArray(parsed.reasons)).toBe(true);
   for (const reason of parsed.reasons) expect(Object.keys(reason)).toEqual(expect.arrayContaining(['layer', 'rule', 'source', 'message']));
@@ -97,7 +97,7 @@ test('explain names the rule and where it was written', async () => {
 test('explain in an environment that does not list the agent denies', async () => {
   const { dir, file } = setup();
   const result = await run(['explain', '--config', file, '--env', 'prod', '--agent', 'ci', '--tool', 'fs/read_file', '--json'], dir);
-  expect(JSON.parse(result.out).decision).toBe('deny');
+  expect((JSON.parse(result.out) as { decision: string }).decision).toBe('deny');
 });
 
 test.each([
@@ -123,8 +123,8 @@ test('profile shows every rule and setting with its source', async () => {
   expect(result.out).toMatch(/"\*\/delete\*"\s+\(gateway\.yaml:13:\d+\)/);
   expect(result.out).toMatch(/"github\/push"\s+\(gateway\.yaml:17:\d+\)/);
   expect(result.out).toContain('shell: "unrestricted"  (default)');
-  const json = JSON.parse((await run(['profile', '--config', file, '--agent', 'claude-code', '--json'], dir)).out);
-  expect(json.deny.map((r: { pattern: string }) => r.pattern)).toEqual(expect.arrayContaining(['*/delete*', 'github/push']));
+  const json = JSON.parse((await run(['profile', '--config', file, '--agent', 'claude-code', '--json'], dir)).out) as { deny: Array<{ pattern: string }> };
+  expect(json.deny.map((r) => r.pattern)).toEqual(expect.arrayContaining(['*/delete*', 'github/push']));
 });
 
 test('test runs policy tests and exits 1 on a mismatch', async () => {

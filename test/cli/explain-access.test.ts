@@ -44,10 +44,10 @@ test.each([
 ])('explain %j --json → %s by %s', async (args, decision, rule) => {
   const result = await explain([...args, '--json']);
   expect(result.code).toBe(0);
-  const parsed = JSON.parse(result.out);
+  const parsed = JSON.parse(result.out) as { decision: string; reasons: Array<{ rule: string }> };
   expect(parsed.decision).toBe(decision);
   for (const reason of parsed.reasons) expect(Object.keys(reason).sort()).toEqual(['decision', 'layer', 'message', 'rule', 'source']);
-  expect(parsed.reasons.map((r: { rule: string }) => r.rule)).toContain(rule);
+  expect(parsed.reasons.map((r) => r.rule)).toContain(rule);
 });
 
 test('explain names the subject and the rule in text', async () => {

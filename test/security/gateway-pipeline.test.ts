@@ -198,7 +198,7 @@ agents:
   );
   const listed = (await g.client.listResources()).resources.map((r) => r.uri);
   expect(listed).not.toContain('secret://token');
-  await g.client.readResource({ uri: 'secret://token' }).catch(() => undefined);
+  await expect(g.client.readResource({ uri: 'secret://token' })).rejects.toThrow();
   expect(secret.reads).toEqual([]);
   await g.close();
 });
@@ -297,7 +297,7 @@ test('cancel-then-approve: approving the ticket after the agent cancelled never 
   const up = upstream();
   const g = await inProcess(YAML, { upstreams: { up: up.make } });
   const controller = new AbortController();
-  const pending = g.client.callTool({ name: 'up_needs_ok', arguments: { n: 1 } }, undefined, { signal: controller.signal }).catch((error) => error);
+  const pending = g.client.callTool({ name: 'up_needs_ok', arguments: { n: 1 } }, undefined, { signal: controller.signal }).catch((error: unknown) => error);
   const ticket = await pendingTicket(g.store);
   controller.abort();
   await new Promise((resolve) => setTimeout(resolve, 100));

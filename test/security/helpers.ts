@@ -45,14 +45,14 @@ export class RecordingUpstream {
   resources: Array<{ uri: string; name: string }> = [];
 
   constructor(tools: Array<Partial<Tool> & { name: string }>) {
-    this.tools = tools.map((tool) => ({ inputSchema: { type: 'object' }, ...tool }) as Tool);
+    this.tools = tools.map((tool) => ({ inputSchema: { type: 'object' }, ...tool }));
   }
 
   make = (): Server => {
     const server = new Server({ name: 'recording', version: '1.0.0' }, { capabilities: { tools: { listChanged: true }, resources: {} } });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.tools }));
     server.setRequestHandler(CallToolRequestSchema, async (request) => {
-      this.calls.push({ name: request.params.name, arguments: request.params.arguments, meta: request.params._meta as Record<string, unknown> | undefined });
+      this.calls.push({ name: request.params.name, arguments: request.params.arguments, meta: request.params._meta });
       return { content: [{ type: 'text', text: `upstream ran ${request.params.name} ${JSON.stringify(request.params.arguments ?? {})}` }] };
     });
     server.setRequestHandler(ListResourcesRequestSchema, async () => ({ resources: this.resources }));
@@ -65,10 +65,11 @@ export class RecordingUpstream {
   };
 
   setTools(tools: Array<Partial<Tool> & { name: string }>): void {
-    this.tools = tools.map((tool) => ({ inputSchema: { type: 'object' }, ...tool }) as Tool);
+    this.tools = tools.map((tool) => ({ inputSchema: { type: 'object' }, ...tool }));
   }
 
   async notifyChanged(): Promise<void> {
+    // A server whose client already disconnected cannot be told, and has no gateway left to refresh.
     await Promise.all(this.servers.map((server) => server.notification({ method: 'notifications/tools/list_changed' }).catch(() => {})));
   }
 }
@@ -127,6 +128,7 @@ export async function connectSession(deps: GatewayDeps, options: Pick<InProcessO
     client,
     session,
     close: async () => {
+      // Tests close after the gateway may have dropped the connection; the session close below is what must succeed.
       await client.close().catch(() => {});
       await session.close();
     },

@@ -175,7 +175,7 @@ test('HTTP front: Host localhost and [::1] with a port are accepted', async () =
 
 async function aliceAsks(): Promise<{ id: string; pending: Promise<unknown>; close: () => Promise<void> }> {
   const client = await connectHttp(gateway.url, TOKEN_A);
-  const pending = client.callTool({ name: 'echo_write_note', arguments: { path: 'a.txt', text: 'x' } }).catch((error) => error);
+  const pending = client.callTool({ name: 'echo_write_note', arguments: { path: 'a.txt', text: 'x' } }).catch((error: unknown) => error);
   const approvals = join(dir, 'state', 'approvals');
   let id: string | undefined;
   for (let i = 0; i < 200 && !id; i++) {
