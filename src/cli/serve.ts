@@ -3,7 +3,7 @@
 import { WardenError } from '../errors.js';
 import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
-import { killAllChildrenSync, signalAllChildrenSync } from '../upstream/index.js';
+import { ChildRegistry } from '../upstream/index.js';
 import { mountApprovalConsole, startApprovalConsole, writeConsoleAddress } from '../approval/index.js';
 import { approvalChannelsFor } from '../config/approval-channels.js';
 import { parse, COMMON_OPTIONS } from './args.js';
@@ -44,7 +44,8 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     log(`${error.message}; stopping`);
     onFatal();
   };
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal });
+  const children = new ChildRegistry();
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -59,7 +60,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     for (const close of closers.reverse()) await close().catch(() => {});
     await deps.audit.close().catch(() => {});
   });
-  process.once('exit', () => killAllChildrenSync());
+  process.once('exit', () => children.killAll());
 
   let done: Promise<void>;
   if (values.agent) {
@@ -102,7 +103,7 @@ export async function runServe(args: string[], io: Io): Promise<number> {
         // Whoever signals us may SIGKILL us next, before the graceful close (stdin end, a wait, then
         // SIGTERM) reaches the upstreams; a server that ignores stdin's end would be orphaned. So the
         // upstreams get SIGTERM now, and the close below still escalates to SIGKILL.
-        signalAllChildrenSync('SIGTERM');
+        children.signalAll('SIGTERM');
         resolve();
       });
     }

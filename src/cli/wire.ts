@@ -1,6 +1,6 @@
 // Builds the gateway's dependencies from a resolved config: the real upstreams, inspector, approver
 // and audit sink. The only place these parts meet.
-import { createUpstream } from '../upstream/index.js';
+import { createUpstream, type ChildRegistry } from '../upstream/index.js';
 import { createInspector } from '../inspect/index.js';
 import { createApprover, createFileTicketStore } from '../approval/index.js';
 import { createJsonlSink, createNullSink } from '../audit/jsonl-sink.js';
@@ -21,6 +21,8 @@ export interface WireOptions {
   consoleUrl?: () => string | undefined;
   /** A required server cannot start (see GatewayDeps.fatal). */
   fatal?: (error: Error) => void;
+  /** Where stdio upstreams record their process groups, so the caller's signal handlers can end them. */
+  children?: ChildRegistry;
 }
 
 /** The real parts, wired. Close `approver` and `audit` when done. */
@@ -37,7 +39,7 @@ export function wireGateway(options: WireOptions): GatewayDeps {
   return {
     config,
     environment,
-    createUpstream,
+    createUpstream: (server, upstreamOptions) => createUpstream(server, { ...upstreamOptions, children: options.children }),
     inspector: createInspector(),
     approver,
     audit,

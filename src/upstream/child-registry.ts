@@ -1,46 +1,41 @@
-// The process groups of every stdio upstream still alive, so the CLI can kill them all from an
-// 'exit' or signal handler, where nothing asynchronous runs any more.
+// The process groups of the stdio upstreams one gateway started and that still run. The CLI owns one
+// and reaches them from signal and 'exit' handlers, where no graceful close can run: whoever signals
+// a gateway may SIGKILL it milliseconds later (Claude Code: SIGINT, SIGTERM, then SIGKILL).
 import { signalGroup } from './process-group.js';
 
-const liveGroups = new Set<number>();
+/** Live upstream process groups, for signalling them all synchronously. */
+export class ChildRegistry {
+  readonly #groups = new Set<number>();
 
-/** Records a child started with `detached: true`; its pid is also its process group id. */
-export function registerChildGroup(pgid: number): void {
-  liveGroups.add(pgid);
-}
-
-/** Forgets a group once it is known to be gone. */
-export function unregisterChildGroup(pgid: number): void {
-  liveGroups.delete(pgid);
-}
-
-/**
- * Kills every registered upstream process group, synchronously (SIGKILL unless told otherwise).
- * A last resort for the CLI's 'exit' and signal handlers; `close()` is the graceful path.
- * Returns how many groups it signalled.
- */
-export function killAllChildrenSync(signal: NodeJS.Signals = 'SIGKILL'): number {
-  let signalled = 0;
-  for (const pgid of liveGroups) {
-    if (signalGroup(pgid, signal)) signalled += 1;
-    liveGroups.delete(pgid);
+  /** Records a child spawned with `detached: true`; its pid is also its process group id. */
+  add(pgid: number): void {
+    this.#groups.add(pgid);
   }
-  return signalled;
-}
 
-/**
- * Sends `signal` to every registered upstream process group at once, and keeps them registered so a
- * later sweep can still SIGKILL what is left. For a gateway being stopped by a signal: the parent that
- * sent it may SIGKILL us a moment later (Claude Code sends SIGINT, SIGTERM, then SIGKILL within
- * milliseconds), before the graceful close would have reached the children.
- */
-export function signalAllChildrenSync(signal: NodeJS.Signals): number {
-  let signalled = 0;
-  for (const pgid of liveGroups) if (signalGroup(pgid, signal)) signalled += 1;
-  return signalled;
-}
+  /** Forgets a group once nothing of it runs. */
+  delete(pgid: number): void {
+    this.#groups.delete(pgid);
+  }
 
-/** How many upstream process groups are registered as alive (for tests and diagnostics). */
-export function liveChildGroupCount(): number {
-  return liveGroups.size;
+  /** How many groups are recorded as alive. */
+  get size(): number {
+    return this.#groups.size;
+  }
+
+  /**
+   * Sends `signal` to every group at once and keeps them recorded, so that a later killAll() can still
+   * SIGKILL what ignored it. Returns how many groups were signalled.
+   */
+  signalAll(signal: NodeJS.Signals): number {
+    let signalled = 0;
+    for (const pgid of this.#groups) if (signalGroup(pgid, signal)) signalled += 1;
+    return signalled;
+  }
+
+  /** SIGKILLs every group and forgets them all: the last resort of an 'exit' handler. Returns how many were signalled. */
+  killAll(): number {
+    const signalled = this.signalAll('SIGKILL');
+    this.#groups.clear();
+    return signalled;
+  }
 }

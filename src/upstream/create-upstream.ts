@@ -2,7 +2,8 @@
 import type { ServerConfig } from '../config/types.js';
 import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
 import { ClientUpstream } from './client-upstream.js';
-import { ExecaTransport, writeToStderr, type StderrSink } from './execa-transport.js';
+import type { ChildRegistry } from './child-registry.js';
+import { ChildTransport, writeToStderr, type StderrSink } from './child-transport.js';
 import { createRemoteTransport } from './remote-transport.js';
 import type { BackoffOptions } from './restart-backoff.js';
 import type { Upstream, UpstreamHooks } from './types.js';
@@ -21,6 +22,8 @@ export interface CreateUpstreamOptions {
   /** Where a stdio server's stderr lines go (prefixed `[id] `); also receives garbage-on-stdout reports. */
   stderr?: StderrSink;
   backoff?: BackoffOptions;
+  /** Records each stdio child's process group while it runs, so the CLI can signal them all at once. */
+  children?: ChildRegistry;
 }
 
 /** The Upstream for `config`; nothing starts until its first use or connect(). */
@@ -40,7 +43,7 @@ export function createUpstream(config: ServerConfig, options: CreateUpstreamOpti
       ...common,
       target: `command "${config.command}"`,
       connectTransport: () =>
-        new ExecaTransport({
+        new ChildTransport({
           id: config.id,
           command: config.command,
           args: config.args,
@@ -48,6 +51,7 @@ export function createUpstream(config: ServerConfig, options: CreateUpstreamOpti
           env: { ...config.env, ...options.extraEnv },
           stderr: sink,
           maxMessageBytes: config.maxResultBytes,
+          children: options.children,
         }),
     });
   }

@@ -3,8 +3,8 @@ export type { Upstream, UpstreamHooks, UpstreamInfo, UpstreamRequestOptions } fr
 export { ClientUpstream, type ClientUpstreamOptions } from './client-upstream.js';
 export { createUpstream, type CreateUpstreamOptions } from './create-upstream.js';
 export { createMemoryUpstream, type MemoryUpstreamOptions } from './memory-upstream.js';
-export { ExecaTransport, writeToStderr, type ExecaTransportOptions, type StderrSink } from './execa-transport.js';
+export { ChildTransport, writeToStderr, type ChildTransportOptions, type StderrSink } from './child-transport.js';
 export { createRemoteTransport, type RemoteTransportOptions } from './remote-transport.js';
-export { killAllChildrenSync, signalAllChildrenSync, liveChildGroupCount } from './child-registry.js';
+export { ChildRegistry } from './child-registry.js';
 export { buildChildEnv, INHERITED_ENV_NAMES } from './child-env.js';
 export type { BackoffOptions } from './restart-backoff.js';

@@ -1,5 +1,6 @@
-// Signals and liveness checks for a child's whole process group. Children are started with
-// `detached: true`, so each is a group leader and its pid is the group id its own children inherit.
+// Signals and liveness checks for a child's whole process group. Children are spawned with
+// `detached: true`, so each leads its own group and its pid is the group id its children inherit:
+// one signal to `-pgid` reaches an `npx` or `sh -c` server's grandchildren too.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Sends `signal` to a whole process group; false when the group no longer exists. */
@@ -16,8 +17,9 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 
 /**
  * True while a member of the group is still running. On Linux this reads /proc and ignores
- * zombies: orphans wait there until an init that may be slow to reap them (containers), and a
- * zombie runs no code, so waiting for it would only delay close().
+ * zombies: orphans wait there until an init that may be slow to reap them, or never does (on the
+ * machine this was written on, pid 1 reaps nothing), and a zombie runs no code, so waiting for it
+ * would only delay close().
  */
 export function isGroupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
@@ -33,6 +35,18 @@ export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<bo
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+/**
+ * Ends whatever still runs in a group: SIGTERM, then SIGKILL if anything is left after `graceMs`.
+ * Resolves true once nothing of it runs (false only if even SIGKILL left a member running after 2 s).
+ */
+export async function endGroup(pgid: number, graceMs: number): Promise<boolean> {
+  if (!isGroupAlive(pgid)) return true;
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitGroupGone(pgid, graceMs)) return true;
+  signalGroup(pgid, 'SIGKILL');
+  return waitGroupGone(pgid, 2000);
 }
 
 /** The states (R, S, Z, ...) of the group's members, or undefined where /proc is not available. */

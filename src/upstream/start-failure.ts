@@ -1,6 +1,7 @@
 // Why an upstream could not be started or connected to, twice: in one sentence an operator can act on
 // (`Cannot start upstream "fs": command "node" exited with code 1 before answering "initialize"; …`),
-// and as a short reason the agent may see, with no command line, path, URL or environment in it.
+// and as `Upstream "fs" is unavailable: <short reason>` for the agent, with no command line, path,
+// URL, environment or stderr in it: those are the operator's, and may hold secrets.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { isWardenError, type WardenError } from '../errors.js';
 import type { DescribedTransport } from './ordered-transport.js';
@@ -21,7 +22,7 @@ export interface StartFailureContext {
 
 /**
  * Turns a failed connect attempt into UPSTREAM_UNAVAILABLE: the message names the target, how the
- * process ended and the stderr line that explains it; `agentMessage` keeps only the server and the reason.
+ * process ended and the stderr line that explains it; `agentMessage` keeps only the server and a short reason.
  */
 export function startFailure(error: unknown, context: StartFailureContext): WardenError {
   if (isWardenError(error)) return error;
@@ -35,10 +36,10 @@ export function startFailure(error: unknown, context: StartFailureContext): Ward
   } else if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
     const exit = transport.describeExit?.();
     detail = `${target} ${exit ?? 'closed the connection'} before answering "initialize"`;
-    reason = `it ${exit ?? 'closed the connection'} before answering "initialize"`;
+    reason = `${exit ?? 'closed the connection'} before answering "initialize"`;
   } else if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
     detail = `${target} did not answer "initialize" within ${context.connectTimeoutMs} ms`;
-    reason = `it did not answer "initialize" within ${context.connectTimeoutMs} ms`;
+    reason = `did not answer "initialize" in ${duration(context.connectTimeoutMs)}`;
   } else {
     // The SDK's HTTP errors carry the status as `code` but not always in the message.
     const status = httpStatus(error);
@@ -46,25 +47,29 @@ export function startFailure(error: unknown, context: StartFailureContext): Ward
     // fetch says only "fetch failed"; the system error (ECONNREFUSED, ENOTFOUND) is in its cause.
     const errno = errnoIn(error);
     detail = `${target}: ${message}${http}${errno && !message.includes(errno) ? ` (${errno})` : ''}`;
-    reason = status !== undefined ? `it answered with HTTP ${status}` : `the connection failed${errno ? ` (${errno})` : ''}`;
+    reason = status !== undefined ? `answered with HTTP ${status}` : `connection failed${errno ? ` (${errno})` : ''}`;
   }
   const tail = transport?.stderrTail?.() ?? [];
   const said = stderrReason(tail);
   const last = tail.filter((line) => line.trim() !== '').at(-1);
   const stderr = said === undefined ? '' : said === last ? `; its last stderr line was ${JSON.stringify(said)}` : `; its stderr said ${JSON.stringify(said)}`;
   return unavailableError(`Cannot ${verb} upstream "${id}": ${detail}${stderr}`, error, {
-    agentMessage: `Upstream "${id}" could not ${verb === 'start' ? 'start' : 'be reached'}: ${reason}${said === undefined ? '' : ` (${JSON.stringify(said)})`}`,
+    agentMessage: `Upstream "${id}" is unavailable: ${reason}`,
   });
 }
 
 /** Why a process could not be spawned at all, without its command or paths. */
 function spawnReason(error: unknown): string {
+  if (error instanceof Error && /^working directory /.test(error.message)) return 'working directory does not exist';
   const code = errnoOf(error instanceof Error ? error.cause : undefined) ?? errnoOf(error);
-  if (code === 'ENOENT' && error instanceof Error && /^working directory /.test(error.message)) return 'its working directory does not exist';
-  if (code === 'ENOENT') return 'its command was not found (ENOENT)';
-  if (code) return `its command could not be started (${code})`;
-  if (error instanceof Error && /^working directory /.test(error.message)) return 'its working directory does not exist';
-  return 'it could not be started';
+  if (code === 'ENOENT') return 'command not found';
+  if (code) return `command could not be started (${code})`;
+  return 'could not be started';
+}
+
+/** `30 s`, `1.5 s`, `400 ms`: a connect timeout as a person says it. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** The first system error code in `error`, its causes, or its message. */

@@ -20,9 +20,12 @@ export function cancelledError(id: string, method: string): WardenError {
   return new WardenError('CANCELLED', `The call of "${method}" on upstream "${id}" was cancelled`);
 }
 
-/** The connection went away while the call was in flight. `how`: `exited (code 1)`, `closed the connection`. */
+/** The connection went away while the call was in flight. `how`: `exited (code 1)`, `closed the connection`, `failed (write EPIPE)`. */
 export function exitedError(id: string, method: string, how: string, cause?: unknown): WardenError {
-  return new WardenError('UPSTREAM_EXITED', `Upstream "${id}" ${how} while handling "${method}"; it restarts on the next call`, { cause });
+  const message = (said: string) => `Upstream "${id}" ${said} while handling "${method}"; it restarts on the next call`;
+  // What follows `failed` is the lower layer's own text (an HTTP error's body, a socket error): the
+  // operator's to read, not the agent's.
+  return new WardenError('UPSTREAM_EXITED', message(how), { cause, agentMessage: message(how.replace(/^failed \(.*\)$/s, 'failed')) });
 }
 
 /** The upstream answered with a JSON-RPC error; `cause` keeps its code and message for the gateway to forward. */

@@ -1,7 +1,7 @@
 // No child outlives its upstream: close() ends the whole process group, even a server that
-// ignores SIGTERM and keeps a grandchild, and killAllChildrenSync() is the last resort.
+// ignores SIGTERM and keeps a grandchild, and the CLI's ChildRegistry.killAll() is the last resort.
 import { afterEach, expect, test } from 'vitest';
-import { killAllChildrenSync, liveChildGroupCount } from '../../src/upstream/child-registry.js';
+import { ChildRegistry } from '../../src/upstream/child-registry.js';
 import { createUpstream } from '../../src/upstream/create-upstream.js';
 import type { Upstream } from '../../src/upstream/types.js';
 import { isPidGone, stdioConfig, textOf, waitFor } from './helpers.js';
@@ -11,8 +11,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((upstream) => upstream.close()));
 });
 
-async function startStubborn(): Promise<{ upstream: Upstream; pid: number; grandchild: number }> {
-  const upstream = createUpstream(stdioConfig('stubborn', 'ignore-sigterm.mjs'), { stderr: () => {} });
+async function startStubborn(children?: ChildRegistry): Promise<{ upstream: Upstream; pid: number; grandchild: number }> {
+  const upstream = createUpstream(stdioConfig('stubborn', 'ignore-sigterm.mjs'), { stderr: () => {}, children });
   open.push(upstream);
   const pids = JSON.parse(textOf(await upstream.callTool({ name: 'pids' }))) as { pid: number; grandchild: number };
   expect(isPidGone(pids.pid)).toBe(false);
@@ -28,12 +28,21 @@ test('close() ends a server that ignores SIGTERM, and its grandchild', async () 
   expect(await waitFor(() => isPidGone(pid) && isPidGone(grandchild), 3000)).toBe(true);
 });
 
-test('killAllChildrenSync() kills every live group at once', async () => {
-  const { pid, grandchild } = await startStubborn();
-  expect(liveChildGroupCount()).toBeGreaterThanOrEqual(1);
-  expect(killAllChildrenSync()).toBeGreaterThanOrEqual(1);
-  expect(liveChildGroupCount()).toBe(0);
+test('the registry passed to createUpstream kills every live group at once', async () => {
+  const children = new ChildRegistry();
+  const { pid, grandchild } = await startStubborn(children);
+  expect(children.size).toBe(1);
+  expect(children.killAll()).toBe(1);
+  expect(children.size).toBe(0);
   expect(await waitFor(() => isPidGone(pid) && isPidGone(grandchild), 3000)).toBe(true);
+});
+
+test('a closed upstream leaves the registry, so no later sweep signals a reused group id', async () => {
+  const children = new ChildRegistry();
+  const { upstream } = await startStubborn(children);
+  expect(children.size).toBe(1);
+  await upstream.close();
+  expect(children.size).toBe(0);
 });
 
 test('a server that dies on its own takes its grandchildren with it', async () => {

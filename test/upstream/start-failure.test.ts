@@ -3,7 +3,10 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { stderrReason } from '../../src/upstream/stderr-reason.js';
+import { startFailure } from '../../src/upstream/start-failure.js';
+import { exitedError } from '../../src/upstream/upstream-errors.js';
 import { createUpstream } from '../../src/upstream/create-upstream.js';
 import type { Upstream } from '../../src/upstream/types.js';
 import { remoteConfig, stdioConfig } from './helpers.js';
@@ -73,7 +76,7 @@ function start(...args: Parameters<typeof createUpstream>): Upstream {
   return upstream;
 }
 
-test('a server that dies with a stack trace: the operator gets the command and the Error line, the agent only the reason', async () => {
+test('a server that dies with a stack trace: the operator gets the command and the Error line, the agent only the short reason', async () => {
   const script = 'throw new Error("cannot reach the license server")';
   const upstream = start(stdioConfig('licensed', '', { args: ['--input-type=module', '-e', script], env: { LICENSE_KEY: 'sk-secret' } }), { stderr: () => {} });
   const error = (await upstream.connect().catch((caught: unknown) => caught)) as Error & { code: string; agentMessage: string };
@@ -81,19 +84,20 @@ test('a server that dies with a stack trace: the operator gets the command and t
   expect(error.message).toBe(
     `Cannot start upstream "licensed": command "${process.execPath}" exited with code 1 before answering "initialize"; its stderr said "Error: cannot reach the license server"`,
   );
-  expect(error.agentMessage).toBe('Upstream "licensed" could not start: it exited with code 1 before answering "initialize" ("Error: cannot reach the license server")');
+  // Its stderr is the operator's: it may name paths, hosts or secrets.
+  expect(error.agentMessage).toBe('Upstream "licensed" is unavailable: exited with code 1 before answering "initialize"');
 });
 
 test('a missing command: the agent is told it was not found, not which command', async () => {
   const upstream = start(stdioConfig('ghost', '', { command: 'nonexistent-command-xyz', args: [] }), { stderr: () => {} });
   const error = (await upstream.connect().catch((caught: unknown) => caught)) as Error & { agentMessage: string };
-  expect(error.agentMessage).toBe('Upstream "ghost" could not start: its command was not found (ENOENT)');
+  expect(error.agentMessage).toBe('Upstream "ghost" is unavailable: command not found');
 });
 
 test('a working directory that does not exist: the agent is not told the path', async () => {
   const upstream = start(stdioConfig('lost', 'echo-server.mjs', { cwd: '/definitely/not/here' }), { stderr: () => {} });
   const error = (await upstream.connect().catch((caught: unknown) => caught)) as Error & { agentMessage: string };
-  expect(error.agentMessage).toBe('Upstream "lost" could not start: its working directory does not exist');
+  expect(error.agentMessage).toBe('Upstream "lost" is unavailable: working directory does not exist');
 });
 
 test.each(['http', 'sse'] as const)('%s: a remote server nobody listens for: the system error for both, the url for the operator only', async (transport) => {
@@ -108,5 +112,37 @@ test.each(['http', 'sse'] as const)('%s: a remote server nobody listens for: the
   const upstream = start(remoteConfig('remote', url, { transport }), { stderr: () => {} });
   const error = (await upstream.connect().catch((caught: unknown) => caught)) as Error & { agentMessage: string };
   expect(error.message).toMatch(new RegExp(`^Cannot connect to upstream "remote": url "${url}": .*ECONNREFUSED`));
-  expect(error.agentMessage).toBe('Upstream "remote" could not be reached: the connection failed (ECONNREFUSED)');
+  expect(error.agentMessage).toBe('Upstream "remote" is unavailable: connection failed (ECONNREFUSED)');
+});
+
+test('a server that never answers initialize: the agent gets the wait in seconds, not the command or its stderr', () => {
+  const transport = { start: async () => {}, send: async () => {}, close: async () => {}, stderrTail: () => ['Error: token sk-secret was refused by db.internal'] };
+  const error = startFailure(new McpError(ErrorCode.RequestTimeout, 'Request timed out'), {
+    id: 'slow',
+    verb: 'start',
+    target: 'command "npx"',
+    connectTimeoutMs: 30_000,
+    transport,
+  });
+  expect(error.message).toBe('Cannot start upstream "slow": command "npx" did not answer "initialize" within 30000 ms; its last stderr line was "Error: token sk-secret was refused by db.internal"');
+  expect(error.agentMessage).toBe('Upstream "slow" is unavailable: did not answer "initialize" in 30 s');
+});
+
+test('a remote server that answers with an HTTP error: the agent gets the status, not the url or the body', () => {
+  const error = startFailure(Object.assign(new Error('Error POSTing to endpoint (HTTP 401): {"error":"bad key sk-secret"}'), { code: 401 }), {
+    id: 'remote',
+    verb: 'connect to',
+    target: 'url "https://internal.example/mcp"',
+    connectTimeoutMs: 30_000,
+    transport: { start: async () => {}, send: async () => {}, close: async () => {} },
+  });
+  expect(error.message).toContain('url "https://internal.example/mcp"');
+  expect(error.agentMessage).toBe('Upstream "remote" is unavailable: answered with HTTP 401');
+});
+
+test('a connection that fails under a call: the lower layer\'s text stays in the operator\'s message', () => {
+  const error = exitedError('remote', 'tools/call', 'failed (Error POSTing to endpoint (HTTP 500): stack at /srv/app.js)');
+  expect(error.message).toBe('Upstream "remote" failed (Error POSTing to endpoint (HTTP 500): stack at /srv/app.js) while handling "tools/call"; it restarts on the next call');
+  expect(error.agentMessage).toBe('Upstream "remote" failed while handling "tools/call"; it restarts on the next call');
+  expect(exitedError('crash', 'tools/call', 'exited (code 1)').agentMessage).toBe('Upstream "crash" exited (code 1) while handling "tools/call"; it restarts on the next call');
 });

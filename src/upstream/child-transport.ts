@@ -1,25 +1,31 @@
-// An SDK Transport over a child process started with execa: newline-delimited JSON-RPC on its
-// stdin/stdout, stderr forwarded with the server id at a bounded rate, answers over max_result_bytes
-// refused as they stream, and a close() that leaves no process behind.
-import { statSync } from 'node:fs';
-import { execa, type ResultPromise } from 'execa';
+// An SDK Transport over a child process: newline-delimited JSON-RPC on its stdin/stdout, stderr
+// forwarded with the server id at a bounded rate, answers over max_result_bytes refused as they
+// stream, and a close() that leaves no process behind.
+//
+// Why node:child_process and not execa: what must die is the server's whole process group (an `npx`
+// or `sh -c` server leaves grandchildren), and execa signals only the direct child. Its kill(),
+// `forceKillAfterDelay` and `cancelSignal` all call ChildProcess#kill(pid), so a grandchild that
+// outlives its parent is orphaned; and its `cleanup` is ignored for `detached` children (the only way
+// to get a group) and cannot run when we are SIGKILLed anyway. With every feature of its own off,
+// execa was a plain spawn; process-group.ts signals `-pgid` instead, and the ChildRegistry the CLI
+// owns lets a signal handler reach every group within milliseconds.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { buildChildEnv } from './child-env.js';
-import { registerChildGroup, unregisterChildGroup } from './child-registry.js';
-import { isGroupAlive, signalGroup, waitGroupGone } from './process-group.js';
+import type { ChildRegistry } from './child-registry.js';
+import { endGroup, signalGroup } from './process-group.js';
+import { spawnChild } from './spawn-child.js';
 import { JsonLineReader, type RefusedLine } from '../json-lines.js';
 import { StderrLines, type StderrLimits } from './stderr-lines.js';
 import { boundedLineWriter } from './bounded-writer.js';
 import { refusedAnswer } from './refused-answer.js';
 import { corkUntilNextTurn } from '../cork.js';
-import { TransportStartError } from './transport-start-error.js';
 
 /** Receives one line of a child's stderr, already prefixed with `[server-id] `. */
 export type StderrSink = (line: string) => void;
 
-export interface ExecaTransportOptions {
+export interface ChildTransportOptions {
   /** The server id, used in stderr prefixes and messages. */
   id: string;
   /** The program, run without a shell. */
@@ -39,6 +45,8 @@ export interface ExecaTransportOptions {
   maxMessageBytes?: number;
   /** Line cap and rate of stderr passed on (defaults in stderr-lines.ts). */
   stderrLimits?: Partial<StderrLimits>;
+  /** Where the child's process group is recorded while it runs, for the CLI's signal handlers. */
+  children?: ChildRegistry;
 }
 
 /** max_result_bytes when the config does not set it. */
@@ -53,19 +61,20 @@ export function writeToStderr(line: string): void {
 }
 
 /** A Transport that owns one child process; start() spawns it and close() ends its whole process group. */
-export class ExecaTransport implements Transport {
+export class ChildTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  readonly #options: ExecaTransportOptions;
+  readonly #options: ChildTransportOptions;
   readonly #sink: StderrSink;
   readonly #reader: JsonLineReader;
   readonly #stderr: StderrLines;
   readonly #maxMessageBytes: number;
   /** Requests sent and not yet answered, oldest first: a refused answer whose id is unknown fails the oldest. */
   readonly #requests = new Set<string | number>();
-  #child: ResultPromise | undefined;
+  #child: ChildProcessWithoutNullStreams | undefined;
+  #starting: Promise<void> | undefined;
   #pid: number | undefined;
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly #exited: Promise<void>;
@@ -75,7 +84,7 @@ export class ExecaTransport implements Transport {
   #closeFiredPromise: Promise<void>;
   #markCloseFired!: () => void;
 
-  constructor(options: ExecaTransportOptions) {
+  constructor(options: ChildTransportOptions) {
     this.#options = options;
     this.#sink = options.stderr ?? writeToStderr;
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_RESULT_BYTES;
@@ -101,45 +110,34 @@ export class ExecaTransport implements Transport {
     return this.#stderr.tail();
   }
 
-  /** Spawns the child; rejects with a message naming the command when it cannot be started. */
-  async start(): Promise<void> {
-    if (this.#child) throw new Error(`The transport of upstream "${this.#options.id}" was already started; create a new one to restart`);
-    const { command, args = [], cwd } = this.#options;
-    if (cwd !== undefined && !isDirectory(cwd)) {
-      this.#fireClose();
-      throw new TransportStartError(`working directory "${cwd}" does not exist`);
+  /** Spawns the child; rejects with a TransportStartError naming the command when it cannot be started. */
+  start(): Promise<void> {
+    if (this.#starting || this.#closing) {
+      return Promise.reject(new Error(`The transport of upstream "${this.#options.id}" was already started or closed; create a new one to restart`));
     }
-    const child = execa(command, args, {
-      cwd,
-      env: buildChildEnv(this.#options.env),
-      extendEnv: false,
-      shell: false,
-      // Its own process group, so close() reaches the grandchildren a server starts too.
-      detached: true,
-      cleanup: false,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      windowsHide: true,
-    });
-    this.#child = child;
+    this.#starting = this.#spawn();
+    return this.#starting;
+  }
+
+  async #spawn(): Promise<void> {
+    let child: ChildProcessWithoutNullStreams;
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', () => resolve());
-        child.once('error', reject);
-      });
+      child = await spawnChild(this.#options);
     } catch (error) {
       this.#fireClose();
-      throw new TransportStartError(describeSpawnError(command, error), { cause: error });
+      throw error;
     }
-    const pid = child.pid as number;
+    this.#child = child;
+    const pid = child.pid!;
     this.#pid = pid;
-    registerChildGroup(pid);
+    this.#options.children?.add(pid);
     child.stdout.on('data', (chunk: Buffer) => this.#onStdout(chunk));
-    child.stderr.on('data', (chunk: Buffer) => this.#onStderr(chunk));
+    child.stderr.on('data', (chunk: Buffer) => this.#stderr.push(chunk));
+    // An 'error' event without a listener would throw and take the whole gateway down.
     child.stdin.on('error', (error) => this.onerror?.(new Error(`Cannot write to upstream "${this.#options.id}": ${error.message}`, { cause: error })));
+    child.stdout.on('error', (error) => this.onerror?.(new Error(`Cannot read the stdout of upstream "${this.#options.id}": ${error.message}`, { cause: error })));
+    child.stderr.on('error', (error) => this.onerror?.(new Error(`Cannot read the stderr of upstream "${this.#options.id}": ${error.message}`, { cause: error })));
+    child.on('error', (error) => this.onerror?.(new Error(`Upstream "${this.#options.id}": ${error.message}`, { cause: error })));
     child.once('exit', (code, signal) => void this.#onExit(code, signal));
   }
 
@@ -163,6 +161,9 @@ export class ExecaTransport implements Transport {
   }
 
   async #terminate(): Promise<void> {
+    // A close() during start() must wait for the spawn, or the child it makes would run on unowned.
+    // A failed start is already reported to start()'s caller and left no process to end.
+    await this.#starting?.catch(() => {});
     const pid = this.#pid;
     if (pid === undefined) {
       this.#fireClose();
@@ -170,7 +171,7 @@ export class ExecaTransport implements Transport {
     }
     const { exitWaitMs = 1000, killGraceMs = 1000 } = this.#options;
     if (!this.#exit) {
-      this.#child?.stdin?.end();
+      this.#child?.stdin.end();
       if (!(await this.#waitExit(exitWaitMs))) {
         signalGroup(pid, 'SIGTERM');
         if (!(await this.#waitExit(killGraceMs))) {
@@ -179,8 +180,7 @@ export class ExecaTransport implements Transport {
         }
       }
     }
-    await endGroup(pid, killGraceMs);
-    unregisterChildGroup(pid);
+    await this.#endGroup(pid);
     await this.#closeFiredPromise;
   }
 
@@ -247,28 +247,31 @@ export class ExecaTransport implements Transport {
     if (id === undefined) return;
     this.#requests.delete(id);
     if (refused.reason === 'too-large') {
-      this.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: `The answer is larger than max_result_bytes (${this.#maxMessageBytes})` } }).catch(() => {});
+      this.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: `The answer is larger than max_result_bytes (${this.#maxMessageBytes})` } }).catch(() => {
+        // The child is gone or going: nothing is left to cancel, and the call fails below either way.
+      });
     }
     const fix = refused.reason === 'too-large' ? '; the call was cancelled. Ask for less (a narrower query, a page) or raise max_result_bytes for this server' : '';
     this.onmessage?.(refusedAnswer(id, `Upstream "${server}" sent ${what}${fix}`));
-  }
-
-  #onStderr(chunk: Buffer): void {
-    this.#stderr.push(chunk);
   }
 
   async #onExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     this.#exit = { code, signal };
     this.#markExited();
     // Responses written just before exiting may still sit in the pipe; read them before closing.
-    await waitForEnd(this.#child?.stdout ?? undefined, 200);
+    await waitForEnd(this.#child?.stdout, 200);
     this.#stderr.end();
     const pid = this.#pid;
     if (!this.#closing && pid !== undefined) {
       // The server died on its own; whatever it started in its group must not outlive it.
-      void endGroup(pid, this.#options.killGraceMs ?? 1000).then(() => unregisterChildGroup(pid));
+      void this.#endGroup(pid);
     }
     this.#fireClose();
+  }
+
+  /** Ends what is left of the group after its leader exited, then forgets it unless something survived even SIGKILL. */
+  async #endGroup(pgid: number): Promise<void> {
+    if (await endGroup(pgid, this.#options.killGraceMs ?? 1000)) this.#options.children?.delete(pgid);
   }
 
   #fireClose(): void {
@@ -277,15 +280,6 @@ export class ExecaTransport implements Transport {
     this.#markCloseFired();
     this.onclose?.();
   }
-}
-
-/** Ends what is left of a group after its leader exited: SIGTERM, then SIGKILL after the grace period. */
-async function endGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!isGroupAlive(pgid)) return;
-  signalGroup(pgid, 'SIGTERM');
-  if (await waitGroupGone(pgid, graceMs)) return;
-  signalGroup(pgid, 'SIGKILL');
-  await waitGroupGone(pgid, 2000);
 }
 
 function waitForEnd(stream: NodeJS.ReadableStream | undefined, ms: number): Promise<void> {
@@ -299,21 +293,6 @@ function waitForEnd(stream: NodeJS.ReadableStream | undefined, ms: number): Prom
       resolve();
     }
   });
-}
-
-function describeSpawnError(command: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return `command "${command}" was not found (ENOENT); check the command and PATH`;
-  if (code === 'EACCES') return `command "${command}" is not executable (EACCES)`;
-  return `command "${command}" could not be started: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function quotePreview(text: string): string {
