@@ -10,7 +10,7 @@ import { TokenTable, isLoopbackHost } from './http-guard.js';
 import { sweepIdleSessions } from './idle-sweep.js';
 import { HttpContext } from './http/context.js';
 import type { ExtraHandler } from './http/handlers/fallbacks.js';
-import { respondWithError } from './http/respond.js';
+import { errorResponder } from './http/respond.js';
 import { createRouter } from './http/router.js';
 import { HttpSessions } from './http/sessions.js';
 
@@ -63,13 +63,14 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     ...(options.extraHandler ? { extraHandler: options.extraHandler } : {}),
   });
 
+  const respondWithError = errorResponder(log);
   const server: HttpServer = createServer((req, res) => {
     const ctx = new HttpContext(req, res);
     try {
       const done = route(ctx)(ctx);
-      if (done) done.catch((error: unknown) => respondWithError(res, error, log));
+      if (done) done.catch((error: unknown) => respondWithError(res, error));
     } catch (error) {
-      respondWithError(res, error, log);
+      respondWithError(res, error);
     }
   });
 

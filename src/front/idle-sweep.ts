@@ -10,7 +10,8 @@ export interface IdleSessions {
  * Every so often (half the idle timeout, between 1 s and 1 min) closes the sessions idle for longer
  * than `idleMs`. The timer does not keep the process alive. Returns the function that stops it.
  */
-export function sweepIdleSessions(sessions: IdleSessions, idleMs: number, clock: () => number = Date.now): () => void {
+export function sweepIdleSessions(sessions: IdleSessions, idleMs: number, options: { clock?: () => number } = {}): () => void {
+  const clock = options.clock ?? Date.now;
   const timer = setInterval(() => {
     // closeStale settles every close on its own and never rejects.
     void sessions.closeStale(clock(), idleMs);

@@ -25,7 +25,7 @@ test('idle sessions are closed by the sweep, busy and recent ones kept, until it
     sessions.add(id, 'a', id, 0);
   }
   sessions.begin('streaming', 0);
-  const stop = sweepIdleSessions(sessions, 1_500, () => Date.now());
+  const stop = sweepIdleSessions(sessions, 1_500, { clock: () => Date.now() });
   sessions.touch('late', 900);
   await vi.advanceTimersByTimeAsync(1_000);
   expect(closed).toEqual([]);

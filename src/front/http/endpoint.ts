@@ -8,6 +8,9 @@ import { HttpSessionTransport } from '../http-transport.js';
 import { openSession } from '../session-server.js';
 
 export interface OpenEndpointOptions {
+  agent: string;
+  /** The params of the agent's initialize request. */
+  initialize: InitializeRequest['params'];
   sessionId: string;
   /** Asked once the session is open: true when nobody wants it any more (client gone, front closing). */
   abandoned: () => boolean;
@@ -30,11 +33,11 @@ export class SessionEndpoint {
   }
 
   /**
-   * Opens a session for `agent` from its initialize params and connects its transport; undefined
-   * (and nothing left open) when `abandoned()` says nobody wants it by the time it is open.
+   * Opens a session for `options.agent` from its initialize params and connects its transport;
+   * undefined (and nothing left open) when `abandoned()` says nobody wants it by the time it is open.
    */
-  static async open(deps: GatewayDeps, agent: string, params: InitializeRequest['params'], options: OpenEndpointOptions): Promise<SessionEndpoint | undefined> {
-    const opened = await openSession(deps, agent, params, { sessionId: options.sessionId });
+  static async open(deps: GatewayDeps, options: OpenEndpointOptions): Promise<SessionEndpoint | undefined> {
+    const opened = await openSession(deps, options.agent, options.initialize, { sessionId: options.sessionId });
     if (options.abandoned()) {
       await opened.session.close();
       return undefined;

@@ -66,11 +66,12 @@ export class HttpSessions {
   }
 
   /**
-   * Admits and opens a new session for `agent`; throws 429 when the agent is at its cap with no session
+   * Admits and opens a new session for `agent` (the client waits on `res`); throws 429 when the agent is at its cap with no session
    * quiet long enough to make room. Undefined when the client hung up (or the front closed) while the
    * upstreams started: the session is closed at once rather than left for nothing to ever close.
    */
-  async open(agent: string, params: InitializeRequest['params'], res: ServerResponse): Promise<SessionEndpoint | undefined> {
+  async open(res: ServerResponse, options: { agent: string; initialize: InitializeRequest['params'] }): Promise<SessionEndpoint | undefined> {
+    const { agent, initialize } = options;
     const now = Date.now();
     const admission = this.#table.admit(agent, now);
     const max = this.#options.maxPerAgent;
@@ -90,7 +91,9 @@ export class HttpSessions {
     res.once('close', onHangUp);
     let endpoint: SessionEndpoint | undefined;
     try {
-      endpoint = await SessionEndpoint.open(this.#deps, agent, params, {
+      endpoint = await SessionEndpoint.open(this.#deps, {
+        agent,
+        initialize,
         sessionId: id,
         // Closed while it opened: by the client, or with the whole front (its retries would keep the process alive).
         abandoned: () => hungUp || res.destroyed || this.#closed,

@@ -2,14 +2,14 @@
 // and the client is told only that mcp-warden failed.
 import { expect, test } from 'vitest';
 import { HttpError } from '../../../src/front/http/http-error.js';
-import { respondWithError } from '../../../src/front/http/respond.js';
+import { errorResponder } from '../../../src/front/http/respond.js';
 import { isWardenError } from '../../../src/errors.js';
 import { fakeContext } from './fake-http.js';
 
 test('an HttpError is sent as its status, headers and a JSON-RPC error with its id', () => {
   const { ctx, sent } = fakeContext();
   const logged: string[] = [];
-  respondWithError(ctx.res, new HttpError(429, 'Too many', { headers: { 'Retry-After': '3' }, id: 'x' }), (line) => logged.push(line));
+  errorResponder((line) => logged.push(line))(ctx.res, new HttpError(429, 'Too many', { headers: { 'Retry-After': '3' }, id: 'x' }));
   expect(sent.status).toBe(429);
   expect(sent.headers).toEqual({ 'Retry-After': '3', 'Content-Type': 'application/json' });
   expect(JSON.parse(sent.body)).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: 'Too many' }, id: 'x' });
@@ -19,7 +19,7 @@ test('an HttpError is sent as its status, headers and a JSON-RPC error with its 
 
 test('a refusal with Connection: close closes the connection after the answer', () => {
   const { ctx, sent } = fakeContext();
-  respondWithError(ctx.res, new HttpError(413, 'Too big', { headers: { Connection: 'close' } }), () => {});
+  errorResponder(() => {})(ctx.res, new HttpError(413, 'Too big', { headers: { Connection: 'close' } }));
   expect(sent.status).toBe(413);
   expect(sent.socketClosedSoon).toBe(true);
 });
@@ -27,7 +27,7 @@ test('a refusal with Connection: close closes the connection after the answer', 
 test('any other error is logged and answered 500 without blaming the client', () => {
   const { ctx, sent } = fakeContext();
   const logged: string[] = [];
-  respondWithError(ctx.res, new TypeError('x is undefined'), (line) => logged.push(line));
+  errorResponder((line) => logged.push(line))(ctx.res, new TypeError('x is undefined'));
   expect(sent.status).toBe(500);
   expect(JSON.parse(sent.body)).toEqual({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error in mcp-warden' }, id: null });
   expect(logged[0]).toMatch(/^HTTP front: TypeError: x is undefined/);
@@ -36,7 +36,7 @@ test('any other error is logged and answered 500 without blaming the client', ()
 test('once headers went out, an error only ends the response', () => {
   const { ctx, sent } = fakeContext();
   ctx.res.writeHead(200);
-  respondWithError(ctx.res, new Error('late'), () => {});
+  errorResponder(() => {})(ctx.res, new Error('late'));
   expect(sent.status).toBe(200);
   expect(sent.body).toBe('');
 });

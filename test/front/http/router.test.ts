@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest';
 import { TokenTable } from '../../../src/front/http-guard.js';
 import { createRouter, type RouterOptions } from '../../../src/front/http/router.js';
-import { respondWithError } from '../../../src/front/http/respond.js';
+import { errorResponder } from '../../../src/front/http/respond.js';
 import type { HttpSessions } from '../../../src/front/http/sessions.js';
 import { fakeContext } from './fake-http.js';
 
@@ -15,7 +15,7 @@ async function send(request: Parameters<typeof fakeContext>[0], extra?: RouterOp
   try {
     await route(ctx)(ctx);
   } catch (error) {
-    respondWithError(ctx.res, error, () => {});
+    errorResponder(() => {})(ctx.res, error);
   }
   return { status: sent.status, headers: sent.headers, body: sent.body ? (JSON.parse(sent.body) as { error?: { message: string } }) : undefined };
 }

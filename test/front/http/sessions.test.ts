@@ -51,7 +51,7 @@ function setup(options: { max?: number; evictAfterMs?: number; connectDelayMs?: 
 
 test('opened sessions are the agent\'s own; DELETE closes one with its upstreams', async () => {
   const { sessions, upstreams } = setup();
-  const endpoint = (await sessions.open('a', PARAMS, fakeContext().ctx.res))!;
+  const endpoint = (await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS }))!;
   expect(endpoint.id).toMatch(/^[0-9a-f-]{36}$/);
   expect(sessions.get(endpoint.id, 'a')).toBe(endpoint);
   expect(sessions.get(endpoint.id, 'b')).toBeUndefined();
@@ -64,8 +64,8 @@ test('opened sessions are the agent\'s own; DELETE closes one with its upstreams
 
 test('at the cap with every session used a moment ago, a newcomer is refused with 429 and Retry-After', async () => {
   const { sessions } = setup({ max: 1 });
-  await sessions.open('a', PARAMS, fakeContext().ctx.res);
-  const refused = await sessions.open('a', PARAMS, fakeContext().ctx.res).catch((error: unknown) => error);
+  await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS });
+  const refused = await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS }).catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(HttpError);
   const error = refused as HttpError;
   expect(error.status).toBe(429);
@@ -76,8 +76,8 @@ test('at the cap with every session used a moment ago, a newcomer is refused wit
 
 test('at the cap, the session quiet long enough is evicted, closed and logged', async () => {
   const { sessions, upstreams, logged } = setup({ max: 1, evictAfterMs: 0 });
-  const first = (await sessions.open('a', PARAMS, fakeContext().ctx.res))!;
-  const second = (await sessions.open('a', PARAMS, fakeContext().ctx.res))!;
+  const first = (await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS }))!;
+  const second = (await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS }))!;
   expect(sessions.get(first.id, 'a')).toBeUndefined();
   expect(sessions.get(second.id, 'a')).toBe(second);
   expect(logged).toEqual([`Closed session ${first.id} of agent "a", unused longest, to open a new one (at most 1 per agent)`]);
@@ -87,13 +87,13 @@ test('at the cap, the session quiet long enough is evicted, closed and logged', 
 
 test('a request is use of its session until its response closes', async () => {
   const { sessions } = setup({ max: 1, evictAfterMs: 0 });
-  const endpoint = (await sessions.open('a', PARAMS, fakeContext().ctx.res))!;
+  const endpoint = (await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS }))!;
   const { ctx, hangUp } = fakeContext();
   // A notification only: answered 202 at once, but the response counts until it closes.
   sessions.post(endpoint, ctx.res, [{ jsonrpc: '2.0', method: 'notifications/initialized' }]);
-  await expect(sessions.open('a', PARAMS, fakeContext().ctx.res)).rejects.toThrow(/already has 1 sessions in use/);
+  await expect(sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS })).rejects.toThrow(/already has 1 sessions in use/);
   hangUp();
-  const next = await sessions.open('a', PARAMS, fakeContext().ctx.res);
+  const next = await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS });
   expect(next).toBeDefined();
   await sessions.closeAll();
 });
@@ -101,18 +101,18 @@ test('a request is use of its session until its response closes', async () => {
 test('a client that hangs up while the upstreams start leaves no session, and its room is given back', async () => {
   const { sessions, upstreams } = setup({ max: 1, connectDelayMs: 100 });
   const { ctx, hangUp } = fakeContext();
-  const opening = sessions.open('a', PARAMS, ctx.res);
+  const opening = sessions.open(ctx.res, { agent: 'a', initialize: PARAMS });
   setTimeout(hangUp, 20);
   expect(await opening).toBeUndefined();
   expect(sessions.size).toBe(0);
   await expect.poll(() => upstreams.closed).toBe(upstreams.open);
-  expect(await sessions.open('a', PARAMS, fakeContext().ctx.res)).toBeDefined();
+  expect(await sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS })).toBeDefined();
   await sessions.closeAll();
 });
 
 test('a session still opening when the front closes is closed as soon as it is open', async () => {
   const { sessions, upstreams } = setup({ connectDelayMs: 100 });
-  const opening = sessions.open('a', PARAMS, fakeContext().ctx.res);
+  const opening = sessions.open(fakeContext().ctx.res, { agent: 'a', initialize: PARAMS });
   await new Promise((resolve) => setTimeout(resolve, 20));
   await sessions.closeAll();
   expect(await opening).toBeUndefined();

@@ -8,7 +8,7 @@ export function postMessages(sessions: HttpSessions): Guard {
     let endpoint = ctx.endpoint;
     if (!endpoint) {
       // The initialize guard set the params whenever no session is named.
-      endpoint = await sessions.open(ctx.agent, ctx.initializeParams!, ctx.res);
+      endpoint = await sessions.open(ctx.res, { agent: ctx.agent, initialize: ctx.initializeParams! });
       // Nobody is left to answer: the client hung up, or the front is closing its connections.
       if (!endpoint) return;
     }
