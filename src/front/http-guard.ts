@@ -1,5 +1,6 @@
 // The checks behind the HTTP front's first guards (http/guards/): Host and Origin against DNS
 // rebinding, and the bearer token that names the agent.
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackHost } from '../http-host.js';
@@ -43,6 +44,9 @@ export class TokenTable {
   }
 }
 
+/** Node's one-shot hash (20.12 and later) does without a Hash object per request. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value).digest();
 }
