@@ -66,9 +66,10 @@ export class HttpSessions {
   }
 
   /**
-   * Admits and opens a new session for `agent` (the client waits on `res`); throws 429 when the agent is at its cap with no session
-   * quiet long enough to make room. Undefined when the client hung up (or the front closed) while the
-   * upstreams started: the session is closed at once rather than left for nothing to ever close.
+   * Admits and opens a new session for `agent` (whose client waits on `res`); throws 429 when the
+   * agent is at its cap with no session quiet long enough to make room. Undefined when the client hung
+   * up (or the front closed) while the upstreams started: the session is closed at once rather than
+   * left for nothing to ever close.
    */
   async open(res: ServerResponse, options: { agent: string; initialize: InitializeRequest['params'] }): Promise<SessionEndpoint | undefined> {
     const { agent, initialize } = options;
@@ -104,6 +105,11 @@ export class HttpSessions {
     } finally {
       if (!endpoint) this.#table.release(agent);
       res.off('close', onHangUp);
+    }
+    // The front closed while the transport connected: closeAll has already passed this session by.
+    if (endpoint && this.#closed) {
+      await this.close(id);
+      return undefined;
     }
     return endpoint;
   }
