@@ -16,8 +16,23 @@ function hostname(hostHeader: string): string {
 
 /** Whether the Host header names loopback or one of `allowedHosts` (with or without its port). */
 export function hostAllowed(req: IncomingMessage, allowedHosts: readonly string[]): boolean {
-  const host = req.headers.host;
-  if (!host) return false;
-  const name = hostname(host.toLowerCase());
-  return isLoopbackHost(name) || allowedHosts.some((allowed) => allowed.toLowerCase() === host.toLowerCase() || allowed.toLowerCase() === name);
+  return hostCheck(allowedHosts)(req.headers.host);
+}
+
+/**
+ * `hostAllowed` for a fixed list, made once per server: the list is lower-cased once, and the last
+ * Host allowed (a client sends the same one on every request) is remembered.
+ */
+export function hostCheck(allowedHosts: readonly string[]): (host: string | undefined) => boolean {
+  const allowed = new Set(allowedHosts.map((value) => value.toLowerCase()));
+  let lastAllowed: string | undefined;
+  return (host) => {
+    if (!host) return false;
+    if (host === lastAllowed) return true;
+    const lower = host.toLowerCase();
+    const name = hostname(lower);
+    const ok = isLoopbackHost(name) || allowed.has(lower) || allowed.has(name);
+    if (ok) lastAllowed = host;
+    return ok;
+  };
 }

@@ -1,5 +1,6 @@
-// Checks done before a request reaches MCP: Host and Origin against DNS rebinding, the bearer token
-// that names the agent, and the body cap.
+// The checks behind the HTTP front's first guards (http/guards/): Host and Origin against DNS
+// rebinding, and the bearer token that names the agent.
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackHost } from '../http-host.js';
@@ -43,22 +44,9 @@ export class TokenTable {
   }
 }
 
+/** Node's one-shot hash (20.12 and later) does without a Hash object per request. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-export class BodyTooLargeError extends Error {}
-
-/** Reads the whole body, refusing (without buffering further) once it passes `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value).digest();
 }

@@ -1,7 +1,8 @@
 // The HTTP front's session table: which agent holds which session, the per-agent cap, and which
 // session may be closed to make room for a new one. "Nothing in flight right now" is no proof that a
 // session is unused (a client between two calls has nothing in flight), so only a session nobody
-// has used for a whole quiet period may be evicted; otherwise the newcomer waits.
+// has used for a whole quiet period may be evicted; otherwise the newcomer waits. Closing lives here
+// too (one session, the idle ones, all of them), through a hook, so all of it is testable without sockets.
 
 export interface SessionTableOptions<T> {
   /** Sessions one agent may hold at once, those being opened included. */
@@ -10,6 +11,11 @@ export interface SessionTableOptions<T> {
   evictAfterMs: number;
   /** Use the table does not see (a call still running after its client hung up); never evicted then. */
   busy?: (value: T) => boolean;
+  /**
+   * Closes a session that has left the table through `close`, `closeStale` or `closeAll`. Must not
+   * reject: there is nobody to tell (log inside). An evicted session is closed by whoever admitted.
+   */
+  close?: (value: T, id: string) => Promise<void>;
 }
 
 /** The answer to a request for room: admitted (maybe at the cost of `evicted`), or when to try again. */
@@ -94,12 +100,13 @@ export class SessionTable<T> {
     return row?.value;
   }
 
-  /** A request or stream of `id` began; call `end` when it closes. */
-  begin(id: string, now: number): void {
+  /** A request or stream of `id` began; call `end` when it closes. Returns the session, if it is there. */
+  begin(id: string, now: number): T | undefined {
     const row = this.#rows.get(id);
-    if (!row) return;
+    if (!row) return undefined;
     row.uses += 1;
     row.lastActive = now;
+    return row.value;
   }
 
   end(id: string, now: number): void {
@@ -118,6 +125,24 @@ export class SessionTable<T> {
   /** Sessions not in use and quiet for longer than `idleMs`: the ones nobody will come back to. */
   stale(now: number, idleMs: number): string[] {
     return [...this.#rows].filter(([, row]) => now - row.lastActive > idleMs && !this.#inUse(row)).map(([id]) => id);
+  }
+
+  /** Removes session `id` and closes it; resolves once it is closed. Nothing happens if it is gone. */
+  async close(id: string): Promise<void> {
+    const row = this.#rows.get(id);
+    if (!row) return;
+    this.#rows.delete(id);
+    await this.#options.close?.(row.value, id);
+  }
+
+  /** Closes every session `stale` names; resolves once all are closed. */
+  async closeStale(now: number, idleMs: number): Promise<void> {
+    await Promise.allSettled(this.stale(now, idleMs).map((id) => this.close(id)));
+  }
+
+  /** Closes every session (the front is shutting down); resolves once all are closed. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.ids().map((id) => this.close(id)));
   }
 
   #inUse(row: Row<T>): boolean {

@@ -91,3 +91,43 @@ test('a call that ended after its client left counts as use up to its end', () =
   expect(sessions.admit('a', 70_000)).toEqual({ admitted: true, evicted: { id: 's2', value: 's2' } });
   expect(sessions.admit('a', 70_000)).toEqual({ admitted: false, retryAfterMs: 40_000 });
 });
+
+test('close, closeStale and closeAll take sessions out and close each once', async () => {
+  const closed: string[] = [];
+  const sessions = new SessionTable<string>({ maxPerAgent: 5, evictAfterMs: 60_000, close: async (value, id) => void closed.push(`${id}=${value}`) });
+  for (const [id, at] of [['s1', 0], ['s2', 0], ['s3', 250], ['s4', 0]] as const) {
+    sessions.admit('a', at);
+    sessions.add(id, 'a', id.toUpperCase(), at);
+  }
+  sessions.begin('s4', 0);
+  await sessions.close('s2');
+  await sessions.close('s2');
+  expect(closed).toEqual(['s2=S2']);
+  await sessions.closeStale(301, 300);
+  expect(closed).toEqual(['s2=S2', 's1=S1']);
+  expect(sessions.ids()).toEqual(['s3', 's4']);
+  await sessions.closeAll();
+  expect(closed).toEqual(['s2=S2', 's1=S1', 's3=S3', 's4=S4']);
+  expect(sessions.size).toBe(0);
+});
+
+test('a session is out of the table before its close hook runs, so it cannot be found while closing', async () => {
+  const sessions: SessionTable<string> = new SessionTable<string>({
+    maxPerAgent: 1,
+    evictAfterMs: 0,
+    close: async () => {
+      expect(sessions.get('s1', 'a')).toBeUndefined();
+      expect(sessions.admit('a', 0)).toEqual({ admitted: true });
+    },
+  });
+  sessions.admit('a', 0);
+  sessions.add('s1', 'a', 's1', 0);
+  await sessions.close('s1');
+});
+
+test('begin returns the session it counts, or undefined when it is gone', () => {
+  const sessions = table();
+  open(sessions, 's1', 0);
+  expect(sessions.begin('s1', 1)).toBe('s1');
+  expect(sessions.begin('gone', 1)).toBeUndefined();
+});
