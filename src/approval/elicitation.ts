@@ -36,7 +36,7 @@ export function elicitationParams(ticket: TicketView): { message: string; reques
 }
 
 /** The answer an elicitation result stands for. */
-export function answerFromElicitation(result: ElicitResult): TicketAnswer {
+export function answerFromElicitation(result: ElicitResult): TicketAnswer & { state: 'approved' | 'denied' } {
   const decision = result.content?.decision;
   if (result.action === 'accept' && (decision === 'approve' || decision === true)) {
     return { state: 'approved', channel: 'elicitation', remember: result.content?.remember === true };

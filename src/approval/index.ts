@@ -19,6 +19,12 @@ export type {
   TicketView,
 } from './types.js';
 export { createApprover, type CreateApproverOptions } from './approver.js';
+export type { ApprovalChannel, ChannelAnswer, ChannelContext, ChannelHandle, ChannelRequest } from './channel.js';
+export { builtInChannels } from './channels/built-in.js';
+export { consoleChannel } from './channels/console.js';
+export { elicitationChannel } from './channels/elicitation.js';
+export { webhookChannel, type WebhookChannelOptions } from './channels/webhook.js';
+export { MemoryChannel, type MemoryChannelOptions } from './channels/memory.js';
 export { MemoryTicketStore } from './memory-store.js';
 export { FileTicketStore, createFileTicketStore, openFileTicketStore, type FileTicketStoreOptions } from './file-store.js';
 export { approvalsDir, resolveStateDir } from './state-dir.js';
