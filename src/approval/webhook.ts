@@ -67,6 +67,7 @@ export async function postWebhook(
   } catch (error) {
     throw new Error(`Webhook "${redactUrl(hook.url)}" could not be reached: ${(error as Error).message}`, { cause: error });
   }
+  // Only the status matters; a body that fails to cancel has nothing left to tell us.
   await response.body?.cancel().catch(() => {});
   if (!response.ok) throw new Error(`Webhook "${redactUrl(hook.url)}" answered HTTP ${response.status}`);
 }
