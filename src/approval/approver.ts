@@ -87,7 +87,7 @@ class TicketApprover implements Approver {
 
   async #request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
     const started = this.#clock.now();
-    const ticket = createTicket(req, { now: started, timeoutMs: this.#config.timeoutMs });
+    const ticket = createTicket(req, { now: started, timeoutMs: this.#config.timeoutMs, ...(options.client ? { client: options.client } : {}) });
 
     const remembered = this.#remembered.find(req, ticket.argumentsSha256);
     if (remembered) return remembered;
