@@ -33,6 +33,6 @@ export { createConsoleHandler, type ConsoleHandler, type ConsoleHandlerOptions }
 export { startConsole, consoleUrl, type RunningConsole, type StartConsoleOptions } from './console-server.js';
 export { startApprovalConsole, mountApprovalConsole, type ApprovalConsoleOptions, type MountedConsole } from './approval-console.js';
 export { listApprovals, approveTicket, denyTicket, type ApprovalsCliOptions, type ApprovalsListing, type AnswerResult } from './cli-commands.js';
-export { signWebhookBody, webhookPayload } from './webhook.js';
+export { signWebhookBody, webhookPayload } from './channels/webhook.js';
 export { canonicalJson, digestArguments } from './digest.js';
-export { elicitationParams, answerFromElicitation } from './elicitation.js';
+export { elicitationParams, answerFromElicitation } from './channels/elicitation.js';

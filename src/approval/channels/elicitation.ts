@@ -1,8 +1,9 @@
-// The elicitation channel: a form in the agent's own client (the prompt text and how an answer reads
-// are in ../elicitation.ts). Only as trustworthy as that client, so it is used only where configured.
+// The elicitation channel: a form in the agent's own client that shows the exact call and asks for a
+// decision. Only an explicit "approve" approves; anything else the client says is a denial. Only as
+// trustworthy as that client, so it is used only where the agent's channels list it.
 import type { ApprovalChannel, ChannelContext, ChannelHandle, ChannelRequest } from '../channel.js';
-import { answerFromElicitation, elicitationParams } from '../elicitation.js';
-import type { TicketView } from '../types.js';
+import { formatDuration, qualifiedTool } from '../ticket.js';
+import type { ElicitResult, TicketAnswer, TicketView } from '../types.js';
 
 /** Asks through the client's elicitation/create when the agent's channels list `elicitation` and its client declared the capability. */
 export function elicitationChannel(): ApprovalChannel {
@@ -33,4 +34,50 @@ export function elicitationChannel(): ApprovalChannel {
       };
     },
   };
+}
+
+/** The elicitation/create params for a ticket: the call in full, and a decision to pick. */
+export function elicitationParams(ticket: TicketView): { message: string; requestedSchema: object } {
+  const reasons = ticket.reasons.map((r) => `- ${r.message} (${r.rule}, ${r.source})`);
+  const message = [
+    `mcp-warden: approve this tool call?`,
+    ``,
+    `Tool: ${qualifiedTool(ticket)}`,
+    `Agent: ${ticket.agent} in environment "${ticket.environment}"`,
+    ...(reasons.length > 0 ? [`Why it asks:`, ...reasons] : []),
+    `Arguments, exactly as they will be forwarded:`,
+    JSON.stringify(ticket.arguments, null, 2),
+    ``,
+    `Ticket ${ticket.id}; unanswered, it is denied after ${formatDuration(ticket.expiresAt - ticket.createdAt)}.`,
+  ].join('\n');
+  return {
+    message,
+    requestedSchema: {
+      type: 'object',
+      properties: {
+        decision: { type: 'string', title: 'Decision', enum: ['approve', 'deny'], enumNames: ['Approve', 'Deny'] },
+        remember: {
+          type: 'boolean',
+          title: 'Remember for this session',
+          description: 'Also approve identical calls (same tool, same arguments) for the rest of this session',
+          default: false,
+        },
+      },
+      required: ['decision'],
+    },
+  };
+}
+
+/** The answer an elicitation result stands for. */
+export function answerFromElicitation(result: ElicitResult): TicketAnswer & { state: 'approved' | 'denied' } {
+  const decision = result.content?.decision;
+  if (result.action === 'accept' && (decision === 'approve' || decision === true)) {
+    return { state: 'approved', channel: 'elicitation', remember: result.content?.remember === true };
+  }
+  const reason =
+    result.action === 'decline' ? 'The user declined the approval prompt'
+    : result.action === 'cancel' ? 'The user dismissed the approval prompt'
+    : result.action === 'accept' ? 'The user chose deny in the approval prompt'
+    : `The client answered the approval prompt with "${String(result.action)}"`;
+  return { state: 'denied', channel: 'elicitation', reason };
 }
