@@ -29,6 +29,7 @@ export async function writeFirst(target: string, content: string, temp: string):
     // the file before its content, which the store treats as "not yet".
     return await createExclusive(target, content);
   } finally {
+    // The temp name is ours alone and unused after the link; a leftover is removed by the store's prune.
     await unlink(temp).catch(() => {});
   }
 }

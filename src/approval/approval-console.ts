@@ -44,6 +44,8 @@ export async function startApprovalConsole(options: ApprovalConsoleOptions = {})
     await ownStore?.close();
     throw error;
   }
+  // The address file only helps `mcp-warden status` and other gateways find this console; without it
+  // the console still serves, and a gateway that finds no file starts or finds one by its port.
   if (!running.reused) await writeConsoleAddress(running.url, location).catch(() => {});
   return {
     ...running,

@@ -1,8 +1,13 @@
-// The approver the call pipeline waits on: it opens a ticket in the shared store, reaches every
-// channel at once and resolves with whichever answer the store recorded first. Timeout, cancellation
-// and channel failures are answers too, so they race through the same single-winner store.
-import type { ApprovalConfig, WebhookConfig } from '../config/types.js';
-import { answerFromElicitation, elicitationParams } from './elicitation.js';
+// The approver the call pipeline waits on: it opens a ticket in the shared store, opens it on every
+// channel that applies (see channel.ts) and resolves with whichever answer the store recorded first.
+// Timeout, cancellation and channel failures are answers too, so they race through the same
+// single-winner store.
+import type { ApprovalConfig } from '../config/types.js';
+import type { ApprovalChannel, ChannelRequest } from './channel.js';
+import { builtInChannels } from './channels/built-in.js';
+import { nonInteractiveAnswer, unreachableAnswer } from './no-channel.js';
+import { channelsFor, openChannels } from './open-channels.js';
+import { eventType, outcomeOf } from './outcome.js';
 import { RememberedApprovals } from './remembered.js';
 import { createTicket, describeDecision, expiryReason, withAnswer } from './ticket.js';
 import type {
@@ -13,12 +18,12 @@ import type {
   ApprovalRequestOptions,
   Approver,
   Clock,
+  ClientIdentity,
   Ticket,
   TicketAnswer,
   TicketStore,
   TicketView,
 } from './types.js';
-import { postWebhook } from './webhook.js';
 
 export interface CreateApproverOptions {
   /** `--non-interactive`, or CI=true with no channel: every ask resolves at once to `config.nonInteractive`. */
@@ -28,6 +33,17 @@ export interface CreateApproverOptions {
   clock?: Clock;
   /** The console's base URL (`http://127.0.0.1:8788/approvals`) for webhook links; a function when known only later. */
   consoleUrl?: string | (() => string | undefined);
+  /** The channels to open tickets on, in order; default `builtInChannels(config)` (elicitation, console, webhook). */
+  channels?: ApprovalChannel[];
+}
+
+/** What one wait needs beyond its ticket: the channels that apply and what they were chosen for. */
+interface WaitOptions {
+  signal?: AbortSignal;
+  client?: ClientIdentity;
+  request: ChannelRequest;
+  channels: ApprovalChannel[];
+  started: number;
 }
 
 /** What a call waiting for approval is told when its gateway stops. */
@@ -45,6 +61,7 @@ class TicketApprover implements Approver {
   #config: ApprovalConfig;
   #options: CreateApproverOptions;
   #clock: Clock;
+  #channels: ApprovalChannel[];
   #remembered = new RememberedApprovals();
   #pending = new Map<string, { withdraw(reason: string): void; done: Promise<ApprovalOutcome> }>();
   /** Open tickets per agent, counted from before the ticket is saved, so a burst cannot slip past the cap. */
@@ -57,6 +74,7 @@ class TicketApprover implements Approver {
     this.#config = config;
     this.#options = options;
     this.#clock = options.clock ?? Date;
+    this.#channels = options.channels ?? builtInChannels(config, options.consoleUrl ? { consoleUrl: options.consoleUrl } : {});
   }
 
   request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
@@ -69,7 +87,7 @@ class TicketApprover implements Approver {
 
   async #request(req: ApprovalRequest, options: ApprovalRequestOptions): Promise<ApprovalOutcome> {
     const started = this.#clock.now();
-    const ticket = createTicket(req, { now: started, timeoutMs: this.#config.timeoutMs });
+    const ticket = createTicket(req, { now: started, timeoutMs: this.#config.timeoutMs, ...(options.client ? { client: options.client } : {}) });
 
     const remembered = this.#remembered.find(req, ticket.argumentsSha256);
     if (remembered) return remembered;
@@ -77,19 +95,15 @@ class TicketApprover implements Approver {
       const reason = this.#closed ? SHUTTING_DOWN : 'The agent cancelled the call before approval was asked';
       return this.#settleUnstored(ticket, { state: 'withdrawn', channel: 'cancelled', reason }, started);
     }
-    if (this.#options.nonInteractive) return this.#nonInteractive(ticket, started);
+    if (this.#options.nonInteractive) return this.#settleUnstored(ticket, nonInteractiveAnswer(this.#config.nonInteractive), started);
 
     // The agent's or the environment's channels when set: elicitation is only as trustworthy as the
     // agent's client, so prod or CI can leave it out for everyone there.
     const configured = options.channels ?? this.#config.channels;
-    const elicit = configured.includes('elicitation') ? options.elicit : undefined;
-    const webhooks = this.#webhooks(configured, options.webhooks);
-    const channels = new Set<string>();
-    if (elicit) channels.add('elicitation');
-    if (configured.includes('console')) channels.add('console');
-    webhooks.forEach((_hook, i) => channels.add(`webhook ${i + 1}`));
-    if (channels.size === 0) {
-      return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason: this.#unreachableReason(configured, options) }, started);
+    const request: ChannelRequest = { configured, options };
+    const channels = channelsFor(this.#channels, request);
+    if (channels.length === 0) {
+      return this.#settleUnstored(ticket, unreachableAnswer(configured, options), started);
     }
 
     // One agent opening hundreds of tickets at once would bury the ones a person must see.
@@ -110,7 +124,7 @@ class TicketApprover implements Approver {
         return this.#settleUnstored(ticket, { state: 'denied', channel: 'none', reason }, started);
       }
       this.#emit({ type: 'asked', ticket });
-      return await this.#wait(ticket, { ...options, elicit, webhooks, channels, started });
+      return await this.#wait(ticket, { ...(options.signal ? { signal: options.signal } : {}), ...(options.client ? { client: options.client } : {}), request, channels, started });
     } finally {
       const left = (this.#openByAgent.get(req.agent) ?? 1) - 1;
       if (left > 0) this.#openByAgent.set(req.agent, left);
@@ -130,16 +144,9 @@ class TicketApprover implements Approver {
     this.#remembered.clear();
   }
 
-  #wait(
-    ticket: Ticket,
-    options: Omit<ApprovalRequestOptions, 'channels'> & { webhooks: WebhookConfig[]; channels: Set<string>; started: number },
-  ): Promise<ApprovalOutcome> {
+  #wait(ticket: Ticket, options: WaitOptions): Promise<ApprovalOutcome> {
     const { store } = this.#options;
-    const { signal, elicit, webhooks, channels, started } = options;
-    const channelsAbort = new AbortController();
-    // Its own: aborting a prompt the agent already answered would send it a stray cancel.
-    const elicitAbort = new AbortController();
-    let elicitSettled = false;
+    const { signal, client, request, channels, started } = options;
     let settled = false;
     let resolveOutcome!: (outcome: ApprovalOutcome) => void;
     const done = new Promise<ApprovalOutcome>((resolve) => (resolveOutcome = resolve));
@@ -150,13 +157,12 @@ class TicketApprover implements Approver {
       clearTimeout(timer);
       stopWatching();
       signal?.removeEventListener('abort', onAbort);
-      channelsAbort.abort();
-      // The reason travels in notifications/cancelled, so the person sees why the prompt went away.
-      if (!elicitSettled) elicitAbort.abort(decided.decisionReason ?? `Answered elsewhere: ${describeDecision(decided)}`);
+      // The reason reaches a prompt still on screen, so the person sees why it went away.
+      opened.withdraw(decided.decisionReason ?? `Answered elsewhere: ${describeDecision(decided)}`);
       this.#pending.delete(ticket.id);
-      const outcome = this.#outcome(ticket, decided, started);
+      const outcome = outcomeOf(ticket, decided, this.#clock.now() - started);
       // Whoever holds the agent's client answers a prompt; the audit names that client, not a person.
-      if (outcome.channel === 'elicitation' && options.client) outcome.client = { name: options.client.name, version: options.client.version };
+      if (outcome.channel === 'elicitation' && client) outcome.client = { name: client.name, version: client.version };
       if (outcome.approved && outcome.remember) this.#remembered.add(ticket, outcome);
       this.#emit({ type: eventType(decided), ticket: decided, outcome });
       resolveOutcome(outcome);
@@ -169,13 +175,6 @@ class TicketApprover implements Approver {
         (result) => finish('ticket' in result ? result.ticket : withAnswer(ticket, proposed, this.#clock.now())),
         (error: Error) => finish(withAnswer(ticket, { state: 'denied', channel: 'none', reason: `The approval store failed (${error.message})` }, this.#clock.now())),
       );
-    };
-    const channelFailed = (channel: string, error: unknown): void => {
-      if (settled) return;
-      const message = error instanceof Error ? error.message : String(error);
-      this.#emit({ type: 'channel-error', ticket, channel: channel.replace(/ \d+$/, ''), error: message });
-      channels.delete(channel);
-      if (channels.size === 0) answer({ state: 'denied', channel: 'none', reason: `No approval channel could reach a person (${message})` });
     };
     const onAbort = (): void => answer({ state: 'withdrawn', channel: 'cancelled', reason: 'The agent cancelled the call while it waited for approval' });
 
@@ -191,72 +190,24 @@ class TicketApprover implements Approver {
     // close() came while the ticket was being saved: it withdrew the waits it could see, not this one.
     if (this.#closed) answer({ state: 'withdrawn', channel: 'cancelled', reason: SHUTTING_DOWN });
 
-    if (elicit) {
-      elicit(elicitationParams(ticket), elicitAbort.signal).then(
-        (result) => {
-          elicitSettled = true;
-          answer(answerFromElicitation(result));
-        },
-        (error: unknown) => {
-          elicitSettled = true;
-          channelFailed('elicitation', new Error(`The approval prompt failed: ${(error as Error)?.message ?? String(error)}`));
-        },
-      );
-    }
-    const consoleUrl = typeof this.#options.consoleUrl === 'function' ? this.#options.consoleUrl() : this.#options.consoleUrl;
-    webhooks.forEach((hook, i) => {
-      postWebhook(hook, ticket, { now: this.#clock.now(), signal: channelsAbort.signal, ...(consoleUrl ? { consoleUrl } : {}) }).catch((error) =>
-        channelFailed(`webhook ${i + 1}`, error),
-      );
+    // Like stopWatching and timer, used by finish() only on a later turn: the store answers asynchronously.
+    const opened = openChannels(ticket, channels, {
+      request,
+      answer,
+      channelError: (channel, error) => this.#emit({ type: 'channel-error', ticket, channel, error }),
+      decided: () => settled,
+      now: () => this.#clock.now(),
     });
     return done;
-  }
-
-  #outcome(ticket: Ticket, decided: TicketView, started: number): ApprovalOutcome {
-    // Bound to this call: an answer for any other ticket or other arguments never approves it.
-    const approved = decided.state === 'approved' && decided.id === ticket.id && decided.argumentsSha256 === ticket.argumentsSha256;
-    const channel = decided.channel ?? 'none';
-    const by = decided.answeredBy;
-    const outcome: ApprovalOutcome = {
-      approved,
-      ticketId: ticket.id,
-      channel,
-      reason: outcomeReason(decided, approved),
-      durationMs: Math.max(0, this.#clock.now() - started),
-      ...(by ? { by } : {}),
-      ...(approved && decided.remember ? { remember: true } : {}),
-    };
-    return outcome;
-  }
-
-  #nonInteractive(ticket: Ticket, started: number): ApprovalOutcome {
-    const allow = this.#config.nonInteractive === 'allow';
-    const why = '--non-interactive, or CI=true with no approval channel configured';
-    const reason = `Approval needed but mcp-warden runs non-interactively (${why}); ${allow ? 'allowed by approval.non_interactive: allow' : 'denied'}`;
-    return this.#settleUnstored(ticket, { state: allow ? 'approved' : 'denied', channel: 'non-interactive', reason }, started);
   }
 
   /** Ends a request that never reached the store, still telling the audit log about it. */
   #settleUnstored(ticket: Ticket, answer: TicketAnswer, started: number): ApprovalOutcome {
     const decided = withAnswer(ticket, answer, this.#clock.now());
-    const outcome = this.#outcome(ticket, decided, started);
+    const outcome = outcomeOf(ticket, decided, this.#clock.now() - started);
     this.#emit({ type: 'asked', ticket });
     this.#emit({ type: eventType(decided), ticket: decided, outcome });
     return outcome;
-  }
-
-  #webhooks(configured: ApprovalConfig['channels'], fromRequest: WebhookConfig[] = []): WebhookConfig[] {
-    const all = [...(configured.includes('webhook') && this.#config.webhook ? [this.#config.webhook] : []), ...fromRequest];
-    const seen = new Set<string>();
-    return all.filter((hook) => !seen.has(hook.url) && seen.add(hook.url));
-  }
-
-  #unreachableReason(configured: ApprovalConfig['channels'], options: ApprovalRequestOptions): string {
-    const detail =
-      configured.length === 0 ? 'approval.channels is empty'
-      : configured.includes('elicitation') && !options.elicit ? `approval.channels is [${configured.join(', ')}] and the agent's client does not support elicitation`
-      : `approval.channels is [${configured.join(', ')}] and no webhook URL is configured`;
-    return `Approval needed but no approval channel can reach a person (${detail}); denied`;
   }
 
   #emit(event: ApprovalEvent): void {
@@ -265,30 +216,5 @@ class TicketApprover implements Approver {
     } catch {
       // The audit sink's failure is its own to report; it must not decide a call.
     }
-  }
-}
-
-function eventType(ticket: TicketView): ApprovalEvent['type'] {
-  if (ticket.state === 'expired') return 'expired';
-  if (ticket.state === 'withdrawn') return 'cancelled';
-  return 'answered';
-}
-
-function outcomeReason(ticket: TicketView, approved: boolean): string {
-  const by = ticket.answeredBy ? ` by ${ticket.answeredBy}` : '';
-  const via = ticket.channel ? ` via ${ticket.channel}` : '';
-  switch (ticket.state) {
-    case 'approved':
-      if (!approved) return 'The recorded approval does not match this call; denied';
-      return ticket.channel === 'non-interactive' ? (ticket.decisionReason ?? 'Approved') : `Approved${by}${via}`;
-    case 'denied':
-      if (ticket.channel === 'non-interactive' || ticket.channel === 'none') return ticket.decisionReason ?? 'Denied';
-      return `Denied${by}${via}${ticket.decisionReason ? `: ${ticket.decisionReason}` : ''}`;
-    case 'expired':
-      return `${ticket.decisionReason ?? expiryReason(ticket)}; denied`;
-    case 'withdrawn':
-      return ticket.decisionReason ?? 'The request was withdrawn';
-    default:
-      return 'The ticket is still pending; denied';
   }
 }

@@ -15,6 +15,7 @@ export function consolePage(nonce: string): string {
 <body>
 <header class="top">
   <h1>mcp-warden <span>approvals</span></h1>
+  <label class="me">Your name <input id="by" maxlength="100" autocomplete="name" placeholder="recorded with your answers"></label>
   <span id="status" class="status">Connecting…</span>
 </header>
 <main>
@@ -40,6 +41,7 @@ body { margin:0; font:14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif
 .top { display:flex; align-items:center; justify-content:space-between; padding:14px 24px; background:#1d2330; color:#fff; }
 .top h1 { margin:0; font-size:18px; font-weight:600; } .top h1 span { font-weight:400; opacity:.75; }
 .status { font-size:12px; opacity:.8; }
+.me { font-size:12px; margin-left:auto; margin-right:16px; } .me input { margin-left:6px; padding:3px 6px; border-radius:4px; border:0; font:inherit; }
 main { max-width:1080px; margin:0 auto; padding:20px 24px 40px; }
 h2 { font-size:15px; margin:20px 0 10px; }
 .count { display:inline-block; min-width:22px; padding:0 7px; border-radius:11px; background:#e4e7ec; text-align:center; font-size:12px; }
@@ -53,6 +55,7 @@ h2 { font-size:15px; margin:20px 0 10px; }
 .reasons { margin:8px 0; padding-left:18px; } .reasons .src { color:var(--muted); font-size:12px; }
 .label { color:var(--muted); font-size:12px; margin-top:6px; } .digest { font-family:ui-monospace, monospace; }
 pre { background:#0f1420; color:#e6edf3; padding:10px 12px; border-radius:6px; overflow:auto; max-height:360px; font:12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace; white-space:pre-wrap; word-break:break-word; }
+pre.text { background:#fbfbfc; color:var(--text); border:1px solid var(--line); }
 .actions { display:flex; flex-wrap:wrap; gap:10px; align-items:center; margin-top:8px; }
 button { font:inherit; padding:6px 16px; border-radius:6px; border:1px solid transparent; cursor:pointer; color:#fff; }
 button.approve { background:var(--ok); } button.deny { background:var(--no); }
@@ -80,6 +83,20 @@ function el(tag, cls, text) {
   return node;
 }
 
+// Characters that change layout without being seen (bidi overrides, zero-width, line separators) shown
+// as \\uXXXX, so the text block shows what the call holds; newlines and tabs stay as they are.
+function visible(text) {
+  return text.replace(/[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]/g,
+    (c) => '\\\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+// The name typed once is kept in this browser and sent with every answer, so the audit says who answered.
+const NAME_KEY = 'mcp-warden-approvals-by';
+function me() {
+  const by = $('by').value.trim();
+  return by ? { by } : {};
+}
+
 function left(ms) {
   if (ms <= 0) return 'expiring…';
   const s = Math.ceil(ms / 1000);
@@ -92,6 +109,10 @@ function card(t) {
   root.dataset.id = t.id;
   const head = el('div', 'head');
   head.append(el('span', 'tool', t.server + '/' + t.tool), el('span', 'badge', 'agent ' + t.agent), el('span', 'badge', 'env ' + t.environment));
+  // Who asked: the session, the client as it named itself (unverified) and where the server works.
+  head.append(el('span', 'badge session', 'session ' + t.session));
+  if (t.client) head.append(el('span', 'badge client', 'client ' + t.client.name + ' ' + t.client.version));
+  if (t.workingDir) head.append(el('span', 'badge cwd', 'in ' + t.workingDir));
   const expires = el('span', 'expires', left(t.expiresAt - Date.now()));
   expires.dataset.expiresAt = String(t.expiresAt);
   head.append(expires);
@@ -106,6 +127,11 @@ function card(t) {
   const label = el('div', 'label', 'Arguments, exactly as they will be forwarded · ');
   label.append(el('span', 'digest', 'sha256 ' + t.argumentsSha256.slice(0, 16) + '…'));
   root.append(label, el('pre', 'args', JSON.stringify(t.arguments, null, 2)));
+  // A script or a file's content reads as text, not as one escaped JSON line; the JSON above stays exact.
+  for (const [key, value] of Object.entries(t.arguments)) {
+    if (typeof value !== 'string' || !value.includes('\\n')) continue;
+    root.append(el('div', 'label', key + ' as text, ' + value.split('\\n').length + ' lines'), el('pre', 'text', visible(value)));
+  }
   const actions = el('div', 'actions');
   const rememberLabel = el('label', '');
   const remember = el('input', 'remember');
@@ -117,8 +143,8 @@ function card(t) {
   reason.maxLength = 1000;
   const deny = el('button', 'deny', 'Deny');
   const msg = el('div', 'msg');
-  approve.addEventListener('click', () => answer(t.id, 'approve', { remember: remember.checked }, root));
-  deny.addEventListener('click', () => answer(t.id, 'deny', reason.value.trim() ? { reason: reason.value.trim() } : {}, root));
+  approve.addEventListener('click', () => answer(t.id, 'approve', { ...me(), remember: remember.checked }, root));
+  deny.addEventListener('click', () => answer(t.id, 'deny', { ...me(), ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, root));
   actions.append(approve, rememberLabel, reason, deny, msg);
   root.append(actions);
   return root;
@@ -198,6 +224,8 @@ async function refresh() {
   }
 }
 
+$('by').value = localStorage.getItem(NAME_KEY) || '';
+$('by').addEventListener('change', () => localStorage.setItem(NAME_KEY, $('by').value.trim()));
 refresh();
 setInterval(refresh, 1000);
 setInterval(tick, 1000);

@@ -77,6 +77,7 @@ export class FileTicketStore implements TicketStore {
       throw new Error(`Ticket "${ticket.id}" already exists`);
     }
     this.#tickets.set(ticket.id, { ...ticket, state: 'pending' });
+    // Pruning is housekeeping: the ticket is saved, and the next create prunes again.
     await this.#prune().catch(() => {});
   }
 
@@ -175,6 +176,7 @@ export class FileTicketStore implements TicketStore {
   async #readTicket(id: string): Promise<Ticket | undefined> {
     const cached = this.#tickets.get(id);
     if (cached) return cached;
+    // Missing or unreadable: an unknown ticket, which is never offered for approval.
     const text = await readFile(this.#ticketPath(id), 'utf8').catch(() => undefined);
     if (text === undefined) return undefined;
     let parsed: Ticket;
@@ -191,6 +193,7 @@ export class FileTicketStore implements TicketStore {
   async #readAnswer(id: string): Promise<AnswerRecord | undefined> {
     const cached = this.#answers.get(id);
     if (cached) return cached;
+    // No answer file yet means no answer yet: the ticket stays pending until one can be read.
     const text = await readFile(this.#answerPath(id), 'utf8').catch(() => undefined);
     if (!text) return undefined;
     try {
@@ -203,6 +206,7 @@ export class FileTicketStore implements TicketStore {
   }
 
   async #ids(): Promise<Set<string>> {
+    // A directory not made yet (or unreadable) lists no tickets; creating one reports its own error.
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const ids = new Set<string>();
     for (const name of names) {
@@ -218,6 +222,7 @@ export class FileTicketStore implements TicketStore {
     const now = Date.now();
     for (const name of names) {
       if (!name.startsWith('.tmp-')) continue;
+      // Another process may have renamed or removed its temp file meanwhile; a stray one is retried next prune.
       const info = await stat(join(this.dir, name)).catch(() => undefined);
       if (info && now - info.mtimeMs > TEMP_MAX_AGE_MS) await unlink(join(this.dir, name)).catch(() => {});
     }
@@ -231,6 +236,7 @@ export class FileTicketStore implements TicketStore {
     if (decided.length <= this.#historyLimit) return;
     decided.sort((a, b) => (b.decidedAt ?? b.createdAt) - (a.decidedAt ?? a.createdAt));
     for (const ticket of decided.slice(this.#historyLimit)) {
+      // Decided history only; another process pruning the same ticket first is the usual reason to fail.
       await unlink(this.#ticketPath(ticket.id)).catch(() => {});
       await unlink(this.#answerPath(ticket.id)).catch(() => {});
       this.#forget(ticket.id);

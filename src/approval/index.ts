@@ -19,6 +19,12 @@ export type {
   TicketView,
 } from './types.js';
 export { createApprover, type CreateApproverOptions } from './approver.js';
+export type { ApprovalChannel, ChannelAnswer, ChannelContext, ChannelHandle, ChannelRequest } from './channel.js';
+export { builtInChannels } from './channels/built-in.js';
+export { consoleChannel } from './channels/console.js';
+export { elicitationChannel } from './channels/elicitation.js';
+export { webhookChannel, type WebhookChannelOptions } from './channels/webhook.js';
+export { MemoryChannel, type MemoryChannelOptions } from './channels/memory.js';
 export { MemoryTicketStore } from './memory-store.js';
 export { FileTicketStore, createFileTicketStore, openFileTicketStore, type FileTicketStoreOptions } from './file-store.js';
 export { approvalsDir, resolveStateDir } from './state-dir.js';
@@ -27,6 +33,6 @@ export { createConsoleHandler, type ConsoleHandler, type ConsoleHandlerOptions }
 export { startConsole, consoleUrl, type RunningConsole, type StartConsoleOptions } from './console-server.js';
 export { startApprovalConsole, mountApprovalConsole, type ApprovalConsoleOptions, type MountedConsole } from './approval-console.js';
 export { listApprovals, approveTicket, denyTicket, type ApprovalsCliOptions, type ApprovalsListing, type AnswerResult } from './cli-commands.js';
-export { signWebhookBody, webhookPayload } from './webhook.js';
+export { signWebhookBody, webhookPayload } from './channels/webhook.js';
 export { canonicalJson, digestArguments } from './digest.js';
-export { elicitationParams, answerFromElicitation } from './elicitation.js';
+export { elicitationParams, answerFromElicitation } from './channels/elicitation.js';

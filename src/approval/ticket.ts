@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { digestArguments } from './digest.js';
 import { currentOwner } from './gateway-owner.js';
-import type { ApprovalRequest, Ticket, TicketAnswer, TicketView } from './types.js';
+import type { ApprovalRequest, ClientIdentity, Ticket, TicketAnswer, TicketView } from './types.js';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const ID_PATTERN = /^[a-z2-7]{26}$/;
@@ -26,8 +26,8 @@ export function isTicketId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 
-/** A pending ticket for `req`, expiring `timeoutMs` after `now`. */
-export function createTicket(req: ApprovalRequest, options: { now: number; timeoutMs: number }): Ticket {
+/** A pending ticket for `req`, expiring `timeoutMs` after `now`; `client` is the agent's client, when known. */
+export function createTicket(req: ApprovalRequest, options: { now: number; timeoutMs: number; client?: ClientIdentity }): Ticket {
   return {
     id: newTicketId(),
     agent: req.agent,
@@ -38,6 +38,8 @@ export function createTicket(req: ApprovalRequest, options: { now: number; timeo
     arguments: req.arguments,
     argumentsSha256: digestArguments(req.arguments),
     reasons: req.reasons,
+    ...(req.workingDir === undefined ? {} : { workingDir: req.workingDir }),
+    ...(options.client ? { client: { name: options.client.name, version: options.client.version } } : {}),
     createdAt: options.now,
     expiresAt: options.now + options.timeoutMs,
     state: 'pending',

@@ -14,6 +14,8 @@ export interface ApprovalRequest {
   arguments: Record<string, unknown>;
   /** Why the engine said ask. */
   reasons: Reason[];
+  /** Where the server the call goes to works (a stdio server's working directory), when the gateway knows it; shown to the person asked. */
+  workingDir?: string;
 }
 
 /** How a request ended; `approved` is true only for an answer bound to this very call. */
@@ -115,6 +117,8 @@ export interface Ticket extends ApprovalRequest {
   remember?: boolean;
   /** The gateway process waiting on the ticket, so that a crashed one's tickets are never answered. */
   owner?: TicketOwner;
+  /** The agent's client as it named itself at initialize (unverified), shown to the person asked. */
+  client?: ClientIdentity;
 }
 
 /** The gateway process that waits on a ticket. */

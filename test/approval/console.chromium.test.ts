@@ -125,3 +125,29 @@ test.skipIf(missing)('a call the agent cancels disappears from the page; the con
   expect(await other).toMatchObject({ approved: true });
   await stillSamePage();
 });
+
+test.skipIf(missing)('the card shows who asked and multi-line arguments as text; the name typed once is recorded with the answer', async () => {
+  const args = { path: 'deploy.sh', content: '#!/bin/sh\nmake release\u202Eevil' };
+  const asked = approver.request(askRequest({ arguments: args, workingDir: '/home/dev/project' }), { client: { name: 'claude-code', version: '2.1.3' } });
+  const ticket = await pendingTicket(store);
+  const card = page.locator(`#ticket-${ticket.id}`);
+  await card.waitFor({ timeout: 10_000 });
+  expect(await card.locator('.badge.session').textContent()).toBe('session session-1');
+  expect(await card.locator('.badge.client').textContent()).toBe('client claude-code 2.1.3');
+  expect(await card.locator('.badge.cwd').textContent()).toBe('in /home/dev/project');
+  // The exact JSON stays; the script reads as lines, with the invisible override shown.
+  expect(await card.locator('pre.args').textContent()).toBe(JSON.stringify(args, null, 2));
+  expect(await card.locator('pre.text').textContent()).toBe('#!/bin/sh\nmake release\\u202eevil');
+  expect(await card.textContent()).toContain('content as text, 2 lines');
+
+  await page.locator('#by').fill('carol');
+  await page.locator('#by').dispatchEvent('change');
+  await card.getByRole('button', { name: 'Approve' }).click();
+  expect(await asked).toMatchObject({ approved: true, channel: 'console', by: 'carol', reason: 'Approved by carol via console' });
+  // Kept in this browser for the next answer.
+  const stored = await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('mcp-warden-approvals-by'));
+  expect(stored).toBe('carol');
+  await page.locator('#by').fill('');
+  await page.locator('#by').dispatchEvent('change');
+  await stillSamePage();
+});

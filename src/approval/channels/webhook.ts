@@ -1,10 +1,51 @@
 // The webhook channel: tells someone elsewhere (Slack, a pager, a bot) that a call waits. It only
 // informs; the decision comes back through the console API, so a webhook can never approve by itself.
 import { createHmac } from 'node:crypto';
-import type { WebhookConfig } from '../config/types.js';
-import { escapeSlack, slackCode } from './slack-text.js';
-import { formatDuration, qualifiedTool } from './ticket.js';
-import type { TicketView } from './types.js';
+import type { WebhookConfig } from '../../config/types.js';
+import type { ApprovalChannel, ChannelContext, ChannelHandle, ChannelRequest } from '../channel.js';
+import { escapeSlack, slackCode } from '../slack-text.js';
+import { formatDuration, qualifiedTool } from '../ticket.js';
+import type { TicketView } from '../types.js';
+
+export interface WebhookChannelOptions {
+  /** `approval.webhook`, posted to only when the agent's channels list `webhook`. */
+  webhook?: WebhookConfig;
+  /** The console's base URL for links in the message; a function when known only after the console listens. */
+  consoleUrl?: string | (() => string | undefined);
+}
+
+/** Posts to `approval.webhook` (when `webhook` is a configured channel) and to the agent's and environment's webhooks. */
+export function webhookChannel(options: WebhookChannelOptions): ApprovalChannel {
+  return {
+    name: 'webhook',
+    applies: (request: ChannelRequest): boolean => webhooksFor(request, options.webhook).length > 0,
+    open(ticket: TicketView, context: ChannelContext): ChannelHandle {
+      const hooks = webhooksFor(context.request, options.webhook);
+      const consoleUrl = typeof options.consoleUrl === 'function' ? options.consoleUrl() : options.consoleUrl;
+      const abort = new AbortController();
+      let left = hooks.length;
+      for (const hook of hooks) {
+        postWebhook(hook, ticket, { now: context.now(), signal: abort.signal, ...(consoleUrl ? { consoleUrl } : {}) }).catch((error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          // One webhook down is worth an audit line; the channel is gone only when none was reached.
+          if (--left > 0) context.report(failure);
+          else context.fail(failure);
+        });
+      }
+      return { withdraw: () => abort.abort() };
+    },
+  };
+}
+
+/**
+ * `approval.webhook` when `webhook` is configured, then the request's own (the agent's and the
+ * environment's, posted to whatever the channel list says), each URL once.
+ */
+function webhooksFor(request: ChannelRequest, configured: WebhookConfig | undefined): WebhookConfig[] {
+  const all = [...(request.configured.includes('webhook') && configured ? [configured] : []), ...(request.options.webhooks ?? [])];
+  const seen = new Set<string>();
+  return all.filter((hook) => !seen.has(hook.url) && seen.add(hook.url));
+}
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
@@ -67,6 +108,7 @@ export async function postWebhook(
   } catch (error) {
     throw new Error(`Webhook "${redactUrl(hook.url)}" could not be reached: ${(error as Error).message}`, { cause: error });
   }
+  // Only the status matters; a body that fails to cancel has nothing left to tell us.
   await response.body?.cancel().catch(() => {});
   if (!response.ok) throw new Error(`Webhook "${redactUrl(hook.url)}" answered HTTP ${response.status}`);
 }

@@ -1,7 +1,40 @@
 // The elicitation channel: a form in the agent's own client that shows the exact call and asks for a
-// decision. Only an explicit "approve" approves; anything else the client says is a denial.
-import { formatDuration, qualifiedTool } from './ticket.js';
-import type { ElicitResult, TicketAnswer, TicketView } from './types.js';
+// decision. Only an explicit "approve" approves; anything else the client says is a denial. Only as
+// trustworthy as that client, so it is used only where the agent's channels list it.
+import type { ApprovalChannel, ChannelContext, ChannelHandle, ChannelRequest } from '../channel.js';
+import { formatDuration, qualifiedTool } from '../ticket.js';
+import type { ElicitResult, TicketAnswer, TicketView } from '../types.js';
+
+/** Asks through the client's elicitation/create when the agent's channels list `elicitation` and its client declared the capability. */
+export function elicitationChannel(): ApprovalChannel {
+  return {
+    name: 'elicitation',
+    applies: (request: ChannelRequest): boolean => request.configured.includes('elicitation') && request.options.elicit !== undefined,
+    open(ticket: TicketView, context: ChannelContext): ChannelHandle {
+      const elicit = context.request.options.elicit;
+      if (!elicit) throw new Error('The agent\'s client does not support elicitation');
+      // Its own controller: aborting a prompt the client already answered would send it a stray cancel.
+      const prompt = new AbortController();
+      let answered = false;
+      elicit(elicitationParams(ticket), prompt.signal).then(
+        (result) => {
+          answered = true;
+          context.answer(answerFromElicitation(result));
+        },
+        (error: unknown) => {
+          answered = true;
+          context.fail(new Error(`The approval prompt failed: ${(error as Error)?.message ?? String(error)}`));
+        },
+      );
+      return {
+        // The reason travels in notifications/cancelled, so the person sees why the prompt went away.
+        withdraw: (reason: string): void => {
+          if (!answered) prompt.abort(reason);
+        },
+      };
+    },
+  };
+}
 
 /** The elicitation/create params for a ticket: the call in full, and a decision to pick. */
 export function elicitationParams(ticket: TicketView): { message: string; requestedSchema: object } {
@@ -36,7 +69,7 @@ export function elicitationParams(ticket: TicketView): { message: string; reques
 }
 
 /** The answer an elicitation result stands for. */
-export function answerFromElicitation(result: ElicitResult): TicketAnswer {
+export function answerFromElicitation(result: ElicitResult): TicketAnswer & { state: 'approved' | 'denied' } {
   const decision = result.content?.decision;
   if (result.action === 'accept' && (decision === 'approve' || decision === true)) {
     return { state: 'approved', channel: 'elicitation', remember: result.content?.remember === true };
