@@ -9,7 +9,7 @@ import { WardenError } from '../errors.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { EffectivePolicy } from '../policy/types.js';
 import type { AgentView } from '../config/types.js';
-import type { Upstream, UpstreamInfo } from '../upstream/types.js';
+import type { UpstreamInfo } from '../upstream/types.js';
 import type { Catalog } from './catalog.js';
 import { agentRules } from './agent-rules.js';
 import { UpstreamSet } from './upstream-set.js';
@@ -129,9 +129,12 @@ export class GatewaySession {
     return caps;
   }
 
-  /** The connection to `server`, connected; throws UPSTREAM_UNAVAILABLE. For `mcp-warden tools`, which lists hidden tools too. */
-  connect(server: string, signal?: AbortSignal): Promise<Upstream> {
-    return this.#upstreams.connect(server, signal);
+  /**
+   * Every tool `server` lists, hidden ones too, for `mcp-warden tools` to show the operator; throws
+   * UPSTREAM_UNAVAILABLE. The session hands out no connection: calls go through the pipeline only.
+   */
+  async listServerTools(server: string): Promise<Tool[]> {
+    return (await this.#upstreams.connect(server)).listTools();
   }
 
   /** What `server` announced, if it is connected. */
