@@ -2,17 +2,8 @@
 // only the agent's rules, a catalog, the upstream connections, who the session is, an approver and
 // an audit sink; each test checks what reached the upstream and what was written to the audit.
 import { expect, test } from 'vitest';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { parseConfig } from '../../src/config/index.js';
-import { createMemorySink } from '../../src/audit/jsonl-sink.js';
 import { enforceCall } from '../../src/gateway/call-pipeline.js';
-import { agentRules } from '../../src/gateway/agent-rules.js';
-import { Catalog } from '../../src/gateway/catalog.js';
-import { unavailableError } from '../../src/gateway/unavailable.js';
-import type { GatewayPorts, ToolLookup, Upstreams } from '../../src/gateway/ports.js';
-import type { CallContext } from '../../src/gateway/types.js';
-import type { ApprovalOutcome, ApprovalRequest, ApprovalRequestOptions, Approver } from '../../src/approval/types.js';
-import type { Upstream } from '../../src/upstream/types.js';
+import { callContext as context, memoryPorts } from './memory-ports.js';
 
 const YAML = `
 servers:
@@ -31,71 +22,16 @@ approval:
   timeout: 2s
 `;
 
-const tool = (name: string): Tool => ({ name, inputSchema: { type: 'object' } });
-
-function ports(options: { answer?: Partial<ApprovalOutcome> } = {}) {
-  const config = parseConfig(YAML, { file: '/project/gateway.yaml', cwd: '/project', env: {} });
-  const view = config.agentView('dev', 'dev');
-  // The inspector is never asked: echo is a generic server.
-  const rules = agentRules(view, { inspect: async () => undefined });
-  // "secret" is listed too: the catalog here is built by hand, so the decision alone must refuse it.
-  const catalog = Catalog.build(new Map([['echo', [tool('echo'), tool('write'), tool('secret')]]]), 'prefixed');
-  const forwarded: Array<{ server: string; name: string; arguments?: unknown; _meta?: unknown }> = [];
-  const connects: string[] = [];
-  const upstream = (server: string): Upstream => ({
-    id: server,
-    connect: async () => ({ capabilities: { tools: {} } }),
-    listTools: async () => [],
-    callTool: async (params): Promise<CallToolResult> => {
-      forwarded.push({ server, ...params });
-      return { content: [{ type: 'text', text: `ran ${params.name}` }] };
-    },
-    request: async () => ({}),
-    notify: async () => {},
-    close: async () => {},
-  });
-  const tools: ToolLookup = {
-    readyCatalog: () => catalog,
-    catalog: async () => catalog,
-    unavailable: (exposed) =>
-      exposed.startsWith('down_') ? { server: 'down', tool: exposed.slice(5), error: unavailableError('down', { state: 'starting', attempts: 1 }, Date.now()) } : undefined,
-    serverToolNames: async () => [],
-    reachableServers: async () => ['echo'],
-    accessibleServers: async () => [],
-  };
-  const upstreams: Upstreams = {
-    connect: async (server) => (connects.push(server), upstream(server)),
-    info: () => undefined,
-    withInflight: (_server, _context, work) => work(),
-  };
-  const asked: Array<{ request: ApprovalRequest; options: ApprovalRequestOptions }> = [];
-  const approver: Approver = {
-    request: async (request, requestOptions) => {
-      asked.push({ request, options: requestOptions });
-      return { approved: false, ticketId: 't1', channel: 'console', reason: 'a person said no', durationMs: 3, ...options.answer };
-    },
-    close: async () => {},
-  };
-  const audit = createMemorySink();
-  const all: GatewayPorts = {
-    identity: { id: 'session-1', agent: 'dev', environment: 'dev' },
-    rules,
-    tools,
-    upstreams,
-    peer: { clientCapabilities: () => ({}), notify: async () => {}, request: async () => ({}) },
-    deps: { approver, audit },
-  };
-  return { ports: all, view, forwarded, connects, asked, records: audit.records };
-}
-
-const context = (): CallContext => ({ signal: new AbortController().signal, sendNotification: async () => {}, sendRequest: async () => ({}) });
+// "secret" is in the catalog too: the catalog here is built by hand, so the decision alone must refuse it.
+const ports = (options: { answer?: { approved: boolean; reason: string; by?: string } } = {}) =>
+  memoryPorts({ yaml: YAML, agent: 'dev', tools: { echo: ['echo', 'write', 'secret'] }, ...options });
 
 test('an allowed call is forwarded with its arguments and audited under the session’s identity', async () => {
   const g = ports();
   const result = await enforceCall(g.ports, { name: 'echo_echo', arguments: { text: 'hi' }, _meta: { trace: 'x', progressToken: 7 } }, context());
   expect(result.content).toEqual([{ type: 'text', text: 'ran echo' }]);
   // The agent's progress token is the gateway's to relay, never the upstream's.
-  expect(g.forwarded).toEqual([{ server: 'echo', name: 'echo', arguments: { text: 'hi' }, _meta: { trace: 'x' } }]);
+  expect(g.forwarded).toEqual([{ server: 'echo', method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' }, _meta: { trace: 'x' } } }]);
   expect(g.records).toHaveLength(1);
   expect(g.records[0]).toMatchObject({ event: 'call', agent: 'dev', environment: 'dev', session: 'session-1', tool: 'echo/echo', decision: 'allow', outcome: 'ok' });
 });
@@ -144,6 +80,6 @@ test('an ask goes to the approver with the view’s channels and webhooks; a ref
 test('an approved ask is forwarded with exactly the arguments the person saw, and no _meta', async () => {
   const g = ports({ answer: { approved: true, reason: 'ok', by: 'alice' } });
   await enforceCall(g.ports, { name: 'echo_write', arguments: { path: 'a' }, _meta: { smuggled: true } }, context());
-  expect(g.forwarded).toEqual([{ server: 'echo', name: 'write', arguments: { path: 'a' } }]);
+  expect(g.forwarded).toEqual([{ server: 'echo', method: 'tools/call', params: { name: 'write', arguments: { path: 'a' } } }]);
   expect(g.records).toMatchObject([{ tool: 'echo/write', decision: 'ask', outcome: 'ok', approval: { by: 'alice' } }]);
 });
