@@ -23,9 +23,10 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
   }
   const { config, environment } = await loadContext(io, values);
+  // An unknown agent is named as such (with a suggestion) before its view of the config is asked for.
+  if (values.agent) requireAgent(config, values.agent);
   // The agents this gateway may serve, and the approval channels each is asked through (agent >
   // environment > global): one list for both questions below.
-  if (values.agent) requireAgent(config, values.agent);
   const served = values.agent ? [values.agent] : Object.keys(config.agents);
   const channelLists = served.length === 0 ? [config.approval.channels] : served.map((agent) => config.agentView(agent, environment).approvalChannels);
   // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.

@@ -23,7 +23,7 @@ const NO_BOUND_MS = 2 ** 31 - 1;
 export interface UpstreamSetOptions {
   rules: AgentRules;
   deps: Pick<GatewayDeps, 'createUpstream' | 'log' | 'fatal'>;
-  /** Told when a late or recovered server comes up, once the agent has had its initialize answer. */
+  /** Told when a late or recovered server comes up (once the agent has its initialize answer); asked what an upstream asks outside any call. */
   peer: Pick<AgentPeer, 'notify' | 'request'>;
   /** What each upstream sends on its own (notifications, requests to the agent), by server. */
   onNotification(server: string, notification: { method: string; params?: JsonObject }): void;
