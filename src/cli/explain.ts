@@ -1,8 +1,7 @@
 // `mcp-warden explain`: the decision a call would get, with every reason and where its rule was
 // written. It never starts an upstream; argument inspection runs locally.
 import { WardenError } from '../errors.js';
-import { compilePolicy } from '../policy/index.js';
-import { createCallDecider } from '../gateway/decide-call.js';
+import { agentRules, compiledPolicy } from '../gateway/agent-rules.js';
 import type { Decision } from '../policy/types.js';
 import { createInspector } from '../inspect/index.js';
 import { accessSubject } from '../policy/index.js';
@@ -79,12 +78,12 @@ export async function explainAccess(
   target: AccessTarget,
   warn: (message: string) => void,
 ): Promise<Decision> {
-  const effective = config.policyFor(agent, environment);
-  const policy = compilePolicy(effective);
-  const server = config.servers[target.server] ? config.serverFor(agent, target.server) : undefined;
+  const view = config.agentView(agent, environment);
+  const policy = compiledPolicy(view);
+  const server = view.servers.get(target.server);
   let tools: string[] = [];
   if (server && !policy.access[target.kind].namesServer(target.server) && !policy.inactiveAgent) {
-    const upstream = createUpstream(server, { extraEnv: config.environments[environment]?.env ?? {}, hooks: {} });
+    const upstream = createUpstream(server, { extraEnv: { ...view.extraEnv }, hooks: {} });
     try {
       const info = await upstream.connect();
       if (info.capabilities.tools) tools = (await upstream.listTools()).map((tool) => tool.name);
@@ -111,9 +110,9 @@ export async function explainCall(
   }
   const server = qualified.slice(0, slash);
   const tool = qualified.slice(slash + 1);
-  const effective = config.policyFor(agent, environment);
-  const decideCall = createCallDecider(effective, compilePolicy(effective), createInspector());
-  return decideCall({ server: config.servers[server] ? config.serverFor(agent, server) : undefined, serverId: server, tool, arguments: callArgs });
+  const view = config.agentView(agent, environment);
+  const { decideCall } = agentRules(view, createInspector());
+  return decideCall({ server: view.servers.get(server), serverId: server, tool, arguments: callArgs });
 }
 
 /** `--args` must be a JSON object. */

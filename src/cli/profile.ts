@@ -10,7 +10,7 @@ export async function runProfile(args: string[], io: Io): Promise<number> {
   const agent = required(values.agent, 'agent');
   const { config, environment } = await loadContext(io, values);
   requireAgent(config, agent);
-  const policy = config.policyFor(agent, environment);
+  const policy = config.agentView(agent, environment).effective;
   io.out(values.json ? JSON.stringify(policy, null, 2) : formatProfile(policy));
   return 0;
 }

@@ -5,7 +5,6 @@ import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
 import { ChildRegistry } from '../upstream/index.js';
 import { mountApprovalConsole, startApprovalConsole, writeConsoleAddress } from '../approval/index.js';
-import { approvalChannelsFor } from '../config/approval-channels.js';
 import { parse, COMMON_OPTIONS } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
@@ -24,10 +23,12 @@ export async function runServe(args: string[], io: Io): Promise<number> {
     throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
   }
   const { config, environment } = await loadContext(io, values);
+  // An unknown agent is named as such (with a suggestion) before its view of the config is asked for.
+  if (values.agent) requireAgent(config, values.agent);
   // The agents this gateway may serve, and the approval channels each is asked through (agent >
   // environment > global): one list for both questions below.
   const served = values.agent ? [values.agent] : Object.keys(config.agents);
-  const channelLists = served.length === 0 ? [config.approval.channels] : served.map((agent) => approvalChannelsFor(config, agent, environment));
+  const channelLists = served.length === 0 ? [config.approval.channels] : served.map((agent) => config.agentView(agent, environment).approvalChannels);
   // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
   const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !channelLists.some((channels) => channels.includes('webhook')));
   const wantsConsole = channelLists.some((channels) => channels.includes('console'));
@@ -64,7 +65,6 @@ export async function runServe(args: string[], io: Io): Promise<number> {
 
   let done: Promise<void>;
   if (values.agent) {
-    requireAgent(config, values.agent);
     const consolePort = Number(values['console-port'] ?? io.env.MCP_WARDEN_CONSOLE_PORT ?? 8788);
     if (!nonInteractive && wantsConsole) {
       const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {

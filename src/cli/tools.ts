@@ -35,7 +35,7 @@ export async function runTools(args: string[], io: Io): Promise<number> {
     for (const server of Object.keys(config.servers)) {
       let tools;
       try {
-        tools = await (await session.connect(server)).listTools();
+        tools = await session.listServerTools(server);
       } catch (error) {
         failures.push(`${server}: ${(error as Error).message}`);
         continue;

@@ -27,7 +27,8 @@ import { extendsOf, section, single, type Section } from './sections.js';
 import { resolveServer, serverStartedIn, withGlobalSensitivePaths } from './servers.js';
 import type { SourceMap } from './source-map.js';
 import { didYouMean, quoteList } from './suggest.js';
-import type { AgentConfig, ApprovalConfig, HttpConfig, ResolvedConfig, ServerConfig } from './types.js';
+import { approvalChannelsFor } from './approval-channels.js';
+import type { AgentConfig, AgentView, ApprovalConfig, HttpConfig, ResolvedConfig, ServerConfig } from './types.js';
 import { parseDuration, parseSize } from './units.js';
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 120_000;
@@ -129,7 +130,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     throw new WardenError('UNKNOWN_AGENT', `Unknown agent "${agent}"${hint}`);
   }
 
-  return {
+  const views = new Map<string, AgentView>();
+  const resolved: ResolvedConfig = {
     file: context.file,
     baseDir,
     servers,
@@ -155,7 +157,36 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
       return server && serverStartedIn(server, profileOf(agent).settings.workingDir?.value);
     },
     timeoutFor: (agent) => profileOf(agent).settings.timeoutMs?.value,
+    agentView(agent, environmentName) {
+      // Only known names are cached (the view throws for others), and those match the schema's name pattern, which has no NUL.
+      const key = `${agent}\u0000${environmentName}`;
+      let view = views.get(key);
+      if (!view) views.set(key, (view = agentViewOf(resolved, agent, environmentName)));
+      return view;
+    },
   };
+  return resolved;
+}
+
+/** Computes one agent's view from the config's own answers, so the two can never disagree. */
+function agentViewOf(config: ResolvedConfig, agent: string, environment: string): AgentView {
+  const effective = config.policyFor(agent, environment);
+  const servers = new Map<string, ServerConfig>();
+  for (const id of Object.keys(config.servers)) servers.set(id, config.serverFor(agent, id)!);
+  const environmentConfig = config.environments[environment];
+  return Object.freeze({
+    agent,
+    environment,
+    active: !effective.activeAgents || effective.activeAgents.value.includes(agent),
+    effective,
+    servers,
+    approvalChannels: approvalChannelsFor(config, agent, environment),
+    webhooks: [config.agents[agent]?.webhook, environmentConfig?.webhook].filter((hook) => hook !== undefined),
+    approvalTimeoutMs: config.approval.timeoutMs,
+    timeoutMs: config.timeoutFor(agent),
+    extraEnv: environmentConfig?.env ?? {},
+    toolNames: config.toolNames,
+  });
 }
 
 function profileGraph(data: Record<string, unknown>, servers: Record<string, ServerConfig>, context: ResolveContext): ProfileGraph {

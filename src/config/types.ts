@@ -148,4 +148,35 @@ export interface ResolvedConfig {
   serverFor(agent: string, id: string): ServerConfig | undefined;
   /** Per-agent per-call timeout from the profile, if set. */
   timeoutFor(agent: string): number | undefined;
+  /**
+   * Everything one agent in one environment sees of the config, computed on first use and the same
+   * object after that; throws UNKNOWN_AGENT / UNKNOWN_ENVIRONMENT. The gateway and the CLI read this.
+   */
+  agentView(agent: string, environment: string): AgentView;
+}
+
+/**
+ * One agent's view of the config in one environment. Built once and shared by every session of that
+ * agent, so nothing in it may be changed.
+ */
+export interface AgentView {
+  readonly agent: string;
+  readonly environment: string;
+  /** False when the environment lists its agents and this one is not among them: it reaches nothing. */
+  readonly active: boolean;
+  /** The merged policy (what `policyFor` gives). */
+  readonly effective: EffectivePolicy;
+  /** Every configured server as started for this agent (what `serverFor` gives), in file order. */
+  readonly servers: ReadonlyMap<string, ServerConfig>;
+  /** The agent's approval channels, else the environment's, else the global ones. */
+  readonly approvalChannels: ApprovalConfig['channels'];
+  /** Where this agent's asks are posted: the agent's webhook, then the environment's. */
+  readonly webhooks: WebhookConfig[];
+  /** How long an ask waits for a person (`approval.timeout`). */
+  readonly approvalTimeoutMs: number;
+  /** The profile's per-call timeout, which replaces each server's own; undefined when not set. */
+  readonly timeoutMs: number | undefined;
+  /** Variables the environment gives stdio upstreams. */
+  readonly extraEnv: Readonly<Record<string, string>>;
+  readonly toolNames: 'prefixed' | 'passthrough';
 }

@@ -3,17 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import { digestArguments, redact } from '../audit/canonical.js';
 import type { AuditRecord } from '../audit/types.js';
-import type { GatewaySession } from './session.js';
+import type { SessionIdentity } from './ports.js';
 
 export type AuditHead = Pick<AuditRecord, 'time' | 'decision_id' | 'agent' | 'environment' | 'session' | 'args_sha256' | 'args'>;
 
-/** A fresh head for a record about `args`, sent by `session`'s agent or to it. */
-export function auditHead(session: GatewaySession, args: unknown): AuditHead {
+/** A fresh head for a record about `args`, sent by the session's agent or to it. */
+export function auditHead(session: SessionIdentity, args: unknown): AuditHead {
   return {
     time: new Date().toISOString(),
     decision_id: randomUUID(),
     agent: session.agent,
-    environment: session.deps.environment,
+    environment: session.environment,
     session: session.id,
     args_sha256: digestArguments(args),
     args: redact(args),

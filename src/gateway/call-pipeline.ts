@@ -9,12 +9,11 @@ import { WardenError, isWardenError } from '../errors.js';
 import type { Decision, Reason } from '../policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
-import { approvalChannelsFor } from '../config/approval-channels.js';
 import { checkArguments } from './argument-check.js';
 import { auditHead, type AuditHead } from './audit-head.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
-import type { GatewaySession } from './session.js';
+import type { GatewayPorts } from './ports.js';
 import type { CallContext } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -27,16 +26,16 @@ const KEEPALIVE_MS = 5_000;
 
 /** Enforces and, if allowed, forwards one tools/call. Throws WardenError; the front converts it. */
 export async function enforceCall(
-  session: GatewaySession,
+  ports: GatewayPorts,
   params: { name: string; arguments?: unknown; _meta?: JsonObject },
   context: CallContext,
 ): Promise<CallToolResult> {
   const started = performance.now();
   const args = params.arguments ?? {};
-  const head = auditHead(session, args);
+  const head = auditHead(ports.identity, args);
   let approval: ApprovalOutcome | undefined;
   const audit = (record: Omit<AuditRecord, keyof AuditHead | 'event' | 'duration_ms' | 'approval'>): Promise<void> =>
-    session.deps.audit.write({
+    ports.deps.audit.write({
       ...head,
       event: 'call',
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
@@ -45,10 +44,11 @@ export async function enforceCall(
     });
 
   // A tool of a server that is up is found at once; anything else waits for the full catalog.
-  const entry = session.readyCatalog()?.lookup(params.name) ?? (await session.catalog()).lookup(params.name);
+  const { tools, upstreams, rules } = ports;
+  const entry = tools.readyCatalog()?.lookup(params.name) ?? (await tools.catalog()).lookup(params.name);
   if (!entry) {
     // A tool of a server that is down or still starting: say so, rather than that it does not exist.
-    const unavailable = session.unavailable(params.name);
+    const unavailable = tools.unavailable(params.name);
     if (unavailable) {
       await audit({ tool: `${unavailable.server}/${unavailable.tool}`, decision: 'deny', reasons: [], outcome: 'error', error: unavailable.error.message });
       throw unavailable.error;
@@ -68,8 +68,14 @@ export async function enforceCall(
     throw new WardenError('CALL_DENIED', denialText(qualified, refused));
   }
 
-  const decision = await session.decideCall({
-    server: session.serverConfig(entry.server),
+  const server = rules.view.servers.get(entry.server);
+  if (!server) {
+    // The catalog holds only configured servers; should that ever break, nothing is decided without the server's kind.
+    await audit({ tool: qualified, decision: 'deny', reasons: [], outcome: 'denied', error: 'server not configured' });
+    throw new WardenError('TOOL_NOT_FOUND', `Server "${entry.server}" is not configured`);
+  }
+  const decision = await rules.decideCall({
+    server,
     serverId: entry.server,
     tool: entry.tool.name,
     arguments: callArgs,
@@ -78,7 +84,7 @@ export async function enforceCall(
   const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
 
   if (decision.decision === 'ask') {
-    approval = await waitForApproval(session, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
+    approval = await waitForApproval(ports, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
     if (!approval.approved) {
       await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(qualified, decision, `Approval was not given: ${approval.reason}`));
@@ -90,10 +96,10 @@ export async function enforceCall(
 
   let result: CallToolResult;
   try {
-    const upstream = await session.connect(entry.server, context.signal);
+    const upstream = await upstreams.connect(entry.server, context.signal);
     // The upstream's deadline (the profile's or the server's timeout, set when the session made the
     // connection) starts now, after any approval wait.
-    result = await session.withInflight(entry.server, context, () =>
+    result = await upstreams.withInflight(entry.server, context, () =>
       upstream.callTool(
         // An approval covers what the human saw, the arguments; `_meta` rides along only on calls no one had to approve.
         { name: entry.tool.name, arguments: callArgs, ...(params._meta && !approval ? { _meta: stripProgressToken(params._meta) } : {}) },
@@ -126,22 +132,20 @@ export interface ApprovalInput {
 }
 
 /** Puts one ask to a person through the approver; shared by tool calls and resource and prompt access. */
-export async function waitForApproval(session: GatewaySession, input: ApprovalInput): Promise<ApprovalOutcome> {
+export async function waitForApproval(ports: GatewayPorts, input: ApprovalInput): Promise<ApprovalOutcome> {
   const { context, relay } = input;
-  const canElicit = Boolean(session.peer.clientCapabilities()?.elicitation);
-  const { config, environment } = session.deps;
-  const agent = config.agents[session.agent];
-  const webhooks = [agent?.webhook, config.environments[environment]?.webhook].filter((hook) => hook !== undefined);
-  const channels = approvalChannelsFor(config, session.agent, environment);
-  const client = session.peer.clientInfo?.();
+  const { identity, peer } = ports;
+  const { view } = ports.rules;
+  const canElicit = Boolean(peer.clientCapabilities()?.elicitation);
+  const client = peer.clientInfo?.();
   // Clients that reset their timeout on progress keep waiting while a human decides.
   const keepalive = relay.enabled ? setInterval(() => relay.tick('Waiting for a human to approve this call'), KEEPALIVE_MS) : undefined;
   try {
-    return await session.deps.approver.request(
+    return await ports.deps.approver.request(
       {
-        agent: session.agent,
-        session: session.id,
-        environment,
+        agent: identity.agent,
+        session: identity.id,
+        environment: identity.environment,
         server: input.server,
         tool: input.tool,
         arguments: input.args,
@@ -149,15 +153,15 @@ export async function waitForApproval(session: GatewaySession, input: ApprovalIn
       },
       {
         signal: context.signal,
-        webhooks,
-        channels,
+        webhooks: view.webhooks,
+        channels: view.approvalChannels,
         ...(client ? { client } : {}),
         ...(canElicit
           ? {
               // The approver withdraws the prompt when the approval ends; until then it stays open,
               // however long approval.timeout is (the SDK would give up after 60 s).
               elicit: (params, signal) =>
-                context.sendRequest('elicitation/create', { ...params }, { signal, timeoutMs: config.approval.timeoutMs + PROMPT_GRACE_MS }) as Promise<{
+                context.sendRequest('elicitation/create', { ...params }, { signal, timeoutMs: view.approvalTimeoutMs + PROMPT_GRACE_MS }) as Promise<{
                   action: ElicitResult['action'];
                   content?: JsonObject;
                 }>,

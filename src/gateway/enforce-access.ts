@@ -13,7 +13,7 @@ import { auditHead } from './audit-head.js';
 import { denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import { resourceForms } from './resource-forms.js';
-import type { GatewaySession } from './session.js';
+import type { GatewayPorts } from './ports.js';
 import type { CallContext } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -34,10 +34,10 @@ export interface AccessRequest extends AccessTarget {
   params: JsonObject | undefined;
 }
 
-/** The decision for one resource or prompt of `server`, as `enforceAccess` and list filtering take it. */
-export async function decideAccessFor(session: GatewaySession, target: AccessTarget): Promise<Decision> {
-  const server = session.deps.config.servers[target.server] ? session.serverConfig(target.server) : undefined;
-  return decideAccessWith(session.policy, { target, server, tools: await session.serverToolNames(target.server) });
+/** The decision for one resource or prompt of `server`, as `enforceAccess`, list filtering and notifications take it. */
+export async function decideAccessFor(ports: Pick<GatewayPorts, 'rules' | 'tools'>, target: AccessTarget): Promise<Decision> {
+  const { rules } = ports;
+  return decideAccessWith(rules.policy, { target, server: rules.view.servers.get(target.server), tools: await ports.tools.serverToolNames(target.server) });
 }
 
 /**
@@ -59,14 +59,14 @@ export async function decideAccessWith(
 }
 
 /** Enforces and, if allowed, forwards one access. Throws WardenError; the front converts it. */
-export async function enforceAccess(session: GatewaySession, request: AccessRequest, context: CallContext): Promise<JsonObject> {
+export async function enforceAccess(ports: GatewayPorts, request: AccessRequest, context: CallContext): Promise<JsonObject> {
   const started = performance.now();
   const subject = accessSubject(request.kind, request.server, request.name);
   const args = request.params ?? {};
   let approval: ApprovalOutcome | undefined;
   const audit = (record: Pick<AuditRecord, 'decision' | 'reasons' | 'outcome'> & { error?: string }) =>
-    session.deps.audit.write({
-      ...auditHead(session, args),
+    ports.deps.audit.write({
+      ...auditHead(ports.identity, args),
       event: 'access',
       tool: subject,
       method: request.method,
@@ -75,7 +75,7 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
       ...(approval ? { approval: approvalRecord(approval) } : {}),
     });
 
-  const decision = await decideAccessFor(session, request);
+  const decision = await decideAccessFor(ports, request);
   if (decision.decision === 'ask' && !APPROVABLE.has(request.method)) {
     await audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(subject, decision, `A person is asked only when the ${request.kind} itself is read; ${request.method} is denied until it is allowed.`));
@@ -83,7 +83,7 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
   if (decision.decision === 'ask') {
     const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
     // The ticket names the method as the tool, so a person sees "fs/resources/read" and the exact URI.
-    approval = await waitForApproval(session, { server: request.server, tool: request.method, args: args as JsonObject, decision, context, relay });
+    approval = await waitForApproval(ports, { server: request.server, tool: request.method, args: args as JsonObject, decision, context, relay });
     if (!approval.approved) {
       await audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(subject, decision, `Approval was not given: ${approval.reason}`));
@@ -94,8 +94,8 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
   }
 
   try {
-    const upstream = await session.connect(request.server, context.signal);
-    const result = await session.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
+    const upstream = await ports.upstreams.connect(request.server, context.signal);
+    const result = await ports.upstreams.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
     await audit({ decision: decision.decision, reasons: decision.reasons, outcome: 'ok' });
     return result;
   } catch (error) {
@@ -110,9 +110,9 @@ export async function enforceAccess(session: GatewaySession, request: AccessRequ
 }
 
 /** Audits a request refused before any server was chosen (a URI or prompt no reachable upstream offers). */
-export function auditUnrouted(session: GatewaySession, method: string, name: string, params: JsonObject | undefined, error: string): Promise<void> {
-  return session.deps.audit.write({
-    ...auditHead(session, params ?? {}),
+export function auditUnrouted(ports: Pick<GatewayPorts, 'identity' | 'deps'>, method: string, name: string, params: JsonObject | undefined, error: string): Promise<void> {
+  return ports.deps.audit.write({
+    ...auditHead(ports.identity, params ?? {}),
     event: 'access',
     tool: name,
     method,

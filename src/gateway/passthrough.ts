@@ -6,7 +6,7 @@ import { WardenError, isWardenError } from '../errors.js';
 import type { AccessKind } from '../policy/index.js';
 import { assignExposedNames } from './exposed-names.js';
 import { auditUnrouted, decideAccessFor, enforceAccess } from './enforce-access.js';
-import type { GatewaySession } from './session.js';
+import type { GatewayPorts } from './ports.js';
 import type { CallContext } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -17,14 +17,14 @@ interface PromptRoute {
 }
 
 export class Passthrough {
-  readonly #session: GatewaySession;
+  readonly #ports: GatewayPorts;
   readonly #resourceOwner = new Map<string, string>();
   #templates: Array<{ server: string; pattern: RegExp; template: string }> = [];
   #prompts = new Map<string, PromptRoute>();
   #listedResources = false;
 
-  constructor(session: GatewaySession) {
-    this.#session = session;
+  constructor(ports: GatewayPorts) {
+    this.#ports = ports;
   }
 
   /** Handles one pass-through request; throws WardenError for what cannot be routed or is denied. */
@@ -39,14 +39,14 @@ export class Passthrough {
       case 'resources/unsubscribe': {
         const uri = requireString(params?.uri, 'uri', method);
         const server = await this.#routed(method, uri, params, () => this.#resourceServer(uri, context));
-        return enforceAccess(this.#session, { kind: 'resource', method, server, name: uri, params }, context);
+        return enforceAccess(this.#ports, { kind: 'resource', method, server, name: uri, params }, context);
       }
       case 'prompts/list':
         return { prompts: await this.#listPrompts(context) };
       case 'prompts/get': {
         const name = requireString(params?.name, 'name', method);
         const route = await this.#routed(method, name, params, () => this.#promptRoute(name, context));
-        return enforceAccess(this.#session, { kind: 'prompt', method, server: route.server, name: route.name, params: { ...params, name: route.name } }, context);
+        return enforceAccess(this.#ports, { kind: 'prompt', method, server: route.server, name: route.name, params: { ...params, name: route.name } }, context);
       }
       case 'completion/complete':
         return this.#complete(params, context);
@@ -62,8 +62,8 @@ export class Passthrough {
 
   /** Forwards a client notification (roots/list_changed) to every reachable upstream. */
   async notifyAll(method: string, params?: JsonObject): Promise<void> {
-    const servers = await this.#session.reachableServers();
-    await Promise.allSettled(servers.map(async (server) => (await this.#session.connect(server)).notify(method, params)));
+    const servers = await this.#ports.tools.reachableServers();
+    await Promise.allSettled(servers.map(async (server) => (await this.#ports.upstreams.connect(server)).notify(method, params)));
   }
 
   /** A completion is decided as the prompt or resource template it completes; an ask is a denial. */
@@ -76,12 +76,12 @@ export class Passthrough {
       const name = requireString((ref as JsonObject).name, 'ref.name', method);
       const route = await this.#routed(method, name, params, () => this.#promptRoute(name, context));
       const forwarded = { ...params, ref: { ...ref, name: route.name } };
-      return enforceAccess(this.#session, { kind: 'prompt', method, server: route.server, name: route.name, params: forwarded }, context);
+      return enforceAccess(this.#ports, { kind: 'prompt', method, server: route.server, name: route.name, params: forwarded }, context);
     }
     if (type === 'ref/resource') {
       const uri = requireString((ref as JsonObject).uri, 'ref.uri', method);
       const server = await this.#routed(method, uri, params, () => this.#resourceServer(uri, context));
-      return enforceAccess(this.#session, { kind: 'resource', method, server, name: uri, params }, context);
+      return enforceAccess(this.#ports, { kind: 'resource', method, server, name: uri, params }, context);
     }
     throw new WardenError('BAD_INPUT', `completion/complete ref type "${String(type)}" is not supported; use "ref/prompt" or "ref/resource"`);
   }
@@ -91,20 +91,20 @@ export class Passthrough {
     try {
       return await route();
     } catch (error) {
-      await auditUnrouted(this.#session, method, name, params, isWardenError(error) ? error.message : 'routing failed');
+      await auditUnrouted(this.#ports, method, name, params, isWardenError(error) ? error.message : 'routing failed');
       throw error;
     }
   }
 
   async #serversOffering(capability: 'logging'): Promise<string[]> {
-    const reachable = await this.#session.reachableServers();
-    return reachable.filter((server) => this.#session.info(server)?.capabilities[capability]);
+    const reachable = await this.#ports.tools.reachableServers();
+    return reachable.filter((server) => this.#ports.upstreams.info(server)?.capabilities[capability]);
   }
 
   async #accessible(kind: AccessKind): Promise<string[]> {
     const capability = kind === 'resource' ? 'resources' : 'prompts';
-    const servers = await this.#session.accessibleServers(kind);
-    return servers.filter((server) => this.#session.info(server)?.capabilities[capability]);
+    const servers = await this.#ports.tools.accessibleServers(kind);
+    return servers.filter((server) => this.#ports.upstreams.info(server)?.capabilities[capability]);
   }
 
   async #listResources(method: string, key: string, uriKey: 'uri' | 'uriTemplate', context: CallContext): Promise<JsonObject[]> {
@@ -120,7 +120,7 @@ export class Passthrough {
 
   async #listPrompts(context: CallContext): Promise<JsonObject[]> {
     const listed = await this.#collect(await this.#accessible('prompt'), 'prompts/list', 'prompts', context);
-    const names = assignExposedNames(listed.map(({ server, item }) => ({ server, tool: String(item.name) })), this.#session.deps.config.toolNames);
+    const names = assignExposedNames(listed.map(({ server, item }) => ({ server, tool: String(item.name) })), this.#ports.rules.view.toolNames);
     this.#prompts = new Map([...names].map(([exposed, q]) => [exposed, { server: q.server, name: q.tool }]));
     const exposedOf = new Map([...names].map(([exposed, q]) => [`${q.server}/${q.tool}`, exposed]));
     const shown = await this.#visible(listed, (entry) => ({ kind: 'prompt', server: entry.server, name: String(entry.item.name) }));
@@ -132,7 +132,7 @@ export class Passthrough {
     listed: Array<{ server: string; item: JsonObject }>,
     target: (entry: { server: string; item: JsonObject }) => { kind: AccessKind; server: string; name: string },
   ): Promise<Array<{ server: string; item: JsonObject }>> {
-    const decisions = await Promise.all(listed.map((entry) => decideAccessFor(this.#session, target(entry))));
+    const decisions = await Promise.all(listed.map((entry) => decideAccessFor(this.#ports, target(entry))));
     return listed.filter((_entry, index) => decisions[index]!.decision !== 'deny');
   }
 
@@ -190,8 +190,8 @@ export class Passthrough {
   }
 
   async #forward(server: string, method: string, params: JsonObject | undefined, context: CallContext): Promise<JsonObject> {
-    const upstream = await this.#session.connect(server, context.signal);
-    return this.#session.withInflight(server, context, () => upstream.request(method, params, { signal: context.signal }));
+    const upstream = await this.#ports.upstreams.connect(server, context.signal);
+    return this.#ports.upstreams.withInflight(server, context, () => upstream.request(method, params, { signal: context.signal }));
   }
 }
 

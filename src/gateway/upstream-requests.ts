@@ -8,7 +8,7 @@ import type { Decision } from '../policy/types.js';
 import type { AuditRecord } from '../audit/types.js';
 import { auditHead } from './audit-head.js';
 import { decisiveReasons } from './denial.js';
-import type { GatewaySession } from './session.js';
+import type { GatewayPorts } from './ports.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -23,14 +23,14 @@ export interface UpstreamRequestInput {
  * the agent at large). A refusal is a JSON-RPC error to the upstream, with the reason.
  */
 export async function relayUpstreamRequest(
-  session: GatewaySession,
+  ports: GatewayPorts,
   request: UpstreamRequestInput,
   send: (method: string, params: JsonObject | undefined) => Promise<JsonObject>,
 ): Promise<JsonObject> {
   const started = performance.now();
   const audit = (decision: Decision, outcome: AuditRecord['outcome'], error?: string) =>
-    session.deps.audit.write({
-      ...auditHead(session, request.params ?? {}),
+    ports.deps.audit.write({
+      ...auditHead(ports.identity, request.params ?? {}),
       event: 'upstream_request',
       tool: `${request.server}/${request.method}`,
       method: request.method,
@@ -41,11 +41,12 @@ export async function relayUpstreamRequest(
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
     });
 
-  const decision = decideUpstreamRequest(session.policy, {
+  const reason = withheld(ports, request);
+  const decision = decideUpstreamRequest(ports.rules.policy, {
     server: request.server,
     method: request.method,
-    declared: declared(session, request.method),
-    ...(withheld(session, request) ? { withheld: withheld(session, request) } : {}),
+    declared: declared(ports, request.method),
+    ...(reason ? { withheld: reason } : {}),
   });
   if (decision.decision !== 'allow') {
     await audit(decision, 'denied');
@@ -85,16 +86,15 @@ export function markElicitation(server: string, message: string): string {
     .join('\n');
 }
 
-function declared(session: GatewaySession, method: string): boolean {
+function declared(ports: GatewayPorts, method: string): boolean {
   const kind = Object.hasOwn(UPSTREAM_REQUESTS, method) ? UPSTREAM_REQUESTS[method as keyof typeof UPSTREAM_REQUESTS] : undefined;
-  const caps = session.peer.clientCapabilities();
+  const caps = ports.peer.clientCapabilities();
   return kind !== undefined && Boolean(caps?.[kind]);
 }
 
-/** Roots are withheld from filesystem servers (see upstreamClientCapabilities in session.ts). */
-function withheld(session: GatewaySession, request: UpstreamRequestInput): string | undefined {
+/** Roots are withheld from filesystem servers (see upstreamClientCapabilities in upstream-set.ts). */
+function withheld(ports: GatewayPorts, request: UpstreamRequestInput): string | undefined {
   if (request.method !== 'roots/list') return undefined;
-  const config = session.deps.config.servers[request.server] ? session.serverConfig(request.server) : undefined;
-  if (config?.kind !== 'filesystem') return undefined;
+  if (ports.rules.view.servers.get(request.server)?.kind !== 'filesystem') return undefined;
   return "a filesystem server would replace its configured directories with the agent's roots";
 }
