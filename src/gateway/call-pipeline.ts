@@ -138,6 +138,9 @@ export async function waitForApproval(ports: GatewayPorts, input: ApprovalInput)
   const { view } = ports.rules;
   const canElicit = Boolean(peer.clientCapabilities()?.elicitation);
   const client = peer.clientInfo?.();
+  // Where the server works for this agent, so the person answering knows which checkout is touched.
+  const server = view.servers.get(input.server);
+  const workingDir = server?.transport === 'stdio' ? server.cwd : undefined;
   // Clients that reset their timeout on progress keep waiting while a human decides.
   const keepalive = relay.enabled ? setInterval(() => relay.tick('Waiting for a human to approve this call'), KEEPALIVE_MS) : undefined;
   try {
@@ -150,6 +153,7 @@ export async function waitForApproval(ports: GatewayPorts, input: ApprovalInput)
         tool: input.tool,
         arguments: input.args,
         reasons: input.decision.reasons.filter((reason: Reason) => reason.decision === 'ask'),
+        ...(workingDir === undefined ? {} : { workingDir }),
       },
       {
         signal: context.signal,
