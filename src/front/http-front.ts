@@ -10,7 +10,7 @@ import { HttpSessionTransport } from './http-transport.js';
 import { WardenError } from '../errors.js';
 import type { GatewayDeps } from '../gateway/types.js';
 import type { GatewaySession } from '../gateway/session.js';
-import { openSession } from './session-server.js';
+import { openSession } from './open-session.js';
 import { SessionTable } from './session-table.js';
 import { BodyTooLargeError, TokenTable, hostAllowed, isLoopbackHost, originAllowed, readBody } from './http-guard.js';
 

@@ -59,8 +59,9 @@ export class Peer implements InboundOwner, OutboundOwner {
     if (typeof message !== 'object' || message === null) return this.#error(new Error('Received a message that is not an object'));
     const record = message as { id?: unknown; method?: unknown; params?: unknown };
     if (typeof record.method === 'string') {
-      const params = isObject(record.params) ? record.params : undefined;
-      if (record.params !== undefined && params === undefined) return this.#malformed(message);
+      // Params are the handler's to judge: the transports' shape check (jsonrpc-shape) makes them an
+      // object, and a handler that is handed anything else refuses it with its own message.
+      const params = record.params as JsonObject | undefined;
       if ('id' in record) {
         if (!isId(record.id)) return this.#malformed(message);
         return this.#onRequest(record.id, record.method, params);

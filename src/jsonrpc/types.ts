@@ -16,6 +16,7 @@ export interface RpcErrorShape {
 export interface InboundRequest {
   readonly id: RequestId;
   readonly method: string;
+  /** As sent: an object or undefined after the transports' shape check (jsonrpc-shape); handlers check what they rely on. */
   readonly params: JsonObject | undefined;
   /** Aborted by `notifications/cancelled` from the other side, or when the connection closes. */
   readonly signal: AbortSignal;

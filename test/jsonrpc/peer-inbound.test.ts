@@ -195,3 +195,13 @@ test('a throwing onNotification is reported, not thrown', async () => {
   await wire.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   expect(wire.errors.map((error) => error.message)).toEqual(['handler broke']);
 });
+
+test('params are handed over as sent: judging them is the handler\'s job', async () => {
+  const seen: unknown[] = [];
+  const wire = await wirePair({ onRequest: async (request) => (seen.push(request.params), {}) });
+  await wire.send({ jsonrpc: '2.0', id: 1, method: 'x', params: [1, 2] });
+  await wire.send({ jsonrpc: '2.0', id: 2, method: 'x', params: null });
+  await settle();
+  expect(seen).toEqual([[1, 2], null]);
+  expect(wire.received).toHaveLength(2);
+});

@@ -49,12 +49,11 @@ test('answers that match nothing, and malformed messages, go to onError', async 
   const wire = await wirePair();
   await wire.send({ jsonrpc: '2.0', id: 42, result: {} });
   await wire.send({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
-  await wire.send({ jsonrpc: '2.0', id: 1, method: 'x', params: [1, 2] });
   await wire.send({ jsonrpc: '2.0', id: { bad: 1 }, method: 'x' });
   await wire.send({ jsonrpc: '2.0' });
   await wire.send(null);
   await wire.send('text');
-  expect(wire.errors).toHaveLength(7);
+  expect(wire.errors).toHaveLength(6);
   expect(wire.received).toEqual([]);
 });
 

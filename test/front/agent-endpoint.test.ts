@@ -1,6 +1,6 @@
-// The ToolCallRouter in a real session (config, policy, approver, in-memory upstream), driven message
-// by message through a fake agent transport: tools/call is served beside the SDK Server, with its
-// parameters checked, cancellation and progress relayed; everything else reaches the Server.
+// The AgentEndpoint in a real session (config, policy, approver, in-memory upstream), driven message
+// by message through a fake agent transport: tools/call reaches session.callTool (once, by one route)
+// with its parameters checked, cancellation and progress relayed; initialize, ping and the rest too.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,8 @@ import { createMemoryUpstream } from '../../src/upstream/index.js';
 import { createInspector } from '../../src/inspect/index.js';
 import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
 import { createMemorySink } from '../../src/audit/jsonl-sink.js';
-import { openSession } from '../../src/front/session-server.js';
-import { callParams } from '../../src/front/tool-call-router.js';
+import { openSession } from '../../src/front/open-session.js';
+import { callParams } from '../../src/front/call-params.js';
 import type { GatewayDeps } from '../../src/gateway/types.js';
 
 const YAML = `
@@ -125,12 +125,12 @@ async function gateway() {
     log: (message) => logged.push(message),
   };
   const opened = await openSession(deps, 'agent', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
-  // The Server's own tools/call handler is only for a Server connected without a router.
-  const serverCalls: string[] = [];
-  const fallback = opened.server.fallbackRequestHandler!;
-  opened.server.fallbackRequestHandler = (request, extra) => {
-    serverCalls.push(request.method);
-    return fallback(request, extra);
+  // Every entrance to a tool: exactly one session.callTool per tools/call the agent sends.
+  const callToolNames: string[] = [];
+  const callTool = opened.session.callTool.bind(opened.session);
+  opened.session.callTool = (params, context) => {
+    callToolNames.push(params.name);
+    return callTool(params, context);
   };
   const agent = agentTransport();
   await opened.connect(agent.transport);
@@ -138,7 +138,7 @@ async function gateway() {
     ...agent,
     upstream,
     logged,
-    serverCalls,
+    callToolNames,
     /** Sends a request and waits for its response. */
     ask: async (id: string | number, method: string, params?: Record<string, unknown>) => {
       agent.receive({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
@@ -146,8 +146,7 @@ async function gateway() {
       return agent.response(id)!;
     },
     close: async () => {
-      await opened.server.close();
-      await opened.session.close();
+      await opened.endpoint.close();
     },
   };
 }
@@ -157,7 +156,7 @@ async function initialized(g: Awaited<ReturnType<typeof gateway>>): Promise<void
   g.receive({ jsonrpc: '2.0', method: 'notifications/initialized' });
 }
 
-test('initialize and tools/list are answered by the Server; tools/call by the router with the upstream result', async () => {
+test('initialize and tools/list are answered by the endpoint; tools/call by session.callTool with the upstream result', async () => {
   const g = await gateway();
   try {
     const init = await g.ask(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
@@ -170,7 +169,7 @@ test('initialize and tools/list are answered by the Server; tools/call by the ro
     const call = await g.ask('call-1', 'tools/call', { name: 'up_echo', arguments: { text: 'hello' } });
     expect(call).toEqual({ jsonrpc: '2.0', id: 'call-1', result: { content: [{ type: 'text', text: 'echo: hello' }] } });
     expect(g.upstream.calls).toEqual(['echo']);
-    expect(g.serverCalls).toEqual([]);
+    expect(g.callToolNames).toEqual(['up_echo']);
   } finally {
     await g.close();
   }
@@ -187,7 +186,7 @@ test('a denied call is answered with isError text from mcp-warden and never reac
     expect(denied.result.content[0]!.text).toMatch(/^mcp-warden denied the call to "up\/guarded"\./);
     expect(denied.result.content[0]!.text).toContain('runs non-interactively');
     expect(g.upstream.calls).toEqual([]);
-    expect(g.serverCalls).toEqual([]);
+    expect(g.callToolNames).toEqual(['up_guarded']);
   } finally {
     await g.close();
   }
@@ -229,7 +228,8 @@ test('tools/call with bad params gets an InvalidParams error response and the up
       expect({ label, response: g.response(id) }).toEqual({ label, response: { jsonrpc: '2.0', id, error: { code: -32602, message } } });
     }
     expect(g.upstream.calls).toEqual([]);
-    expect(g.serverCalls).toEqual([]);
+    // Refused before the pipeline: nothing reached the session.
+    expect(g.callToolNames).toEqual([]);
     expect(g.logged).toEqual([]);
   } finally {
     await g.close();
@@ -315,14 +315,14 @@ test('without a progress token from the agent no progress is sent', async () => 
   }
 });
 
-test('notifications/cancelled for a request the router does not serve is passed on to the Server', async () => {
+test('notifications/cancelled for a request other than tools/call (resources/read) aborts it too', async () => {
   const g = await gateway();
   try {
     await initialized(g);
-    // An id nobody knows: the Server ignores it, nothing is sent, nothing throws.
+    // An id nobody knows: ignored, nothing is sent, nothing throws.
     const before = g.sent.length;
     expect(() => g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'nobody', reason: 'x' } })).not.toThrow();
-    // A request the Server is serving: the cancellation reaches its handler and the upstream.
+    // A passed-through request: the cancellation reaches its handler and the upstream.
     g.receive({ jsonrpc: '2.0', id: 30, method: 'resources/read', params: { uri: 'slow://one' } });
     await until(() => g.upstream.calls.includes('read slow://one'), 'the upstream to start the read');
     g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 30, reason: 'not needed' } });
