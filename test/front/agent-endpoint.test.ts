@@ -16,6 +16,8 @@ import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
 import { createMemorySink } from '../../src/audit/jsonl-sink.js';
 import { openSession } from '../../src/front/open-session.js';
 import { callParams } from '../../src/front/call-params.js';
+import { AgentEndpoint } from '../../src/front/agent-endpoint.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayDeps } from '../../src/gateway/types.js';
 
 const YAML = `
@@ -109,7 +111,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function gateway() {
+function gatewayDeps() {
   const dir = mkdtempSync(join(tmpdir(), 'warden-router-'));
   const config = parseConfig(YAML, { file: join(dir, 'gateway.yaml'), env: {}, cwd: dir });
   const upstream: UpstreamLog = { calls: [], aborted: [] };
@@ -124,6 +126,11 @@ async function gateway() {
     audit: createMemorySink(),
     log: (message) => logged.push(message),
   };
+  return { deps, upstream, logged };
+}
+
+async function gateway() {
+  const { deps, upstream, logged } = gatewayDeps();
   const opened = await openSession(deps, 'agent', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
   // Every entrance to a tool: exactly one session.callTool per tools/call the agent sends.
   const callToolNames: string[] = [];
@@ -151,8 +158,8 @@ async function gateway() {
   };
 }
 
-async function initialized(g: Awaited<ReturnType<typeof gateway>>): Promise<void> {
-  await g.ask(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
+async function initialized(g: Awaited<ReturnType<typeof gateway>>, id: string | number = 0): Promise<void> {
+  await g.ask(id, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
   g.receive({ jsonrpc: '2.0', method: 'notifications/initialized' });
 }
 
@@ -351,6 +358,125 @@ test('when the agent transport closes, calls in flight are aborted upstream and 
     ]);
     await pause(100);
     expect(g.sent.slice(before)).toEqual([]);
+  } finally {
+    await g.close();
+  }
+});
+
+for (const [label, requestId, reason] of [
+  ['id 0 and a numeric reason', 0, 42],
+  ['id "" and no reason', '', undefined],
+  ['a string id and an object reason', 'c-1', { why: 'x' }],
+] as const) {
+  test(`a cancel with ${label} aborts the call upstream, gets no answer, and the id serves a new call with its own answer`, async () => {
+    const g = await gateway();
+    try {
+      await initialized(g, 'init');
+      g.receive({ jsonrpc: '2.0', id: requestId, method: 'tools/call', params: { name: 'up_slow', arguments: {} } });
+      await until(() => g.upstream.calls.includes('slow'), 'the upstream to start slow');
+      g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } } as JSONRPCMessage);
+      await until(() => g.upstream.aborted.length > 0, 'the upstream to see the abort');
+      await pause(50);
+      expect(g.response(requestId)).toBeUndefined();
+      expect(await g.ask(requestId, 'tools/call', { name: 'up_echo', arguments: { text: 'reused' } })).toEqual({
+        jsonrpc: '2.0',
+        id: requestId,
+        result: { content: [{ type: 'text', text: 'echo: reused' }] },
+      });
+      await pause(50);
+      expect(g.sent.filter(({ message }) => 'id' in message && message.id === requestId && !('method' in message))).toHaveLength(1);
+    } finally {
+      await g.close();
+    }
+  });
+}
+
+test('a request whose id is still in flight is refused with -32600 and the first keeps its answer', async () => {
+  const g = await gateway();
+  try {
+    await initialized(g);
+    g.receive({ jsonrpc: '2.0', id: 50, method: 'tools/call', params: { name: 'up_slow', arguments: {} } });
+    await until(() => g.upstream.calls.includes('slow'), 'the upstream to start slow');
+    g.receive({ jsonrpc: '2.0', id: 50, method: 'tools/call', params: { name: 'up_echo', arguments: { text: 'second' } } });
+    await until(() => g.response(50) !== undefined, 'the refusal');
+    expect(g.response(50)).toEqual({ jsonrpc: '2.0', id: 50, error: { code: -32600, message: 'Duplicate request id "50" is still in flight' } });
+    expect(g.upstream.calls).toEqual(['slow']);
+  } finally {
+    await g.close();
+  }
+});
+
+test('unknown methods, and methods of a capability not announced, are Method not found', async () => {
+  const g = await gateway();
+  try {
+    const init = (await g.ask(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } })) as unknown as { result: { capabilities: Record<string, unknown> } };
+    // The in-memory upstream is up at initialize and offers tools and resources, no prompts or completions.
+    expect(Object.keys(init.result.capabilities).sort()).toEqual(['resources', 'tools']);
+    for (const [index, method] of ['no/such/method', 'prompts/list', 'completion/complete', 'logging/setLevel', 'notifications/cancelled'].entries()) {
+      expect(await g.ask(`m-${index}`, method, {})).toEqual({ jsonrpc: '2.0', id: `m-${index}`, error: { code: -32601, message: 'MCP error -32601: Method not found' } });
+    }
+    expect(await g.ask('ping', 'ping')).toEqual({ jsonrpc: '2.0', id: 'ping', result: {} });
+  } finally {
+    await g.close();
+  }
+});
+
+test('initialize echoes a supported protocol version and offers the latest for any other', async () => {
+  const g = await gateway();
+  try {
+    const old = (await g.ask(1, 'initialize', { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 't', version: '1' } })) as unknown as { result: { protocolVersion: string; serverInfo: { name: string } } };
+    expect(old.result.protocolVersion).toBe('2025-03-26');
+    expect(old.result.serverInfo.name).toBe('mcp-warden');
+    const unknown = (await g.ask(2, 'initialize', { protocolVersion: '1999-01-01', capabilities: {}, clientInfo: { name: 't', version: '1' } })) as unknown as { result: { protocolVersion: string } };
+    expect(unknown.result.protocolVersion).toBe(LATEST_PROTOCOL_VERSION);
+  } finally {
+    await g.close();
+  }
+});
+
+test('before initialize only ping is answered; the initialize opens the session and requests sent meanwhile wait for it', async () => {
+  const { deps, upstream } = gatewayDeps();
+  const endpoint = new AgentEndpoint(deps, { agent: 'agent' });
+  const agent = agentTransport();
+  await endpoint.connect(agent.transport);
+  try {
+    agent.receive({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    agent.receive({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    agent.receive({ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: 42 } } as JSONRPCMessage);
+    await until(() => agent.response(3) !== undefined, 'the refusals');
+    expect(agent.sent.map(({ message }) => message)).toEqual([
+      { jsonrpc: '2.0', id: 1, result: {} },
+      { jsonrpc: '2.0', id: 2, error: { code: -32600, message: 'Server not initialized: send "initialize" first' } },
+      { jsonrpc: '2.0', id: 3, error: { code: -32600, message: 'Server not initialized: send "initialize" first' } },
+    ]);
+    expect(endpoint.session).toBeUndefined();
+    agent.receive({ jsonrpc: '2.0', id: 4, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'late', version: '2' } } });
+    agent.receive({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'up_echo', arguments: { text: 'early' } } });
+    await until(() => agent.response(5) !== undefined, 'the call sent while the session opened');
+    expect(agent.response(4)).toMatchObject({ result: { serverInfo: { name: 'mcp-warden' } } });
+    expect(agent.response(5)).toEqual({ jsonrpc: '2.0', id: 5, result: { content: [{ type: 'text', text: 'echo: early' }] } });
+    // The initialize was answered first.
+    const order = agent.sent.map(({ message }) => (message as { id?: unknown }).id);
+    expect(order.indexOf(4)).toBeLessThan(order.indexOf(5));
+    expect(endpoint.clientInfo()).toEqual({ name: 'late', version: '2' });
+    expect(upstream.calls).toEqual(['echo']);
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('a request nested too deep (other than tools/call) is refused with InvalidParams and reaches nothing', async () => {
+  const g = await gateway();
+  try {
+    await initialized(g);
+    let deep: Record<string, unknown> = {};
+    for (let level = 0; level < 100; level += 1) deep = { deeper: deep };
+    expect(await g.ask('deep', 'resources/read', { uri: 'slow://one', deep })).toEqual({
+      jsonrpc: '2.0',
+      id: 'deep',
+      error: { code: -32602, message: 'Invalid params: nested more than 64 levels deep, which mcp-warden refuses' },
+    });
+    expect(g.upstream.calls).toEqual([]);
   } finally {
     await g.close();
   }
