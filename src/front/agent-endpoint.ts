@@ -186,7 +186,8 @@ export class AgentEndpoint implements AgentPeer {
     const relay = (session: GatewaySession) =>
       session.passthrough.notifyAll(method).catch((error: unknown) => this.#log(`Cannot relay ${method}: ${(error as Error).message}`));
     if (this.#session) void relay(this.#session);
-    // Sent while the session opens: relayed once it is open (before it, there is no upstream to tell).
-    else void this.#opening?.then(relay, () => {});
+    // Sent while the session opens: relayed once it is open (before it, there is no upstream to
+    // tell). A failed open has nothing to relay to, and was logged and answered where it failed.
+    else void this.#opening?.then(relay, () => undefined);
   }
 }
