@@ -114,9 +114,12 @@ export class Peer implements InboundOwner, OutboundOwner {
   /** Closes the transport; its onclose empties the tables (see #onclose). Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    await this.#transport.close();
-    // A transport that does not report its own close still leaves the Peer closed.
-    this.#onclose();
+    try {
+      await this.#transport.close();
+    } finally {
+      // A transport that does not report its own close, or fails to close, still leaves the Peer closed.
+      this.#onclose();
+    }
   }
 
   /** OutboundOwner: our request ends without an answer (timeout, abort): tell the other side, reject. */
