@@ -1,12 +1,12 @@
 // The agent-facing stdio transport: newline-delimited JSON-RPC on stdin and stdout. Unlike the SDK's,
-// it checks each message's shape without a schema parse of the whole union (the Server still
-// validates every request against its method's schema), and answers a line that is not JSON-RPC,
-// not valid UTF-8 or larger than the limit with an error instead of dropping or repairing it.
+// it checks each message's shape structurally (jsonrpc/jsonrpc-shape) instead of a schema parse of
+// the whole union (the agent endpoint checks the params it uses), and answers a line that is not
+// JSON-RPC, not valid UTF-8 or larger than the limit with an error instead of dropping or repairing it.
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { JsonLineReader, MAX_LINE_BYTES, type RefusedLine } from '../json-lines.js';
-import { corkUntilNextTurn } from '../cork.js';
+import { JsonLineReader, MAX_LINE_BYTES, type RefusedLine } from '../jsonrpc/json-lines.js';
+import { corkUntilNextTurn } from '../jsonrpc/cork.js';
 
 export class StdioFrontTransport implements Transport {
   readonly #stdin: Readable;
@@ -43,7 +43,7 @@ export class StdioFrontTransport implements Transport {
         this.#refuse(result.refused);
       } else {
         this.onerror?.(new Error(`Ignored a line that is not JSON-RPC: ${String((result.error as Error).message ?? result.error)}`));
-        this.send({ jsonrpc: '2.0', id: null as unknown as string, error: { code: ErrorCode.ParseError, message: 'Parse error: the line is not a JSON-RPC 2.0 message' } }).catch(() => {});
+        this.send({ jsonrpc: '2.0', id: null as unknown as string, error: { code: ErrorCode.ParseError, message: 'Parse error: the line is not a JSON-RPC 2.0 message' } }).catch(this.#onError);
       }
     }
   };
@@ -57,7 +57,7 @@ export class StdioFrontTransport implements Transport {
     this.onerror?.(new Error(`Refused a line of ${refused.bytes} bytes: ${error.message}`));
     // A line known to carry no method is the agent's answer to one of our requests: its id is ours, not one to answer.
     const answered = refused.reason === 'invalid-utf8' && !refused.method ? undefined : refused.id;
-    this.send({ jsonrpc: '2.0', id: (answered ?? null) as string, error }).catch(() => {});
+    this.send({ jsonrpc: '2.0', id: (answered ?? null) as string, error }).catch(this.#onError);
   }
 
   readonly #onError = (error: Error): void => {

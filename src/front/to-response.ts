@@ -3,6 +3,29 @@
 // details never reach the agent; they go to the operator's log.
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isWardenError } from '../errors.js';
+import type { RpcErrorShape } from '../jsonrpc/types.js';
+
+/** A JSON-RPC error whose message goes to the agent exactly as written (no "MCP error" prefix). */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  readonly code: number;
+  readonly data: unknown;
+
+  constructor(code: number, message: string, data?: unknown) {
+    super(message);
+    this.code = code;
+    this.data = data;
+  }
+}
+
+/**
+ * The one conversion of a failed agent request into its JSON-RPC error: the code, message and data
+ * the SDK's Protocol sent for the same throw (an McpError's message keeps its "MCP error" prefix).
+ */
+export function toRpcError(error: unknown, log: (message: string) => void): RpcErrorShape {
+  const converted = error instanceof ProtocolError ? error : toMcpError(error, log);
+  return { code: converted.code, message: converted.message, ...(converted.data !== undefined && { data: converted.data }) };
+}
 
 /** Converts a failure of a tools/call into a result or a JSON-RPC error (thrown). */
 export function callFailure(error: unknown, log: (message: string) => void): CallToolResult {

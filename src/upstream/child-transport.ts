@@ -16,11 +16,11 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildRegistry } from './child-registry.js';
 import { endGroup, signalGroup } from './process-group.js';
 import { spawnChild } from './spawn-child.js';
-import { JsonLineReader, type RefusedLine } from '../json-lines.js';
+import { JsonLineReader, type RefusedLine } from '../jsonrpc/json-lines.js';
 import { StderrLines, type StderrLimits } from './stderr-lines.js';
 import { boundedLineWriter } from './bounded-writer.js';
 import { refusedAnswer } from './refused-answer.js';
-import { corkUntilNextTurn } from '../cork.js';
+import { corkUntilNextTurn } from '../jsonrpc/cork.js';
 
 /** Receives one line of a child's stderr, already prefixed with `[server-id] `. */
 export type StderrSink = (line: string) => void;

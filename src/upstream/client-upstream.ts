@@ -17,7 +17,7 @@ import { isWardenError, WardenError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { LenientResultSchema, LenientToolPageSchema, lenientCallToolResult } from './lenient-results.js';
 import { DirectCalls } from './direct-calls.js';
-import { noSchemaValidator } from '../no-schema-validator.js';
+import { noSchemaValidator } from '../jsonrpc/no-schema-validator.js';
 import { OrderedTransport, type DescribedTransport } from './ordered-transport.js';
 import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';

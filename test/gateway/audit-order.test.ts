@@ -11,7 +11,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { createMemoryUpstream } from '../../src/upstream/index.js';
 import { createInspector } from '../../src/inspect/index.js';
 import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
-import { openSession } from '../../src/front/session-server.js';
+import { openSession } from '../../src/front/open-session.js';
 import type { AuditRecord, AuditSink } from '../../src/audit/types.js';
 import type { GatewayDeps } from '../../src/gateway/types.js';
 import { createEchoServer } from '../fixtures/echo-tools.mjs';

@@ -13,7 +13,7 @@ import { createMemoryUpstream } from '../../src/upstream/index.js';
 import { createInspector } from '../../src/inspect/index.js';
 import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
 import { createMemorySink } from '../../src/audit/jsonl-sink.js';
-import { openSession } from '../../src/front/session-server.js';
+import { openSession } from '../../src/front/open-session.js';
 import type { GatewayDeps } from '../../src/gateway/types.js';
 import { createEchoServer } from '../fixtures/echo-tools.mjs';
 
@@ -68,8 +68,8 @@ async function gateway(options: { agent?: string; environment?: string; capabili
   const client = new Client({ name: 'unit', version: '1' }, { capabilities: options.capabilities ?? {} });
   if (options.elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => options.elicit!(request.params) as never);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const { session, server } = await openSession(deps, options.agent ?? 'dev', { protocolVersion: '2025-06-18', capabilities: options.capabilities ?? {}, clientInfo: { name: 'unit', version: '1' } });
-  await server.connect(serverSide);
+  const { session, connect } = await openSession(deps, options.agent ?? 'dev', { protocolVersion: '2025-06-18', capabilities: options.capabilities ?? {}, clientInfo: { name: 'unit', version: '1' } });
+  await connect(serverSide);
   await client.connect(clientSide);
   return { client, session, store, audit, close: async () => (await client.close(), await session.close()) };
 }

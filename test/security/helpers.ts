@@ -22,7 +22,7 @@ import { createMemoryUpstream } from '../../src/upstream/index.js';
 import { createInspector } from '../../src/inspect/index.js';
 import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
 import { createMemorySink } from '../../src/audit/jsonl-sink.js';
-import { openSession } from '../../src/front/session-server.js';
+import { openSession } from '../../src/front/open-session.js';
 import type { CallContext, GatewayDeps } from '../../src/gateway/types.js';
 import type { TicketStore } from '../../src/approval/index.js';
 import { createEchoServer } from '../fixtures/echo-tools.mjs';
@@ -117,12 +117,12 @@ export async function connectSession(deps: GatewayDeps, options: Pick<InProcessO
   const client = new Client({ name: 'attacker', version: '1' }, { capabilities: options.capabilities ?? {} });
   if (options.elicit) client.setRequestHandler(ElicitRequestSchema, async (request) => options.elicit!(request.params) as never);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const { session, server } = await openSession(deps, options.agent ?? 'agent', {
+  const { session, connect } = await openSession(deps, options.agent ?? 'agent', {
     protocolVersion: '2025-06-18',
     capabilities: options.capabilities ?? {},
     clientInfo: { name: 'attacker', version: '1' },
   });
-  await server.connect(serverSide);
+  await connect(serverSide);
   await client.connect(clientSide);
   return {
     client,

@@ -5,7 +5,7 @@ import type { InitializeRequest, JSONRPCMessage } from '@modelcontextprotocol/sd
 import type { GatewayDeps } from '../../gateway/types.js';
 import type { GatewaySession } from '../../gateway/session.js';
 import { HttpSessionTransport } from '../http-transport.js';
-import { openSession } from '../session-server.js';
+import { openSession } from '../open-session.js';
 
 export interface OpenEndpointOptions {
   agent: string;

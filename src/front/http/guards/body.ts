@@ -2,8 +2,8 @@
 // 100 messages, each a JSON-RPC 2.0 message of the shape the SDK can classify.
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { isJsonRpcMessage } from '../../../jsonrpc-shape.js';
-import { decodeStrictUtf8 } from '../../../json-lines.js';
+import { isJsonRpcMessage } from '../../../jsonrpc/jsonrpc-shape.js';
+import { decodeStrictUtf8 } from '../../../jsonrpc/json-lines.js';
 import type { Guard } from '../compose.js';
 import { HttpError } from '../http-error.js';
 

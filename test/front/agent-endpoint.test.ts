@@ -1,6 +1,6 @@
-// The ToolCallRouter in a real session (config, policy, approver, in-memory upstream), driven message
-// by message through a fake agent transport: tools/call is served beside the SDK Server, with its
-// parameters checked, cancellation and progress relayed; everything else reaches the Server.
+// The AgentEndpoint in a real session (config, policy, approver, in-memory upstream), driven message
+// by message through a fake agent transport: tools/call reaches session.callTool (once, by one route)
+// with its parameters checked, cancellation and progress relayed; initialize, ping and the rest too.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,10 @@ import { createMemoryUpstream } from '../../src/upstream/index.js';
 import { createInspector } from '../../src/inspect/index.js';
 import { createApprover, MemoryTicketStore } from '../../src/approval/index.js';
 import { createMemorySink } from '../../src/audit/jsonl-sink.js';
-import { openSession } from '../../src/front/session-server.js';
-import { callParams } from '../../src/front/tool-call-router.js';
+import { openSession } from '../../src/front/open-session.js';
+import { callParams } from '../../src/front/call-params.js';
+import { AgentEndpoint } from '../../src/front/agent-endpoint.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayDeps } from '../../src/gateway/types.js';
 
 const YAML = `
@@ -109,7 +111,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function gateway() {
+function gatewayDeps() {
   const dir = mkdtempSync(join(tmpdir(), 'warden-router-'));
   const config = parseConfig(YAML, { file: join(dir, 'gateway.yaml'), env: {}, cwd: dir });
   const upstream: UpstreamLog = { calls: [], aborted: [] };
@@ -124,13 +126,18 @@ async function gateway() {
     audit: createMemorySink(),
     log: (message) => logged.push(message),
   };
+  return { deps, upstream, logged };
+}
+
+async function gateway() {
+  const { deps, upstream, logged } = gatewayDeps();
   const opened = await openSession(deps, 'agent', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
-  // The Server's own tools/call handler is only for a Server connected without a router.
-  const serverCalls: string[] = [];
-  const fallback = opened.server.fallbackRequestHandler!;
-  opened.server.fallbackRequestHandler = (request, extra) => {
-    serverCalls.push(request.method);
-    return fallback(request, extra);
+  // Every entrance to a tool: exactly one session.callTool per tools/call the agent sends.
+  const callToolNames: string[] = [];
+  const callTool = opened.session.callTool.bind(opened.session);
+  opened.session.callTool = (params, context) => {
+    callToolNames.push(params.name);
+    return callTool(params, context);
   };
   const agent = agentTransport();
   await opened.connect(agent.transport);
@@ -138,7 +145,7 @@ async function gateway() {
     ...agent,
     upstream,
     logged,
-    serverCalls,
+    callToolNames,
     /** Sends a request and waits for its response. */
     ask: async (id: string | number, method: string, params?: Record<string, unknown>) => {
       agent.receive({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) });
@@ -146,18 +153,17 @@ async function gateway() {
       return agent.response(id)!;
     },
     close: async () => {
-      await opened.server.close();
-      await opened.session.close();
+      await opened.endpoint.close();
     },
   };
 }
 
-async function initialized(g: Awaited<ReturnType<typeof gateway>>): Promise<void> {
-  await g.ask(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
+async function initialized(g: Awaited<ReturnType<typeof gateway>>, id: string | number = 0): Promise<void> {
+  await g.ask(id, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
   g.receive({ jsonrpc: '2.0', method: 'notifications/initialized' });
 }
 
-test('initialize and tools/list are answered by the Server; tools/call by the router with the upstream result', async () => {
+test('initialize and tools/list are answered by the endpoint; tools/call by session.callTool with the upstream result', async () => {
   const g = await gateway();
   try {
     const init = await g.ask(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } });
@@ -170,7 +176,7 @@ test('initialize and tools/list are answered by the Server; tools/call by the ro
     const call = await g.ask('call-1', 'tools/call', { name: 'up_echo', arguments: { text: 'hello' } });
     expect(call).toEqual({ jsonrpc: '2.0', id: 'call-1', result: { content: [{ type: 'text', text: 'echo: hello' }] } });
     expect(g.upstream.calls).toEqual(['echo']);
-    expect(g.serverCalls).toEqual([]);
+    expect(g.callToolNames).toEqual(['up_echo']);
   } finally {
     await g.close();
   }
@@ -187,7 +193,7 @@ test('a denied call is answered with isError text from mcp-warden and never reac
     expect(denied.result.content[0]!.text).toMatch(/^mcp-warden denied the call to "up\/guarded"\./);
     expect(denied.result.content[0]!.text).toContain('runs non-interactively');
     expect(g.upstream.calls).toEqual([]);
-    expect(g.serverCalls).toEqual([]);
+    expect(g.callToolNames).toEqual(['up_guarded']);
   } finally {
     await g.close();
   }
@@ -229,7 +235,8 @@ test('tools/call with bad params gets an InvalidParams error response and the up
       expect({ label, response: g.response(id) }).toEqual({ label, response: { jsonrpc: '2.0', id, error: { code: -32602, message } } });
     }
     expect(g.upstream.calls).toEqual([]);
-    expect(g.serverCalls).toEqual([]);
+    // Refused before the pipeline: nothing reached the session.
+    expect(g.callToolNames).toEqual([]);
     expect(g.logged).toEqual([]);
   } finally {
     await g.close();
@@ -315,14 +322,14 @@ test('without a progress token from the agent no progress is sent', async () => 
   }
 });
 
-test('notifications/cancelled for a request the router does not serve is passed on to the Server', async () => {
+test('notifications/cancelled for a request other than tools/call (resources/read) aborts it too', async () => {
   const g = await gateway();
   try {
     await initialized(g);
-    // An id nobody knows: the Server ignores it, nothing is sent, nothing throws.
+    // An id nobody knows: ignored, nothing is sent, nothing throws.
     const before = g.sent.length;
     expect(() => g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'nobody', reason: 'x' } })).not.toThrow();
-    // A request the Server is serving: the cancellation reaches its handler and the upstream.
+    // A passed-through request: the cancellation reaches its handler and the upstream.
     g.receive({ jsonrpc: '2.0', id: 30, method: 'resources/read', params: { uri: 'slow://one' } });
     await until(() => g.upstream.calls.includes('read slow://one'), 'the upstream to start the read');
     g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 30, reason: 'not needed' } });
@@ -351,6 +358,125 @@ test('when the agent transport closes, calls in flight are aborted upstream and 
     ]);
     await pause(100);
     expect(g.sent.slice(before)).toEqual([]);
+  } finally {
+    await g.close();
+  }
+});
+
+for (const [label, requestId, reason] of [
+  ['id 0 and a numeric reason', 0, 42],
+  ['id "" and no reason', '', undefined],
+  ['a string id and an object reason', 'c-1', { why: 'x' }],
+] as const) {
+  test(`a cancel with ${label} aborts the call upstream, gets no answer, and the id serves a new call with its own answer`, async () => {
+    const g = await gateway();
+    try {
+      await initialized(g, 'init');
+      g.receive({ jsonrpc: '2.0', id: requestId, method: 'tools/call', params: { name: 'up_slow', arguments: {} } });
+      await until(() => g.upstream.calls.includes('slow'), 'the upstream to start slow');
+      g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } } as JSONRPCMessage);
+      await until(() => g.upstream.aborted.length > 0, 'the upstream to see the abort');
+      await pause(50);
+      expect(g.response(requestId)).toBeUndefined();
+      expect(await g.ask(requestId, 'tools/call', { name: 'up_echo', arguments: { text: 'reused' } })).toEqual({
+        jsonrpc: '2.0',
+        id: requestId,
+        result: { content: [{ type: 'text', text: 'echo: reused' }] },
+      });
+      await pause(50);
+      expect(g.sent.filter(({ message }) => 'id' in message && message.id === requestId && !('method' in message))).toHaveLength(1);
+    } finally {
+      await g.close();
+    }
+  });
+}
+
+test('a request whose id is still in flight is refused with -32600 and the first keeps its answer', async () => {
+  const g = await gateway();
+  try {
+    await initialized(g);
+    g.receive({ jsonrpc: '2.0', id: 50, method: 'tools/call', params: { name: 'up_slow', arguments: {} } });
+    await until(() => g.upstream.calls.includes('slow'), 'the upstream to start slow');
+    g.receive({ jsonrpc: '2.0', id: 50, method: 'tools/call', params: { name: 'up_echo', arguments: { text: 'second' } } });
+    await until(() => g.response(50) !== undefined, 'the refusal');
+    expect(g.response(50)).toEqual({ jsonrpc: '2.0', id: 50, error: { code: -32600, message: 'Duplicate request id "50" is still in flight' } });
+    expect(g.upstream.calls).toEqual(['slow']);
+  } finally {
+    await g.close();
+  }
+});
+
+test('unknown methods, and methods of a capability not announced, are Method not found', async () => {
+  const g = await gateway();
+  try {
+    const init = (await g.ask(0, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'router-test', version: '1' } })) as unknown as { result: { capabilities: Record<string, unknown> } };
+    // The in-memory upstream is up at initialize and offers tools and resources, no prompts or completions.
+    expect(Object.keys(init.result.capabilities).sort()).toEqual(['resources', 'tools']);
+    for (const [index, method] of ['no/such/method', 'prompts/list', 'completion/complete', 'logging/setLevel', 'notifications/cancelled'].entries()) {
+      expect(await g.ask(`m-${index}`, method, {})).toEqual({ jsonrpc: '2.0', id: `m-${index}`, error: { code: -32601, message: 'MCP error -32601: Method not found' } });
+    }
+    expect(await g.ask('ping', 'ping')).toEqual({ jsonrpc: '2.0', id: 'ping', result: {} });
+  } finally {
+    await g.close();
+  }
+});
+
+test('initialize echoes a supported protocol version and offers the latest for any other', async () => {
+  const g = await gateway();
+  try {
+    const old = (await g.ask(1, 'initialize', { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 't', version: '1' } })) as unknown as { result: { protocolVersion: string; serverInfo: { name: string } } };
+    expect(old.result.protocolVersion).toBe('2025-03-26');
+    expect(old.result.serverInfo.name).toBe('mcp-warden');
+    const unknown = (await g.ask(2, 'initialize', { protocolVersion: '1999-01-01', capabilities: {}, clientInfo: { name: 't', version: '1' } })) as unknown as { result: { protocolVersion: string } };
+    expect(unknown.result.protocolVersion).toBe(LATEST_PROTOCOL_VERSION);
+  } finally {
+    await g.close();
+  }
+});
+
+test('before initialize only ping is answered; the initialize opens the session and requests sent meanwhile wait for it', async () => {
+  const { deps, upstream } = gatewayDeps();
+  const endpoint = new AgentEndpoint(deps, { agent: 'agent' });
+  const agent = agentTransport();
+  await endpoint.connect(agent.transport);
+  try {
+    agent.receive({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    agent.receive({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    agent.receive({ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: 42 } } as JSONRPCMessage);
+    await until(() => agent.response(3) !== undefined, 'the refusals');
+    expect(agent.sent.map(({ message }) => message)).toEqual([
+      { jsonrpc: '2.0', id: 1, result: {} },
+      { jsonrpc: '2.0', id: 2, error: { code: -32600, message: 'Server not initialized: send "initialize" first' } },
+      { jsonrpc: '2.0', id: 3, error: { code: -32600, message: 'Server not initialized: send "initialize" first' } },
+    ]);
+    expect(endpoint.session).toBeUndefined();
+    agent.receive({ jsonrpc: '2.0', id: 4, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'late', version: '2' } } });
+    agent.receive({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'up_echo', arguments: { text: 'early' } } });
+    await until(() => agent.response(5) !== undefined, 'the call sent while the session opened');
+    expect(agent.response(4)).toMatchObject({ result: { serverInfo: { name: 'mcp-warden' } } });
+    expect(agent.response(5)).toEqual({ jsonrpc: '2.0', id: 5, result: { content: [{ type: 'text', text: 'echo: early' }] } });
+    // The initialize was answered first.
+    const order = agent.sent.map(({ message }) => (message as { id?: unknown }).id);
+    expect(order.indexOf(4)).toBeLessThan(order.indexOf(5));
+    expect(endpoint.clientInfo()).toEqual({ name: 'late', version: '2' });
+    expect(upstream.calls).toEqual(['echo']);
+  } finally {
+    await endpoint.close();
+  }
+});
+
+test('a request nested too deep (other than tools/call) is refused with InvalidParams and reaches nothing', async () => {
+  const g = await gateway();
+  try {
+    await initialized(g);
+    let deep: Record<string, unknown> = {};
+    for (let level = 0; level < 100; level += 1) deep = { deeper: deep };
+    expect(await g.ask('deep', 'resources/read', { uri: 'slow://one', deep })).toEqual({
+      jsonrpc: '2.0',
+      id: 'deep',
+      error: { code: -32602, message: 'Invalid params: nested more than 64 levels deep, which mcp-warden refuses' },
+    });
+    expect(g.upstream.calls).toEqual([]);
   } finally {
     await g.close();
   }
