@@ -13,7 +13,8 @@ export interface Outcome {
  * is on record (an approver sees both "writes" and "contains rm -rf").
  */
 export function apply(outcome: Outcome, reasons: readonly Reason[]): void {
-  for (const reason of reasons) {
+  for (let i = 0; i < reasons.length; i++) {
+    const reason = reasons[i]!;
     const rank = VERDICT_RANK[reason.decision];
     const current = VERDICT_RANK[outcome.decision];
     if (rank < current) continue;
