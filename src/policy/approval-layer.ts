@@ -2,6 +2,7 @@
 // but none, arguments holding a dangerous pattern ask too, and arguments too large to scan are denied.
 import type { Reason } from './types.js';
 import type { CompiledPolicy } from './compile.js';
+import type { NameFacts } from './name-facts.js';
 import { hasPatterns, scanArguments } from './dangerous.js';
 import { MAX_SCAN_CHARS } from './argument-texts.js';
 import { NO_REASONS, type Subject } from './layer.js';
@@ -41,19 +42,25 @@ export function approvalLayer(compiled: CompiledPolicy, subject: Subject): reado
 function modeAsk(compiled: CompiledPolicy, subject: Subject): Reason | undefined {
   const { facts, writes } = subject;
   const mode = compiled.policy.approval.mode;
-  const ask = (rule: string, source: string, why: string): Reason => ({ layer: 'approval', decision: 'ask', rule, source, message: `A person must approve "${facts.qualified}": ${why}` });
   switch (mode.value) {
     case 'all':
-      return ask('approval: all', mode.source, 'approval mode "all" asks for every call');
+      return ask(facts, { rule: 'approval: all', source: mode.source, why: 'approval mode "all" asks for every call' });
     case 'dangerous': {
       const kind = facts.server.policy.kind;
-      if (kind === 'shell' || kind === 'database') return ask('approval: dangerous', mode.source, `approval mode "dangerous" asks for every ${kind} tool`);
-      if (writes) return ask('approval: dangerous', mode.source, 'approval mode "dangerous" asks for calls that may change something');
+      if (kind === 'shell' || kind === 'database') return ask(facts, { rule: 'approval: dangerous', source: mode.source, why: `approval mode "dangerous" asks for every ${kind} tool` });
+      if (writes) return ask(facts, { rule: 'approval: dangerous', source: mode.source, why: 'approval mode "dangerous" asks for calls that may change something' });
       return undefined;
     }
-    case 'granular':
-      return facts.requiredTool ? ask(`required_tools: "${facts.requiredTool.pattern}"`, facts.requiredTool.source, `it matches required_tools "${facts.requiredTool.pattern}"`) : undefined;
+    case 'granular': {
+      const required = facts.requiredTool;
+      return required ? ask(facts, { rule: `required_tools: "${required.pattern}"`, source: required.source, why: `it matches required_tools "${required.pattern}"` }) : undefined;
+    }
     default:
       return undefined;
   }
+}
+
+// A module-level function, not a closure made per call: this runs on every tools/call.
+function ask(facts: NameFacts, reason: { rule: string; source: string; why: string }): Reason {
+  return { layer: 'approval', decision: 'ask', rule: reason.rule, source: reason.source, message: `A person must approve "${facts.qualified}": ${reason.why}` };
 }

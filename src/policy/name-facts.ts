@@ -55,7 +55,7 @@ export function createNameMemo(limit: number): NameMemo {
 export function nameFacts(compiled: CompiledPolicy, server: CompiledServer, tool: string): NameFacts {
   const cached = compiled.memo.get(server.id, tool);
   if (cached !== undefined) return cached;
-  const facts = computeFacts(compiled, server, tool, `${server.id}/${tool}`);
+  const facts = computeFacts(compiled, { server, tool, qualified: `${server.id}/${tool}` });
   compiled.memo.set(server.id, tool, facts);
   return facts;
 }
@@ -68,8 +68,16 @@ export function nameLayer(_compiled: unknown, subject: Subject): readonly Reason
   return subject.facts.reasons;
 }
 
-function computeFacts(compiled: CompiledPolicy, server: CompiledServer, tool: string, qualified: string): NameFacts {
-  const outcome = fold(compiled.inactiveAgent ? [compiled.inactiveAgent] : nameRuleReasons(compiled, server, qualified));
+/** A validated name: its configured server, the bare tool name and `server/tool`. */
+interface Name {
+  server: CompiledServer;
+  tool: string;
+  qualified: string;
+}
+
+function computeFacts(compiled: CompiledPolicy, name: Name): NameFacts {
+  const { server, tool, qualified } = name;
+  const outcome = fold(compiled.inactiveAgent ? [compiled.inactiveAgent] : nameRuleReasons(compiled, name));
   return {
     qualified,
     tool,
@@ -85,7 +93,8 @@ function computeFacts(compiled: CompiledPolicy, server: CompiledServer, tool: st
 }
 
 /** DESIGN §4.2: deny if any deny matches, else ask, else allow, else deny; then bash_only. */
-function nameRuleReasons(compiled: CompiledPolicy, server: CompiledServer, qualified: string): Reason[] {
+function nameRuleReasons(compiled: CompiledPolicy, name: Name): Reason[] {
+  const { server, qualified } = name;
   const reasons: Reason[] = [];
   const denied = compiled.deny.first(qualified);
   const asked = denied ? undefined : compiled.ask.first(qualified);
