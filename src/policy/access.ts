@@ -3,9 +3,10 @@
 // arguments). The same layers as a tool call, in the same order, with the same "only stricter" rule.
 import type { Decision, Inspection, Reason, Verdict } from './types.js';
 import type { CompiledPolicy } from './compile.js';
-import { ACCESS_PREFIX, type AccessKind, type AccessRule } from './access-rules.js';
+import { ACCESS_PREFIX, type AccessKind, type AccessRule, type CompiledAccessRules } from './access-rules.js';
 import { invalidServerId, quoteName } from './tool-name.js';
-import { isFinal, raise, type Outcome } from './outcome.js';
+import { foldLayers, NO_REASONS, type Step } from './layer.js';
+import { ceilingReason } from './ceiling-layer.js';
 
 /** Longest resource URI or prompt name decided; anything longer is refused unread. */
 export const MAX_ACCESS_NAME = 8192;
@@ -45,55 +46,72 @@ export function accessSubject(kind: AccessKind, server: string, name: string): s
   return `${ACCESS_PREFIX[kind]}${server}/${name}`;
 }
 
+/** What the access layers read, worked out once before they run. */
+interface AccessSubject {
+  call: AccessCall;
+  rules: CompiledAccessRules;
+  /** `server/name` for the name and each other form of it. */
+  forms: readonly string[];
+  /** The subject as messages quote it. */
+  shown: string;
+}
+
+/** The same stages as a tool decision (see decide.ts); there is no safety layer, an access never writes. */
+const ACCESS_LAYERS: ReadonlyArray<Step<AccessSubject>> = [
+  { run: accessNameLayer, stage: 'name' },
+  { run: accessInspectionLayer, stage: 'call' },
+  { run: accessApprovalLayer, stage: 'call' },
+  { run: accessCeilingLayer, stage: 'clamp' },
+];
+
 function decideOne(compiled: CompiledPolicy, call: AccessCall): Decision {
   const bad = invalidInput(compiled, call);
   if (bad) return denied(bad);
-  const subject = accessSubject(call.kind, call.server, call.name);
-  const shown = quoteName(subject);
-  if (compiled.inactiveAgent) return denied(compiled.inactiveAgent);
+  const subject: AccessSubject = {
+    call,
+    rules: compiled.access[call.kind],
+    forms: [...new Set([call.name, ...(call.forms ?? [])])].map((form) => `${call.server}/${form}`),
+    shown: quoteName(accessSubject(call.kind, call.server, call.name)),
+  };
+  const outcome = foldLayers(ACCESS_LAYERS, { compiled, subject });
+  return { decision: outcome.decision, reasons: outcome.reasons, writes: false };
+}
 
-  const rules = compiled.access[call.kind];
-  const forms = [...new Set([call.name, ...(call.forms ?? [])])].map((form) => `${call.server}/${form}`);
-  const outcome: Outcome = { decision: 'allow', reasons: [] };
+/** The agent layer, then the `resource:` / `prompt:` rules: a deny matching any form, else an allow matching every form. */
+function accessNameLayer(compiled: CompiledPolicy, subject: AccessSubject): readonly Reason[] {
+  if (compiled.inactiveAgent) return [compiled.inactiveAgent];
+  const { call, rules, forms, shown } = subject;
   const rule = (verb: string, found: AccessRule): string => `${verb}: "${found.pattern}"`;
   const denyRule = firstOf(forms, (form) => rules.deny.first(form));
-  const askRule = denyRule ? undefined : firstOf(forms, (form) => rules.ask.first(form));
-  const allowRule = denyRule || askRule ? undefined : everyOf(forms, (form) => rules.allow.first(form));
-  if (denyRule) {
-    raise(outcome, { layer: 'name', decision: 'deny', rule: rule('deny', denyRule), source: denyRule.source, message: `${shown} matches the deny rule "${denyRule.pattern}"` });
-  } else if (askRule) {
-    raise(outcome, { layer: 'name', decision: 'ask', rule: rule('ask', askRule), source: askRule.source, message: `${shown} matches the ask rule "${askRule.pattern}", so a person must approve it` });
-  } else if (allowRule) {
-    raise(outcome, { layer: 'name', decision: 'allow', rule: rule('allow', allowRule), source: allowRule.source, message: `${shown} matches the allow rule "${allowRule.pattern}"` });
-  } else if (rules.namesServer(call.server)) {
-    raise(outcome, {
-      layer: 'name',
-      decision: 'deny',
-      rule: 'default: deny',
-      source: 'default',
-      message: `No allow rule matches ${shown}, and ${call.kind} rules are written for server ${quoteName(call.server)} (default deny)`,
-    });
-  } else {
-    raise(outcome, followServer(call));
+  if (denyRule) return [{ layer: 'name', decision: 'deny', rule: rule('deny', denyRule), source: denyRule.source, message: `${shown} matches the deny rule "${denyRule.pattern}"` }];
+  const askRule = firstOf(forms, (form) => rules.ask.first(form));
+  if (askRule) return [{ layer: 'name', decision: 'ask', rule: rule('ask', askRule), source: askRule.source, message: `${shown} matches the ask rule "${askRule.pattern}", so a person must approve it` }];
+  const allowRule = everyOf(forms, (form) => rules.allow.first(form));
+  if (allowRule) return [{ layer: 'name', decision: 'allow', rule: rule('allow', allowRule), source: allowRule.source, message: `${shown} matches the allow rule "${allowRule.pattern}"` }];
+  if (rules.namesServer(call.server)) {
+    return [
+      {
+        layer: 'name',
+        decision: 'deny',
+        rule: 'default: deny',
+        source: 'default',
+        message: `No allow rule matches ${shown}, and ${call.kind} rules are written for server ${quoteName(call.server)} (default deny)`,
+      },
+    ];
   }
-  if (outcome.decision === 'deny') return { decision: 'deny', reasons: outcome.reasons, writes: false };
+  return [followServer(call)];
+}
 
-  inspectionLayer(compiled, call, shown, outcome);
-  if (!isFinal(outcome) && compiled.policy.approval.mode.value === 'all') {
-    const mode = compiled.policy.approval.mode;
-    raise(outcome, { layer: 'approval', decision: 'ask', rule: 'approval: all', source: mode.source, message: `A person must approve ${shown}: approval mode "all" asks for everything` });
-  }
-  const ceilings = new Set(forms.flatMap((form) => rules.ceilings.all(form)));
-  for (const ceiling of ceilings) {
-    raise(outcome, {
-      layer: 'ceiling',
-      decision: ceiling.verdict,
-      rule: `ceiling: "${ceiling.pattern}": ${ceiling.verdict}`,
-      source: ceiling.source,
-      message: ceiling.verdict === 'deny' ? `The organisation ceiling "${ceiling.pattern}" denies ${shown}` : `The organisation ceiling "${ceiling.pattern}" requires approval for ${shown}`,
-    });
-  }
-  return { decision: outcome.decision, reasons: outcome.reasons, writes: false };
+function accessApprovalLayer(compiled: CompiledPolicy, subject: AccessSubject): readonly Reason[] {
+  const mode = compiled.policy.approval.mode;
+  if (mode.value !== 'all') return NO_REASONS;
+  return [{ layer: 'approval', decision: 'ask', rule: 'approval: all', source: mode.source, message: `A person must approve ${subject.shown}: approval mode "all" asks for everything` }];
+}
+
+/** Every ceiling matching any form, each once, with the shared ceiling reason. */
+function accessCeilingLayer(_compiled: CompiledPolicy, subject: AccessSubject): readonly Reason[] {
+  const ceilings = new Set(subject.forms.flatMap((form) => subject.rules.ceilings.all(form)));
+  return [...ceilings].map((ceiling) => ceilingReason(ceiling, subject.shown));
 }
 
 /** With no rule for this server's resources or prompts, they get what its tools get by name. */
@@ -121,24 +139,28 @@ function followServer(call: AccessCall): Reason {
  * A `file://` URI that could not be resolved is denied in every mode, and so is a sensitive path, as
  * for a filesystem read tool: no profile setting makes a secret readable through a resource.
  */
-function inspectionLayer(compiled: CompiledPolicy, call: AccessCall, shown: string, outcome: Outcome): void {
-  const inspection = call.inspection;
-  if (!inspection) return;
+function accessInspectionLayer(_compiled: CompiledPolicy, subject: AccessSubject): readonly Reason[] {
+  const { shown } = subject;
+  const inspection = subject.call.inspection;
+  if (!inspection) return NO_REASONS;
   if (!inspection.understood) {
-    raise(outcome, {
-      layer: 'inspection',
-      decision: 'deny',
-      rule: 'file:// URIs must resolve',
-      source: 'default',
-      message: `${shown} cannot be resolved to a file path, so it is denied: ${inspection.violation ?? 'unknown reason'}`,
-    });
-    return;
+    return [
+      {
+        layer: 'inspection',
+        decision: 'deny',
+        rule: 'file:// URIs must resolve',
+        source: 'default',
+        message: `${shown} cannot be resolved to a file path, so it is denied: ${inspection.violation ?? 'unknown reason'}`,
+      },
+    ];
   }
   if (inspection.refusal) {
-    raise(outcome, { layer: 'inspection', decision: 'deny', rule: inspection.refusal.rule, source: inspection.refusal.source, message: `${shown} is refused: ${inspection.refusal.message}` });
-  } else if (inspection.violation) {
-    raise(outcome, { layer: 'inspection', decision: 'deny', rule: 'sensitive paths', source: 'default', message: `${shown} is refused: ${inspection.violation}` });
+    return [{ layer: 'inspection', decision: 'deny', rule: inspection.refusal.rule, source: inspection.refusal.source, message: `${shown} is refused: ${inspection.refusal.message}` }];
   }
+  if (inspection.violation) {
+    return [{ layer: 'inspection', decision: 'deny', rule: 'sensitive paths', source: 'default', message: `${shown} is refused: ${inspection.violation}` }];
+  }
+  return NO_REASONS;
 }
 
 function invalidInput(compiled: CompiledPolicy, call: AccessCall): Reason | undefined {

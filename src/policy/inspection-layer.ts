@@ -1,52 +1,55 @@
 // DESIGN §4.3: applies the profile's shell, file_write and database modes to the facts `inspect/`
 // found in the arguments. The engine never parses anything itself; missing facts deny in a
 // restricting mode, because an uninspected call cannot be shown to fit it.
-import type { Inspection, Reason, ToolCall } from './types.js';
+import type { Inspection, Reason } from './types.js';
 import type { CompiledPolicy } from './compile.js';
-import type { NameFacts } from './name-facts.js';
-import { raise, type Outcome } from './outcome.js';
+import { NO_REASONS, type Subject } from './layer.js';
 
-/** Runs the inspection layer for servers with a kind; generic servers are left alone. */
-export function inspectionLayer(compiled: CompiledPolicy, facts: NameFacts, call: ToolCall, writes: boolean, outcome: Outcome): void {
+/** The inspection layer for servers with a kind; generic servers and the tools/list question get nothing. */
+export function inspectionLayer(compiled: CompiledPolicy, subject: Subject): readonly Reason[] {
+  const { facts, call, writes } = subject;
+  // The tools/list question has no arguments: a call of the tool may still prove it fits the mode.
+  if (call === undefined) return NO_REASONS;
   const { policy } = compiled;
-  const refusal = call.inspection?.refusal;
+  const kind = facts.server.policy.kind;
+  const inspection = call.inspection;
+  const refusal = inspection?.refusal;
   // A sensitive read or a network device is refused whatever the mode says.
-  if (refusal && facts.server.policy.kind !== 'generic' && call.inspection?.check === facts.server.policy.kind) {
-    raise(outcome, { layer: 'inspection', decision: 'deny', rule: refusal.rule, source: refusal.source, message: refusal.message });
-    return;
+  if (refusal && kind !== 'generic' && inspection?.check === kind) {
+    return [{ layer: 'inspection', decision: 'deny', rule: refusal.rule, source: refusal.source, message: refusal.message }];
   }
-  switch (facts.server.policy.kind) {
+  switch (kind) {
     case 'shell':
-      if (policy.shell.value === 'restricted') refuseUnfit(call.inspection, 'shell', { rule: 'shell: restricted', source: policy.shell.source, label: 'shell restricted' }, outcome);
-      return;
+      if (policy.shell.value !== 'restricted') return NO_REASONS;
+      return refuseUnfit(inspection, { check: 'shell', rule: 'shell: restricted', source: policy.shell.source, label: 'shell restricted' });
     case 'filesystem':
-      if (policy.fileWrite.value === 'off' && writes) {
-        raise(outcome, deny('file_write: off', policy.fileWrite.source, `file_write off: "${facts.qualified}" writes`));
-      } else if (policy.fileWrite.value === 'create-only') {
-        refuseUnfit(call.inspection, 'filesystem', { rule: 'file_write: create-only', source: policy.fileWrite.source, label: 'file_write create-only' }, outcome);
-      }
-      return;
+      if (policy.fileWrite.value === 'off' && writes) return [deny('file_write: off', policy.fileWrite.source, `file_write off: "${facts.qualified}" writes`)];
+      if (policy.fileWrite.value !== 'create-only') return NO_REASONS;
+      return refuseUnfit(inspection, { check: 'filesystem', rule: 'file_write: create-only', source: policy.fileWrite.source, label: 'file_write create-only' });
     case 'database':
-      if (policy.database.value === 'readonly') refuseUnfit(call.inspection, 'database', { rule: 'database: readonly', source: policy.database.source, label: 'database readonly' }, outcome);
-      return;
+      if (policy.database.value !== 'readonly') return NO_REASONS;
+      return refuseUnfit(inspection, { check: 'database', rule: 'database: readonly', source: policy.database.source, label: 'database readonly' });
     default:
-      return;
+      return NO_REASONS;
   }
 }
 
 interface ModeRule {
+  /** The check whose facts the mode needs. */
+  check: Inspection['check'];
   rule: string;
   source: string;
   /** The message prefix, e.g. `shell restricted`. */
   label: string;
 }
 
-function refuseUnfit(inspection: Inspection | undefined, check: Inspection['check'], mode: ModeRule, outcome: Outcome): void {
+/** A denial when the inspection does not show the call fits `mode`; nothing when it does. */
+function refuseUnfit(inspection: Inspection | undefined, mode: ModeRule): readonly Reason[] {
   let why: string | undefined;
-  if (!inspection || inspection.check !== check) why = 'arguments were not inspected';
+  if (!inspection || inspection.check !== mode.check) why = 'arguments were not inspected';
   else if (!inspection.understood) why = inspection.violation ?? 'arguments could not be understood';
   else if (inspection.violation !== undefined) why = inspection.violation;
-  if (why !== undefined) raise(outcome, deny(mode.rule, mode.source, `${mode.label}: ${why}`));
+  return why === undefined ? NO_REASONS : [deny(mode.rule, mode.source, `${mode.label}: ${why}`)];
 }
 
 function deny(rule: string, source: string, message: string): Reason {

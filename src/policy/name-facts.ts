@@ -1,9 +1,11 @@
 // Everything about a call that depends only on its `server/tool`: the agent, name and bash_only
 // layers, whether the server's readonly list covers it, required_tools and ceilings. Memoised per
 // name in a bounded map, because the same few tools are called over and over.
-import type { CeilingRule, Reason, Rule, Verdict } from './types.js';
+import type { Reason, Rule, Verdict } from './types.js';
 import type { CompiledPolicy, CompiledServer } from './compile.js';
-import { raise, type Outcome } from './outcome.js';
+import type { Subject } from './layer.js';
+import { fold } from './outcome.js';
+import { ceilingReason } from './ceiling-layer.js';
 
 export interface NameFacts {
   /** `server/tool`. */
@@ -53,15 +55,29 @@ export function createNameMemo(limit: number): NameMemo {
 export function nameFacts(compiled: CompiledPolicy, server: CompiledServer, tool: string): NameFacts {
   const cached = compiled.memo.get(server.id, tool);
   if (cached !== undefined) return cached;
-  const facts = computeFacts(compiled, server, tool, `${server.id}/${tool}`);
+  const facts = computeFacts(compiled, { server, tool, qualified: `${server.id}/${tool}` });
   compiled.memo.set(server.id, tool, facts);
   return facts;
 }
 
-function computeFacts(compiled: CompiledPolicy, server: CompiledServer, tool: string, qualified: string): NameFacts {
-  const outcome: Outcome = { decision: 'allow', reasons: [] };
-  if (compiled.inactiveAgent) raise(outcome, compiled.inactiveAgent);
-  else nameLayer(compiled, server, qualified, outcome);
+/**
+ * The agent, name and bash_only layers (DESIGN §4.1-2): their reasons depend on the name alone, so
+ * they are worked out once per name here.
+ */
+export function nameLayer(_compiled: unknown, subject: Subject): readonly Reason[] {
+  return subject.facts.reasons;
+}
+
+/** A validated name: its configured server, the bare tool name and `server/tool`. */
+interface Name {
+  server: CompiledServer;
+  tool: string;
+  qualified: string;
+}
+
+function computeFacts(compiled: CompiledPolicy, name: Name): NameFacts {
+  const { server, tool, qualified } = name;
+  const outcome = fold(compiled.inactiveAgent ? [compiled.inactiveAgent] : nameRuleReasons(compiled, name));
   return {
     qualified,
     tool,
@@ -72,27 +88,29 @@ function computeFacts(compiled: CompiledPolicy, server: CompiledServer, tool: st
     reasons: outcome.reasons.map((reason) => Object.freeze(reason)),
     readonlyRule: server.readonly.first(tool),
     requiredTool: compiled.requiredTools.first(qualified),
-    ceilings: compiled.ceilings.all(qualified).map((ceiling) => ceilingReason(ceiling, qualified)),
+    ceilings: compiled.ceilings.all(qualified).map((ceiling) => ceilingReason(ceiling, `"${qualified}"`)),
   };
 }
 
 /** DESIGN §4.2: deny if any deny matches, else ask, else allow, else deny; then bash_only. */
-function nameLayer(compiled: CompiledPolicy, server: CompiledServer, qualified: string, outcome: Outcome): void {
+function nameRuleReasons(compiled: CompiledPolicy, name: Name): Reason[] {
+  const { server, qualified } = name;
+  const reasons: Reason[] = [];
   const denied = compiled.deny.first(qualified);
   const asked = denied ? undefined : compiled.ask.first(qualified);
   const allowed = denied || asked ? undefined : compiled.allow.first(qualified);
   if (denied) {
-    raise(outcome, { layer: 'name', decision: 'deny', rule: `deny: "${denied.pattern}"`, source: denied.source, message: `"${qualified}" matches the deny rule "${denied.pattern}"` });
+    reasons.push({ layer: 'name', decision: 'deny', rule: `deny: "${denied.pattern}"`, source: denied.source, message: `"${qualified}" matches the deny rule "${denied.pattern}"` });
   } else if (asked) {
-    raise(outcome, { layer: 'name', decision: 'ask', rule: `ask: "${asked.pattern}"`, source: asked.source, message: `"${qualified}" matches the ask rule "${asked.pattern}", so a person must approve it` });
+    reasons.push({ layer: 'name', decision: 'ask', rule: `ask: "${asked.pattern}"`, source: asked.source, message: `"${qualified}" matches the ask rule "${asked.pattern}", so a person must approve it` });
   } else if (allowed) {
-    raise(outcome, { layer: 'name', decision: 'allow', rule: `allow: "${allowed.pattern}"`, source: allowed.source, message: `"${qualified}" matches the allow rule "${allowed.pattern}"` });
+    reasons.push({ layer: 'name', decision: 'allow', rule: `allow: "${allowed.pattern}"`, source: allowed.source, message: `"${qualified}" matches the allow rule "${allowed.pattern}"` });
   } else {
-    raise(outcome, { layer: 'name', decision: 'deny', rule: 'default: deny', source: 'default', message: `No allow rule matches "${qualified}" (default deny)` });
+    reasons.push({ layer: 'name', decision: 'deny', rule: 'default: deny', source: 'default', message: `No allow rule matches "${qualified}" (default deny)` });
   }
   const bashOnly = compiled.policy.bashOnly;
   if (bashOnly.value && server.policy.kind !== 'shell') {
-    raise(outcome, {
+    reasons.push({
       layer: 'name',
       decision: 'deny',
       rule: 'bash_only: true',
@@ -100,17 +118,5 @@ function nameLayer(compiled: CompiledPolicy, server: CompiledServer, qualified: 
       message: `Only shell tools are exposed to this agent (bash_only), and server "${server.id}" is of kind "${server.policy.kind}"`,
     });
   }
-}
-
-function ceilingReason(ceiling: CeilingRule, qualified: string): Reason {
-  return Object.freeze({
-    layer: 'ceiling',
-    decision: ceiling.verdict,
-    rule: `ceiling: "${ceiling.pattern}": ${ceiling.verdict}`,
-    source: ceiling.source,
-    message:
-      ceiling.verdict === 'deny'
-        ? `The organisation ceiling "${ceiling.pattern}" denies "${qualified}"`
-        : `The organisation ceiling "${ceiling.pattern}" requires approval for "${qualified}"`,
-  });
+  return reasons;
 }

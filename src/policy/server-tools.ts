@@ -2,9 +2,9 @@
 // prompts follow when no `resource:` or `prompt:` rule is written for the server.
 import { VERDICT_RANK, type Verdict } from './types.js';
 import type { CompiledPolicy } from './compile.js';
-import { checkInput } from './decide.js';
+import { checkInput } from './input-layer.js';
 import { nameFacts } from './name-facts.js';
-import { raise, type Outcome } from './outcome.js';
+import { strictest } from './outcome.js';
 
 /**
  * The loosest verdict any of `tools` gets from the agent, name and ceiling layers: allow when one
@@ -15,12 +15,11 @@ import { raise, type Outcome } from './outcome.js';
 export function serverToolVerdict(compiled: CompiledPolicy, server: string, tools: readonly string[]): Verdict {
   let best: Verdict = 'deny';
   for (const tool of tools) {
-    const checked = checkInput(compiled, server, tool);
+    const checked = checkInput(compiled, { server, tool });
     if ('layer' in checked) continue;
     const facts = nameFacts(compiled, checked, tool);
-    const outcome: Outcome = { decision: facts.decision, reasons: [] };
-    for (const ceiling of facts.ceilings) raise(outcome, ceiling);
-    if (VERDICT_RANK[outcome.decision] < VERDICT_RANK[best]) best = outcome.decision;
+    const verdict = strictest(facts.decision, facts.ceilings);
+    if (VERDICT_RANK[verdict] < VERDICT_RANK[best]) best = verdict;
     if (best === 'allow') break;
   }
   return best;

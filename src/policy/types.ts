@@ -135,8 +135,13 @@ export interface Refusal {
   message: string;
 }
 
-/** One tool call as the engine sees it. */
+/**
+ * One tool call as the engine sees it. Every tools/call is decided as a call, whether or not the agent
+ * sent `arguments` (a call without them is inspected like one with `{}`); only a `ToolListing` is
+ * decided as the tools/list question.
+ */
 export interface ToolCall {
+  kind?: 'call';
   server: string;
   tool: string;
   arguments?: unknown;
@@ -145,3 +150,19 @@ export interface ToolCall {
   /** Present when the server has a kind and `inspect/` looked at the arguments. */
   inspection?: Inspection;
 }
+
+/**
+ * The question tools/list asks: what this tool gets whatever arguments a call would carry. It is
+ * tagged, not told apart by missing `arguments`, so a tools/call that omits them can never be
+ * decided as this question (which skips inspection and dangerous patterns).
+ */
+export interface ToolListing {
+  kind: 'list';
+  server: string;
+  tool: string;
+  /** The upstream's annotations for this tool; only believed for trusted servers. */
+  annotations?: ToolAnnotations;
+}
+
+/** What `decide` answers: one tool call, or the tools/list question about one tool. */
+export type ToolQuestion = ToolCall | ToolListing;
