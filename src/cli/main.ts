@@ -21,7 +21,7 @@ Usage:
                                                                      write a gateway.yaml fronting the servers you have
   mcp-warden connect  claude-code|opencode [--scope project|user] [--http URL | --stdio] [--config F]
                                                                      make the gateway the client's only route to them
-  mcp-warden disconnect claude-code|opencode [--scope project|user]  restore the client's config from its backup
+  mcp-warden disconnect claude-code|opencode                         restore the client's config from its backups
 
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is --env,
 else $MCP_WARDEN_ENV, else default_environment.`;
