@@ -5,7 +5,7 @@ import type { ClientName, ClientServer } from './client-server.js';
 import type { GatewayServer } from './gateway-yaml.js';
 import { FILESYSTEM_READONLY, guessKind } from './kind.js';
 import { toGatewayReferences } from './references.js';
-import { SecretTable } from './secrets.js';
+import { SecretTable, URL_PASSWORD } from './secrets.js';
 
 const SERVER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -25,7 +25,9 @@ export function isGatewayEntry(entry: Pick<ClientServer, 'name' | 'command' | 'a
 
 /** What makes two entries the same server: its command line or URL, after reference rewriting. */
 export function identity(entry: Pick<GatewayServer, 'command' | 'args' | 'url'>): string {
-  return entry.url !== undefined ? `url ${entry.url}` : `cmd ${JSON.stringify([entry.command ?? '', ...(entry.args ?? [])])}`;
+  // Passwords in URLs are left out: init moved them to variables, so the client's copy differs there.
+  const text = entry.url !== undefined ? `url ${entry.url}` : `cmd ${JSON.stringify([entry.command ?? '', ...(entry.args ?? [])])}`;
+  return text.replace(URL_PASSWORD, '$1*$3');
 }
 
 /** The gateway's view of one client entry, before secrets and ids. */
@@ -69,6 +71,8 @@ export function importServers(entries: readonly ClientServer[], cwd: string): Im
     const imported: GatewayServer = {
       id,
       ...server,
+      ...(server.args && { args: server.args.map((arg) => secrets.urlValue(id, 'argument', arg)) }),
+      ...(server.url !== undefined && { url: secrets.urlValue(id, 'url', server.url) }),
       ...(server.env && { env: Object.fromEntries(Object.entries(server.env).map(([name, value]) => [name, secrets.envValue(id, name, value)])) }),
       ...(server.headers && {
         headers: Object.fromEntries(Object.entries(server.headers).map(([name, value]) => [name, secrets.headerValue(id, name, value)])),

@@ -6,6 +6,8 @@ import { referencedVariables, variableName } from './references.js';
 /** Names that hold credentials by convention. */
 const SECRET_NAME = /token|key|secret|passw(or)?d|auth|credential|cookie|session/i;
 const BEARER = /^(Bearer|Basic|Token)\s+(.+)$/i;
+/** The password of a `scheme://user:password@host` URL (a database URL in a server's arguments, say). */
+export const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s/@]+)(@)/gi;
 
 /** A variable the person must export before serving. */
 export interface SecretVariable {
@@ -42,6 +44,13 @@ export class SecretTable {
     if (bearer) return `${bearer[1]} ${this.#replace(server, `header ${header}`, variableName(`${server}_token`), bearer[2]!)}`;
     if (!SECRET_NAME.test(header)) return value;
     return this.#replace(server, `header ${header}`, variableName(`${server}_${header}`), value);
+  }
+
+  /** An argument or URL with the password of any `scheme://user:password@` URL in it moved to a variable. */
+  urlValue(server: string, field: string, text: string): string {
+    return text.replace(URL_PASSWORD, (whole, head: string, password: string, at: string) =>
+      referencedVariables(password).length > 0 ? whole : `${head}${this.#replace(server, field, variableName(`${server}_password`), password)}${at}`,
+    );
   }
 
   #replace(server: string, field: string, wanted: string, secret: string): string {

@@ -9,6 +9,7 @@ import { BIN } from '../e2e/harness.js';
 const ORIGINAL_MCP_JSON = {
   mcpServers: {
     echo: { command: 'node', args: ['/opt/echo.js'] },
+    db: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-postgres', 'postgresql://app:pg-secret@localhost/app'] },
     github: { type: 'http', url: 'https://api.githubcopilot.com/mcp/', headers: { Authorization: 'Bearer ghp_realtoken123' } },
   },
 };
@@ -47,6 +48,7 @@ test('connect claude-code: imported entries leave every scope, the stdio gateway
   expect(result.out.replaceAll(process.execPath, '<node>').replaceAll(BIN, '<launcher>')).toMatchInlineSnapshot(`
     "Connected claude-code to the gateway as "warden-stdio" (stdio: <node> <launcher> serve --config <project>/gateway.yaml --agent claude-code):
       removed claude-code "echo" from <project>/.mcp.json (project scope): now served by the gateway
+      removed claude-code "db" from <project>/.mcp.json (project scope): now served by the gateway
       removed claude-code "github" from <project>/.mcp.json (project scope): now served by the gateway
       removed claude-code "notes" from <home>/.claude.json (local scope): now served by the gateway
       removed claude-code "memory" from <home>/.claude.json (user scope): now served by the gateway
@@ -132,7 +134,9 @@ test('--http: the entry carries the token as a variable reference, and the agent
   const gateway = readFileSync(join(box.project, 'gateway.yaml'), 'utf8');
   expect(gateway).toContain('  claude-code:\n    extends: [ask-writes]\n    token: ${CLAUDE_CODE_TOKEN}\n');
   expect(gateway).toContain('# One agent per client');
-  expect((await box.run(['check'], { GITHUB_TOKEN: 'x', CLAUDE_CODE_TOKEN: 't' })).code).toBe(0);
+  expect((await box.run(['check'], { GITHUB_TOKEN: 'x', DB_PASSWORD: 'x', CLAUDE_CODE_TOKEN: 't' })).code).toBe(0);
+  expect(gateway).toContain('postgresql://app:${DB_PASSWORD}@localhost/app');
+  expect(gateway).not.toContain('pg-secret');
   // Both routes can live side by side: they have different names.
   await box.run(['connect', 'claude-code', '--stdio']);
   expect(Object.keys(json(join(box.project, '.mcp.json')).mcpServers)).toEqual(['later', 'warden', 'warden-stdio']);

@@ -1,5 +1,10 @@
 // The pure parts of init: JSONC reading, secret moving and kind guessing.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { expect, test } from 'vitest';
+import { stdioRoute } from '../../src/setup/gateway-route.js';
+import { BIN } from '../e2e/harness.js';
 import { parseJsonc, stripJsonc } from '../../src/setup/jsonc.js';
 import { guessKind } from '../../src/setup/kind.js';
 import { toGatewayReferences } from '../../src/setup/references.js';
@@ -51,4 +56,25 @@ test('client references become gateway references', () => {
   expect(toGatewayReferences('Bearer {env:TOKEN}', 'opencode', '/p')).toBe('Bearer ${TOKEN}');
   expect(toGatewayReferences('${env:A}/${input:api-key}/${workspaceFolder}', 'vscode', '/p')).toBe('${A}/${API_KEY}//p');
   expect(toGatewayReferences('${HOME:-/h}', 'claude-code', '/p')).toBe('${HOME:-/h}');
+});
+
+test('a password inside a URL argument is moved out; the user name and host stay', () => {
+  const table = new SecretTable();
+  expect(table.urlValue('db', 'argument', 'postgresql://app:s3cr%40t@db.internal:5432/app')).toBe('postgresql://app:${DB_PASSWORD}@db.internal:5432/app');
+  expect(table.urlValue('db', 'argument', 'postgresql://app@db.internal/app')).toBe('postgresql://app@db.internal/app');
+  expect(table.urlValue('db', 'argument', 'https://x.dev/a:b@c')).toBe('https://x.dev/a:b@c');
+  expect(table.variables).toEqual([{ variable: 'DB_PASSWORD', server: 'db', field: 'argument', wasReference: false }]);
+});
+
+test('the stdio route runs `mcp-warden` when it is on PATH, else node and the launcher by absolute path', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'warden-path-'));
+  writeFileSync(join(bin, 'mcp-warden'), '');
+  expect(stdioRoute('/p/gateway.yaml', 'opencode', `/nowhere${delimiter}${bin}`).stdio).toEqual({
+    command: 'mcp-warden',
+    args: ['serve', '--config', '/p/gateway.yaml', '--agent', 'opencode'],
+  });
+  expect(stdioRoute('/p/gateway.yaml', 'opencode', '/nowhere').stdio).toEqual({
+    command: process.execPath,
+    args: [BIN, 'serve', '--config', '/p/gateway.yaml', '--agent', 'opencode'],
+  });
 });
