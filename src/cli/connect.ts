@@ -55,7 +55,25 @@ export function connectOptions(args: string[], io: Io): ConnectOptions {
   };
 }
 
+const CONNECT_USAGE = `Usage: mcp-warden connect claude-code|opencode [--scope project|user] [--http URL | --stdio] [--config F]
+
+Makes the gateway the client's only route to the servers init imported: removes those entries from
+the client's config (after a timestamped backup beside each file), adds the gateway entry
+("warden-stdio" for stdio, the default; "warden" for --http, with the agent's token as a variable)
+and allows the gateway's tools in the client's own permissions, so a human is asked once, by the gateway.
+  --scope S   project (default: .mcp.json / ./opencode.json) or user (~/.claude.json / ~/.config/opencode)
+  --http URL  connect to a gateway served with \`serve --http\`
+  --config F  the gateway.yaml (default: $MCP_WARDEN_CONFIG, else ./gateway.yaml)`;
+
+const DISCONNECT_USAGE = `Usage: mcp-warden disconnect claude-code|opencode
+
+Restores every file connect changed for the client from its newest backup.`;
+
 export async function runConnect(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(CONNECT_USAGE);
+    return 0;
+  }
   return connect(connectOptions(args, io), io);
 }
 
@@ -123,6 +141,10 @@ function httpToken(config: string, agent: string, token: string | undefined, not
 }
 
 export async function runDisconnect(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(DISCONNECT_USAGE);
+    return 0;
+  }
   const { positionals } = parse(args, {}, true);
   const client = clientOf(positionals[0], 'disconnect');
   const places = placesOf(io);

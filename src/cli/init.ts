@@ -32,7 +32,20 @@ export function placesOf(io: Io): Places {
   return { home: io.env.HOME ?? homedir(), cwd: io.cwd, env: io.env };
 }
 
+export const INIT_USAGE = `Usage: mcp-warden init [--from claude-code|opencode|claude-desktop|cursor|vscode|all] [--config F] [--force]
+
+Reads the MCP servers your clients already have and writes a gateway.yaml (default ./gateway.yaml)
+that fronts them all: secrets become \${VAR} references, one agent per client on a profile where
+reads run and writes ask a human.
+  --from CLIENT   read only this client (default: all)
+  --config F      where to write (default: $MCP_WARDEN_CONFIG, else ./gateway.yaml)
+  --force         replace an existing file`;
+
 export async function runInit(args: string[], io: Io): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(INIT_USAGE);
+    return 0;
+  }
   return init(initOptions(args, io), io);
 }
 

@@ -44,6 +44,7 @@ export const mcpServersEntry = z.looseObject({
   cwd: z.string().optional(),
   url: z.string().optional(),
   headers: strings.optional(),
+  disabled: z.boolean().optional(),
 });
 
 /** Validates `value` leniently; a mismatch names the file and the entry so the person can fix it. */
@@ -90,5 +91,8 @@ export function fromMcpServersEntry(at: ClientFile, container: string[], name: s
 export function entriesAt(at: ClientFile, root: unknown, container: string[]): ClientServer[] {
   const servers = objectAt(root, container);
   if (!servers) return [];
-  return Object.entries(servers).map(([name, value]) => fromMcpServersEntry(at, container, name, value));
+  // A server the person switched off stays off: the gateway would otherwise start it.
+  return Object.entries(servers)
+    .filter(([, value]) => !(isObject(value) && value.disabled === true))
+    .map(([name, value]) => fromMcpServersEntry(at, container, name, value));
 }

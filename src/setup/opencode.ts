@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type ClientFile, type ClientServer, objectAt, parseEntry, type Places } from './client-server.js';
+import { type ClientFile, type ClientServer, isObject, objectAt, parseEntry, type Places } from './client-server.js';
 import { readJsoncFile } from './jsonc.js';
 
 const strings = z.record(z.string(), z.string());
@@ -14,6 +14,7 @@ const entry = z.looseObject({
   environment: strings.optional(),
   url: z.string().optional(),
   headers: strings.optional(),
+  enabled: z.boolean().optional(),
 });
 
 /** The config file in `dir`: opencode.jsonc if present, else opencode.json (which may not exist yet). */
@@ -40,7 +41,8 @@ export function readOpencode(places: Places): ClientServer[] {
 function read(at: ClientFile): ClientServer[] {
   const servers = objectAt(readJsoncFile(at.file), ['mcp']);
   if (!servers) return [];
-  return Object.entries(servers).map(([name, value]) => {
+  // A server the person switched off stays off: the gateway would otherwise start it.
+  return Object.entries(servers).filter(([, value]) => !(isObject(value) && value.enabled === false)).map(([name, value]) => {
     const parsed = parseEntry(entry, value, at.file, `mcp.${name}`);
     const [command, ...args] = parsed.command ?? [];
     return {

@@ -209,3 +209,13 @@ test('connect refuses without a gateway.yaml, for an agent it lacks, for a liter
   expect((await box.run(['connect', 'cursor'])).err).toBe('mcp-warden: Unknown client "cursor"; usage: mcp-warden connect claude-code|opencode');
   expect((await box.run(['connect', 'claude-code', '--scope', 'team'])).err).toBe('mcp-warden: Unknown scope "team" for --scope; use project or user');
 });
+
+test('init, connect and disconnect print their usage with --help and exit 0', async () => {
+  const box = sandbox();
+  for (const command of ['init', 'connect', 'disconnect']) {
+    const result = await box.run([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(new RegExp(`^Usage: mcp-warden ${command} `));
+  }
+  expect(existsSync(join(box.project, 'gateway.yaml'))).toBe(false);
+});

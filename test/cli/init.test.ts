@@ -239,6 +239,16 @@ test('no servers anywhere: init says so, writes nothing and exits 1; an unknown 
   expect(bad.err).toBe('mcp-warden: Unknown client "emacs" for --from; use one of claude-code, opencode, claude-desktop, cursor, vscode, all');
 });
 
+test('servers switched off in the client are not imported', async () => {
+  const box = sandbox();
+  box.write('project/.mcp.json', { mcpServers: { on: { command: 'node', args: ['on.js'] }, off: { command: 'node', args: ['off.js'], disabled: true } } });
+  box.write('project/opencode.json', { mcp: { quiet: { type: 'local', command: ['node', 'quiet.js'], enabled: false } } });
+  await box.run(['init']);
+  const yaml = readFileSync(join(box.project, 'gateway.yaml'), 'utf8');
+  expect(yaml).toContain('  on:\n');
+  expect(yaml).not.toMatch(/off\.js|quiet\.js/);
+});
+
 test('servers with the same name but different commands are both kept, the second renamed', async () => {
   const box = sandbox();
   box.write('project/.mcp.json', { mcpServers: { tools: { command: 'node', args: ['a.js'] } } });
