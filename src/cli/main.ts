@@ -17,6 +17,11 @@ Usage:
   mcp-warden tools    [--config F] [--env E] --agent NAME [--json]   connect, list tools with decisions
   mcp-warden test     [--config F] TESTS.yaml                        policy tests; exit 1 on a mismatch
   mcp-warden approvals list | approve ID [--remember] | deny ID [--reason TEXT]
+  mcp-warden init     [--from claude-code|opencode|claude-desktop|cursor|vscode|all] [--config F] [--force]
+                                                                     write a gateway.yaml fronting the servers you have
+  mcp-warden connect  claude-code|opencode [--scope project|user] [--http URL | --stdio] [--config F]
+                                                                     make the gateway the client's only route to them
+  mcp-warden disconnect claude-code|opencode                         restore the client's config from its backups
 
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is --env,
 else $MCP_WARDEN_ENV, else default_environment.`;
@@ -33,6 +38,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tools: async () => (await import('./tools.js')).runTools,
   test: async () => (await import('./test-command.js')).runPolicyTests,
   approvals: async () => (await import('./approvals.js')).runApprovals,
+  init: async () => (await import('./init.js')).runInit,
+  connect: async () => (await import('./connect.js')).runConnect,
+  disconnect: async () => (await import('./connect.js')).runDisconnect,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
