@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled and bundled into dist/bundle/ by `npm run build` (run by `npm install` through `prepare`).
+// Thin launcher: the CLI is compiled and bundled into dist/bundle/ by `npm run build` (by `npm start`, `npm test` and `npm pack`).
 import v8 from 'node:v8';
 
 // A gateway's live heap is under 20 MB, but V8's defaults let the young generation grow to 32 MB
