@@ -3,7 +3,7 @@
 // and as a short reason the agent may see, with no command line, path, URL or environment in it.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { isWardenError, type WardenError } from '../errors.js';
-import type { DescribedTransport } from './ordered-transport.js';
+import type { DescribedTransport } from './described-transport.js';
 import { stderrReason } from './stderr-reason.js';
 import { TransportStartError } from './transport-start-error.js';
 import { unavailableError } from './upstream-errors.js';
