@@ -31,6 +31,11 @@ export default tseslint.config(
     'The policy engine is pure: data in, decision out (DESIGN.md §1).',
   ),
   layer(
+    ['src/jsonrpc/**/*.ts'],
+    ['**/config/**', '**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '**/inspect/**', '**/policy/**', '**/http-host*', '**/version*'],
+    'jsonrpc/ is the message core: it imports nothing of ours but errors.ts, and SDK types (DESIGN.md §1).',
+  ),
+  layer(
     ['src/config/**/*.ts'],
     ['**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '@modelcontextprotocol/*'],
     'config/ may import policy types only (DESIGN.md §1).',

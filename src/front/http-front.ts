@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, SUPPORTED_PROTOCOL_VERSIONS, type InitializeRequest, type JSONRPCMessage, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { isJsonRpcMessage } from '../jsonrpc-shape.js';
-import { decodeStrictUtf8 } from '../json-lines.js';
+import { isJsonRpcMessage } from '../jsonrpc/jsonrpc-shape.js';
+import { decodeStrictUtf8 } from '../jsonrpc/json-lines.js';
 import { HttpSessionTransport } from './http-transport.js';
 import { WardenError } from '../errors.js';
 import type { GatewayDeps } from '../gateway/types.js';

@@ -26,7 +26,7 @@ import { callFailure, toMcpError } from './to-response.js';
 import { ToolCallRouter, callParams } from './tool-call-router.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { VERSION } from '../version.js';
-import { noSchemaValidator } from '../no-schema-validator.js';
+import { noSchemaValidator } from '../jsonrpc/no-schema-validator.js';
 
 type JsonObject = Record<string, unknown>;
 type Extra = RequestHandlerExtra<any, any>;

@@ -5,8 +5,8 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { JsonLineReader, MAX_LINE_BYTES, type RefusedLine } from '../json-lines.js';
-import { corkUntilNextTurn } from '../cork.js';
+import { JsonLineReader, MAX_LINE_BYTES, type RefusedLine } from '../jsonrpc/json-lines.js';
+import { corkUntilNextTurn } from '../jsonrpc/cork.js';
 
 export class StdioFrontTransport implements Transport {
   readonly #stdin: Readable;

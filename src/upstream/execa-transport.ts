@@ -9,11 +9,11 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { buildChildEnv } from './child-env.js';
 import { registerChildGroup, unregisterChildGroup } from './child-registry.js';
 import { isGroupAlive, signalGroup, waitGroupGone } from './process-group.js';
-import { JsonLineReader, type RefusedLine } from '../json-lines.js';
+import { JsonLineReader, type RefusedLine } from '../jsonrpc/json-lines.js';
 import { StderrLines, type StderrLimits } from './stderr-lines.js';
 import { boundedLineWriter } from './bounded-writer.js';
 import { refusedAnswer } from './refused-answer.js';
-import { corkUntilNextTurn } from '../cork.js';
+import { corkUntilNextTurn } from '../jsonrpc/cork.js';
 import { TransportStartError } from './transport-start-error.js';
 
 /** Receives one line of a child's stderr, already prefixed with `[server-id] `. */

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { expect, test } from 'vitest';
 import { StdioFrontTransport } from '../../src/front/stdio-transport.js';
-import { isJsonRpcMessage } from '../../src/jsonrpc-shape.js';
+import { isJsonRpcMessage } from '../../src/jsonrpc/jsonrpc-shape.js';
 
 test('messages split across chunks arrive whole; garbage gets a parse error and reading goes on', async () => {
   const stdin = new PassThrough();

@@ -1,6 +1,6 @@
 // Reading newline-delimited JSON-RPC from a child's stdout: split across chunks, garbage skipped.
 import { expect, test } from 'vitest';
-import { JsonLineReader } from '../../src/json-lines.js';
+import { JsonLineReader } from '../../src/jsonrpc/json-lines.js';
 
 test('messages split across chunks come out whole, garbage lines are returned as such', () => {
   const reader = new JsonLineReader();

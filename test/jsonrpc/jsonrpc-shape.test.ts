@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse } from '@modelcontextprotocol/sdk/types.js';
-import { isJsonRpcMessage } from '../../src/jsonrpc-shape.js';
+import { isJsonRpcMessage } from '../../src/jsonrpc/jsonrpc-shape.js';
 
 const sdkAccepts = (value: unknown) => isJSONRPCRequest(value) || isJSONRPCNotification(value) || isJSONRPCResultResponse(value) || isJSONRPCErrorResponse(value);
 
