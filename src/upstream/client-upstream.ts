@@ -3,6 +3,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult, type ClientCapabilities, type Implementation, type Progress, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Peer, type JsonObject, type OutboundOptions } from '../jsonrpc/index.js';
+import { InvalidAnswerError, isErrorAnswer } from '../jsonrpc/peer.js';
 import { isWardenError, WardenError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { DescribedTransport } from './described-transport.js';
@@ -13,7 +14,7 @@ import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';
 import { startFailure } from './start-failure.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo, UpstreamRequestOptions } from './types.js';
-import { cancelledError, exitedError, rpcError, timeoutError, totalTimeoutError, unavailableError } from './upstream-errors.js';
+import { cancelledError, exitedError, invalidResultError, rpcError, timeoutError, totalTimeoutError, unavailableError } from './upstream-errors.js';
 
 export interface ClientUpstreamOptions {
   id: string;
@@ -310,24 +311,28 @@ export class ClientUpstream implements Upstream {
     return exit ? `exited (${exit.replace(/^exited with /, '')})` : 'closed the connection';
   }
 
-  /** What a failed request tells the gateway: cancelled, timed out, the connection gone, or the server's own error. */
+  /** What a failed request tells the gateway: cancelled, timed out, the server's own error, or the connection gone. */
   #callError(error: unknown, connection: Connection, call: CallLimits): WardenError {
     const { method } = call;
     if (isWardenError(error)) return error;
     // The Peer rejects an abort with the signal's reason; whoever held the signal gave up.
     if (call.signal?.aborted) return cancelledError(this.id, method);
-    const deadline = peerDeadline(connection.peer, error);
-    if (deadline === 'idle') return timeoutError(this.id, method, call.timeoutMs);
-    if (deadline === 'total') return totalTimeoutError(this.id, method, call.maxTotalMs);
+    if (isErrorAnswer(error)) {
+      const { data } = error as McpError;
+      const refused = refusalReason(data);
+      // The transport would not read the answer (max_result_bytes, invalid UTF-8): a failed call the agent can read.
+      if (refused !== undefined) return new WardenError('UPSTREAM_ANSWER_REFUSED', refused);
+      return rpcError(this.id, method, error as McpError);
+    }
+    if (error instanceof InvalidAnswerError) return invalidResultError(this.id, method, error);
+    // Not an answer: a RequestTimeout is one of the Peer's own deadlines.
+    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+      const total = (error.data as { maxTotalTimeout?: unknown } | undefined)?.maxTotalTimeout !== undefined;
+      return total ? totalTimeoutError(this.id, method, call.maxTotalMs) : timeoutError(this.id, method, call.timeoutMs);
+    }
     if (connection.lost) {
       if (connection.closing && this.#closing) return exitedError(this.id, method, 'was closed', error);
       return exitedError(this.id, method, this.#describeLoss(connection), error);
-    }
-    if (error instanceof McpError) {
-      const refused = refusalReason(error.data);
-      // The transport would not read the answer (max_result_bytes, invalid UTF-8): a failed call the agent can read.
-      if (refused !== undefined) return new WardenError('UPSTREAM_ANSWER_REFUSED', refused);
-      return rpcError(this.id, method, error);
     }
     // Anything else failed below JSON-RPC (a write, an HTTP request): this connection is unusable.
     this.#drop(connection);
@@ -343,15 +348,6 @@ export class ClientUpstream implements Upstream {
       transport: connection?.transport,
     });
   }
-}
-
-/** Which of the Peer's own deadlines ended a request, if one did (an upstream answering -32001 is not one). */
-function peerDeadline(_peer: Peer, error: unknown): 'idle' | 'total' | undefined {
-  if (!(error instanceof McpError) || error.code !== ErrorCode.RequestTimeout) return undefined;
-  const data = error.data as { timeout?: unknown; maxTotalTimeout?: unknown } | undefined;
-  if (data?.maxTotalTimeout !== undefined) return 'total';
-  if (data?.timeout !== undefined) return 'idle';
-  return undefined;
 }
 
 /** Our progress token replaces any the caller put in `_meta`; the caller's must not leak through. */

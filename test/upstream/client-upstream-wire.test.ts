@@ -259,3 +259,24 @@ test('no abort listener is left on a long-lived signal after 1,000 completed req
   await settle();
   expect(sent).toHaveLength(1000);
 });
+
+test("an error answer with a timeout's code and data is the server's error, not our deadline", async () => {
+  const { upstream, receive } = await connected();
+  const pending = upstream.callTool({ name: 'x' }, { timeoutMs: 5000 });
+  await settle();
+  receive({ jsonrpc: '2.0', id: 'warden-1', error: { code: -32001, message: 'Request timed out', data: { timeout: 5000 } } });
+  await expect(pending).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: 'Upstream "fake" answered "tools/call" with error -32001: Request timed out' });
+});
+
+test('a result that is not an object fails that call as an invalid answer, and the connection serves on', async () => {
+  const { upstream, receive, sent } = await connected();
+  const pending = upstream.callTool({ name: 'x' });
+  await settle();
+  receive({ jsonrpc: '2.0', id: 'warden-1', result: 'done' } as never);
+  await expect(pending).rejects.toMatchObject({ code: 'UPSTREAM_ERROR', message: 'Upstream "fake" sent an invalid answer to "tools/call"' });
+  const next = upstream.callTool({ name: 'y' });
+  await settle();
+  receive({ jsonrpc: '2.0', id: 'warden-2', result: { content: [] } });
+  await expect(next).resolves.toEqual({ content: [] });
+  expect(sent).toHaveLength(2);
+});
