@@ -3,18 +3,17 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult, type ClientCapabilities, type Implementation, type Progress, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { Peer, type JsonObject, type OutboundOptions } from '../jsonrpc/index.js';
-import { InvalidAnswerError, isErrorAnswer } from '../jsonrpc/peer.js';
-import { isWardenError, WardenError } from '../errors.js';
+import { WardenError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { DescribedTransport } from './described-transport.js';
 import { lenientCallToolResult, lenientResult, lenientToolPage } from './lenient-results.js';
 import { initialize, serverTraffic } from './mcp-client.js';
-import { refusalReason } from './refused-answer.js';
+import { requestFailure, type CallLimits } from './request-failure.js';
 import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';
 import { startFailure } from './start-failure.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo, UpstreamRequestOptions } from './types.js';
-import { cancelledError, exitedError, invalidResultError, rpcError, timeoutError, totalTimeoutError, unavailableError } from './upstream-errors.js';
+import { cancelledError, exitedError, timeoutError, unavailableError } from './upstream-errors.js';
 
 export interface ClientUpstreamOptions {
   id: string;
@@ -50,14 +49,6 @@ interface Connection {
   lost: boolean;
   /** We closed it on purpose; its end is no crash. */
   closing: boolean;
-}
-
-/** One request's limits, for its Peer options and for naming how it ended. */
-interface CallLimits {
-  method: string;
-  signal: AbortSignal | undefined;
-  timeoutMs: number;
-  maxTotalMs: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -171,7 +162,12 @@ export class ClientUpstream implements Upstream {
   async #run(method: string, params: JsonObject | undefined, options: UpstreamRequestOptions): Promise<JsonObject> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const startedAt = Date.now();
-    const connection = await this.#ready(method, { signal: options.signal, deadline: startedAt + timeoutMs, timeoutMs });
+    // The live connection at once (the hot path); otherwise wait for one within the call's deadline.
+    const live = this.#connection;
+    const connection =
+      live && !live.lost && !this.#closing && !options.signal?.aborted
+        ? live
+        : await this.#ready(method, { signal: options.signal, deadline: startedAt + timeoutMs, timeoutMs });
     // The deadline counts from the call, so time spent connecting is taken off the first wait (and,
     // with progress, off each later one too: stricter by the connect time, never looser).
     const waited = Date.now() - startedAt;
@@ -311,32 +307,17 @@ export class ClientUpstream implements Upstream {
     return exit ? `exited (${exit.replace(/^exited with /, '')})` : 'closed the connection';
   }
 
-  /** What a failed request tells the gateway: cancelled, timed out, the server's own error, or the connection gone. */
+  /** What a failed request tells the gateway: its own failure, or the connection gone with it. */
   #callError(error: unknown, connection: Connection, call: CallLimits): WardenError {
-    const { method } = call;
-    if (isWardenError(error)) return error;
-    // The Peer rejects an abort with the signal's reason; whoever held the signal gave up.
-    if (call.signal?.aborted) return cancelledError(this.id, method);
-    if (isErrorAnswer(error)) {
-      const { data } = error as McpError;
-      const refused = refusalReason(data);
-      // The transport would not read the answer (max_result_bytes, invalid UTF-8): a failed call the agent can read.
-      if (refused !== undefined) return new WardenError('UPSTREAM_ANSWER_REFUSED', refused);
-      return rpcError(this.id, method, error as McpError);
-    }
-    if (error instanceof InvalidAnswerError) return invalidResultError(this.id, method, error);
-    // Not an answer: a RequestTimeout is one of the Peer's own deadlines.
-    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-      const total = (error.data as { maxTotalTimeout?: unknown } | undefined)?.maxTotalTimeout !== undefined;
-      return total ? totalTimeoutError(this.id, method, call.maxTotalMs) : timeoutError(this.id, method, call.timeoutMs);
-    }
+    const named = requestFailure(this.id, error, call);
+    if (named) return named;
     if (connection.lost) {
-      if (connection.closing && this.#closing) return exitedError(this.id, method, 'was closed', error);
-      return exitedError(this.id, method, this.#describeLoss(connection), error);
+      if (connection.closing && this.#closing) return exitedError(this.id, call.method, 'was closed', error);
+      return exitedError(this.id, call.method, this.#describeLoss(connection), error);
     }
     // Anything else failed below JSON-RPC (a write, an HTTP request): this connection is unusable.
     this.#drop(connection);
-    return exitedError(this.id, method, `failed (${messageOf(error)})`, error);
+    return exitedError(this.id, call.method, `failed (${messageOf(error)})`, error);
   }
 
   #startError(error: unknown, connection: Connection | undefined): WardenError {
