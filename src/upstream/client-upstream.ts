@@ -171,24 +171,20 @@ export class ClientUpstream implements Upstream {
     // The deadline counts from the call, so time spent connecting is taken off the first wait (and,
     // with progress, off each later one too: stricter by the connect time, never looser).
     const waited = Date.now() - startedAt;
-    const limits: CallLimits = { method, signal: options.signal, timeoutMs, maxTotalMs: timeoutMs * MAX_TOTAL_FACTOR };
+    const requestOptions: OutboundOptions = { timeoutMs: Math.max(1, timeoutMs - waited), signal: options.signal };
     const { onprogress } = options;
-    const requestOptions: OutboundOptions = {
-      timeoutMs: Math.max(1, timeoutMs - waited),
-      ...(options.signal && { signal: options.signal }),
-      ...(onprogress && {
-        // The deadline is idle time: progress restarts it, up to MAX_TOTAL_FACTOR times the timeout.
-        resetTimeoutOnProgress: true,
-        maxTotalTimeoutMs: Math.max(1, limits.maxTotalMs - waited),
-        onprogress: (progress: JsonObject) => {
-          if (typeof progress.progress === 'number') onprogress(progress as Progress);
-        },
-      }),
-    };
+    if (onprogress) {
+      // The deadline is idle time: progress restarts it, up to MAX_TOTAL_FACTOR times the timeout.
+      requestOptions.resetTimeoutOnProgress = true;
+      requestOptions.maxTotalTimeoutMs = Math.max(1, timeoutMs * MAX_TOTAL_FACTOR - waited);
+      requestOptions.onprogress = (progress: JsonObject) => {
+        if (typeof progress.progress === 'number') onprogress(progress as Progress);
+      };
+    }
     try {
       return await connection.peer.request(method, params, requestOptions);
     } catch (error) {
-      throw this.#callError(error, connection, limits);
+      throw this.#callError(error, connection, { method, signal: options.signal, timeoutMs, maxTotalMs: timeoutMs * MAX_TOTAL_FACTOR });
     }
   }
 
