@@ -171,7 +171,18 @@ export class ClientUpstream implements Upstream {
     // The deadline counts from the call, so time spent connecting is taken off the first wait (and,
     // with progress, off each later one too: stricter by the connect time, never looser).
     const waited = Date.now() - startedAt;
-    const requestOptions: OutboundOptions = { timeoutMs: Math.max(1, timeoutMs - waited), signal: options.signal };
+    const requestOptions: OutboundOptions = { timeoutMs: Math.max(1, timeoutMs - waited) };
+    const outer = options.signal;
+    let forward: (() => void) | undefined;
+    if (outer) {
+      if (outer.aborted) throw cancelledError(this.id, method);
+      // The server is told that this call was cancelled in our words, never the caller's reason (which
+      // may say things about the agent): the Peer sends the reason of the signal it is given.
+      const own = new AbortController();
+      forward = () => own.abort(cancelledError(this.id, method).message);
+      outer.addEventListener('abort', forward, { once: true });
+      requestOptions.signal = own.signal;
+    }
     const { onprogress } = options;
     if (onprogress) {
       // The deadline is idle time: progress restarts it, up to MAX_TOTAL_FACTOR times the timeout.
@@ -184,7 +195,9 @@ export class ClientUpstream implements Upstream {
     try {
       return await connection.peer.request(method, params, requestOptions);
     } catch (error) {
-      throw this.#callError(error, connection, { method, signal: options.signal, timeoutMs, maxTotalMs: timeoutMs * MAX_TOTAL_FACTOR });
+      throw this.#callError(error, connection, { method, signal: outer, timeoutMs, maxTotalMs: timeoutMs * MAX_TOTAL_FACTOR });
+    } finally {
+      if (forward) outer!.removeEventListener('abort', forward);
     }
   }
 

@@ -167,7 +167,7 @@ test('without onprogress the params are sent exactly as given', async () => {
   expect(notifications).toEqual([]);
 });
 
-test('aborting rejects with CANCELLED, sends one notifications/cancelled with the reason, and a late response is not taken', async () => {
+test('aborting rejects with CANCELLED, sends one notifications/cancelled naming the call (not the caller\'s reason), and a late response is not taken', async () => {
   const { upstream, sent, receive, errors } = await connected();
   const controller = new AbortController();
   const pending = upstream.callTool({ name: 'slow' }, { signal: controller.signal, onprogress: () => {} });
@@ -177,7 +177,7 @@ test('aborting rejects with CANCELLED, sends one notifications/cancelled with th
   await settle();
   expect(sent).toEqual([
     { jsonrpc: '2.0', id: 'warden-1', method: 'tools/call', params: { name: 'slow', _meta: { progressToken: 'warden-1' } } },
-    { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'warden-1', reason: 'the agent gave up' } },
+    { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 'warden-1', reason: 'The call of "tools/call" on upstream "fake" was cancelled' } },
   ]);
   receive({ jsonrpc: '2.0', id: 'warden-1', result: { content: [] } });
   expect(errors).toEqual([expect.stringContaining('matches no request')]);
