@@ -201,11 +201,11 @@ export class Peer implements InboundOwner, OutboundOwner {
     this.#forget(entry);
     if ('result' in message) {
       if (isObject(message.result)) entry.resolve(message.result);
-      else entry.reject(new Error(`The answer to request ${JSON.stringify(entry.id)} has a result that is not an object`));
+      else entry.reject(new InvalidAnswerError(`The answer to request ${JSON.stringify(entry.id)} has a result that is not an object`));
       return;
     }
     const error = message.error as Partial<RpcErrorShape> | undefined;
-    entry.reject(fromErrorAnswer({ code: typeof error?.code === 'number' ? error.code : -32603, message: typeof error?.message === 'string' ? error.message : 'Unknown error', data: error?.data }));
+    entry.reject(markAnswer(fromErrorAnswer({ code: typeof error?.code === 'number' ? error.code : -32603, message: typeof error?.message === 'string' ? error.message : 'Unknown error', data: error?.data })));
   }
 
   /** Removes an outbound request from the tables; false when it was already gone. */
@@ -247,6 +247,27 @@ export class Peer implements InboundOwner, OutboundOwner {
       // A failing error handler must not take the connection down with it; there is no one else to tell.
     }
   }
+}
+
+/** A request's answer whose result is not an object: the other side did answer, with nothing usable. */
+export class InvalidAnswerError extends Error {
+  override readonly name = 'InvalidAnswerError';
+}
+
+/** The rejections made from the other side's error answers; marked by identity, so no answer can imitate the Peer's own. */
+const errorAnswers = new WeakSet<object>();
+
+function markAnswer<E extends Error>(error: E): E {
+  errorAnswers.add(error);
+  return error;
+}
+
+/**
+ * True when a request was rejected with the other side's error answer, false for the Peer's own
+ * rejections (its deadlines, an abort, the close) and a failed send, which may carry the same codes.
+ */
+export function isErrorAnswer(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && errorAnswers.has(error);
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -1,30 +1,19 @@
-// One upstream connection through the SDK Client, whatever the transport: lazy connect shared by
+// One upstream connection on our own JSON-RPC Peer, whatever the transport: lazy connect shared by
 // concurrent callers, per-call deadlines, server→client traffic handed to hooks, restart with backoff.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  ErrorCode,
-  McpError,
-  type CallToolResult,
-  type ClientCapabilities,
-  type ClientRequest,
-  type Implementation,
-  type Progress,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import { isWardenError, WardenError } from '../errors.js';
+import { ErrorCode, McpError, type CallToolResult, type ClientCapabilities, type Implementation, type Progress, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { Peer, type JsonObject, type OutboundOptions } from '../jsonrpc/index.js';
+import { WardenError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { LenientResultSchema, LenientToolPageSchema, lenientCallToolResult } from './lenient-results.js';
-import { DirectCalls } from './direct-calls.js';
-import { noSchemaValidator } from '../jsonrpc/no-schema-validator.js';
-import { OrderedTransport, type DescribedTransport } from './ordered-transport.js';
+import type { DescribedTransport } from './described-transport.js';
+import { lenientCallToolResult, lenientResult, lenientToolPage } from './lenient-results.js';
+import { initialize, serverTraffic } from './mcp-client.js';
+import { requestFailure, type CallLimits } from './request-failure.js';
 import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';
-import { wireServerTraffic } from './server-traffic.js';
 import { startFailure } from './start-failure.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo, UpstreamRequestOptions } from './types.js';
-import { cancelledError, exitedError, invalidResultError, rpcError, timeoutError, totalTimeoutError, unavailableError } from './upstream-errors.js';
+import { cancelledError, exitedError, timeoutError, unavailableError } from './upstream-errors.js';
 
 export interface ClientUpstreamOptions {
   id: string;
@@ -52,9 +41,7 @@ export interface ClientUpstreamOptions {
 }
 
 interface Connection {
-  client: Client;
-  /** tools/call written straight to the transport (see direct-calls.ts). */
-  direct: DirectCalls;
+  peer: Peer;
   transport: DescribedTransport;
   info: UpstreamInfo;
   /** 0 until the initialize handshake finished. */
@@ -97,52 +84,45 @@ export class ClientUpstream implements Upstream {
   }
 
   /** All tools, following nextCursor until the last page (a repeated cursor ends the walk). */
-  listTools(options: UpstreamRequestOptions = {}): Promise<Tool[]> {
-    return this.#run('tools/list', options, async ({ client }, requestOptions) => {
-      const tools: Tool[] = [];
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      do {
-        const page = await client.request(request('tools/list', cursor === undefined ? undefined : { cursor }), LenientToolPageSchema, requestOptions);
-        tools.push(...page.tools);
-        cursor = page.nextCursor !== undefined && !seen.has(page.nextCursor) ? page.nextCursor : undefined;
-        if (cursor !== undefined) seen.add(cursor);
-      } while (cursor !== undefined);
-      return tools;
-    });
+  async listTools(options: UpstreamRequestOptions = {}): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = lenientToolPage(await this.#run('tools/list', cursor === undefined ? undefined : { cursor }, options));
+      tools.push(...page.tools);
+      cursor = page.nextCursor !== undefined && !seen.has(page.nextCursor) ? page.nextCursor : undefined;
+      if (cursor !== undefined) seen.add(cursor);
+    } while (cursor !== undefined);
+    return tools;
   }
 
   /**
    * Forwards one tool call. Pass progress through `options.onprogress`, not a progressToken in
    * `_meta`: tokens are per connection, and one from the agent would collide with ours.
    */
-  callTool(
+  async callTool(
     params: { name: string; arguments?: Record<string, unknown>; _meta?: Record<string, unknown> },
     options: UpstreamRequestOptions = {},
   ): Promise<CallToolResult> {
-    return this.#run('tools/call', options, async (connection, requestOptions) =>
-      lenientCallToolResult(
-        await connection.direct.request('tools/call', withoutProgressToken(params), {
-          ...(requestOptions.signal ? { signal: requestOptions.signal } : {}),
-          ...(requestOptions.onprogress ? { onprogress: requestOptions.onprogress } : {}),
-        }),
-      ),
-    );
+    return lenientCallToolResult(await this.#run('tools/call', withoutProgressToken(params), options));
   }
 
   /** Forwards any other request unchanged and returns the result object as the upstream sent it. */
-  request(method: string, params: Record<string, unknown> | undefined, options: UpstreamRequestOptions = {}): Promise<Record<string, unknown>> {
-    return this.#run(method, options, ({ client }, requestOptions) =>
-      client.request(request(method, params && withoutProgressToken(params)), LenientResultSchema, requestOptions),
-    );
+  async request(method: string, params: Record<string, unknown> | undefined, options: UpstreamRequestOptions = {}): Promise<Record<string, unknown>> {
+    return lenientResult(await this.#run(method, params && withoutProgressToken(params), options));
   }
 
   /** Forwards a notification when connected; a server that is not running has nothing to be told. */
   async notify(method: string, params?: Record<string, unknown>): Promise<void> {
     const connection = this.#connection;
     if (!connection || connection.lost) return;
+    // As the SDK Client did: roots changes are announced only to a server told we would announce them.
+    if (method === 'notifications/roots/list_changed' && !this.#capabilities().roots?.listChanged) {
+      throw unavailableError(`Cannot send "${method}" to upstream "${this.id}": roots/list_changed was not announced to it`);
+    }
     try {
-      await connection.client.notification({ method, params } as Parameters<Client['notification']>[0]);
+      await connection.peer.notify(method, params);
     } catch (error) {
       if (connection.lost) return;
       throw unavailableError(`Cannot send "${method}" to upstream "${this.id}": ${messageOf(error)}`, error);
@@ -162,66 +142,62 @@ export class ClientUpstream implements Upstream {
 
   async #close(): Promise<void> {
     this.#shutdown.abort();
+    // A failed attempt has been reported to its callers already; here only its end matters.
     await this.#connecting?.promise.catch(() => undefined);
     const connection = this.#connection;
     this.#connection = undefined;
     if (connection) {
       connection.closing = true;
-      // Tell a Streamable HTTP server the session is over rather than leave it to expire.
+      // Tell a Streamable HTTP server the session is over rather than leave it to expire; a server
+      // that does not answer in time, or refuses, changes nothing about our close.
       await withTimeout(connection.transport.terminateSession?.(), 1000).catch(() => undefined);
-      await connection.client.close().catch(() => undefined);
+      // The transport's own close errors say nothing we could act on while shutting down.
+      await connection.peer.close().catch(() => undefined);
     }
     // Transports of crashed connections may still be ending what their server left behind.
     await Promise.all([...this.#transports].map((transport) => transport.close().catch(() => undefined)));
   }
 
-  async #run<T>(
-    method: string,
-    options: UpstreamRequestOptions,
-    send: (connection: Connection, requestOptions: RequestOptions) => Promise<T>,
-  ): Promise<T> {
+  /** Sends one request on the live (or a new) connection and turns every way it can fail into a WardenError. */
+  async #run(method: string, params: JsonObject | undefined, options: UpstreamRequestOptions): Promise<JsonObject> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const startedAt = Date.now();
-    const connection = await this.#ready(method, { signal: options.signal, deadline: startedAt + timeoutMs, timeoutMs });
-
-    // Our own controller: the SDK reports an abort and its own timeout alike, and never removes
-    // the listener it adds to the signal, which would pile up on a long-lived agent signal.
-    const call = new AbortController();
-    let outcome: WardenError | undefined;
-    const stop = (error: WardenError): void => {
-      if (call.signal.aborted) return;
-      outcome = error;
-      call.abort(error.message);
-    };
-    const onAbort = (): void => stop(cancelledError(this.id, method));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
-
-    // The deadline is idle time: progress restarts it, up to MAX_TOTAL_FACTOR times the timeout.
-    const maxTotalMs = timeoutMs * MAX_TOTAL_FACTOR;
-    let idle = setTimeout(() => stop(timeoutError(this.id, method, timeoutMs)), Math.max(1, startedAt + timeoutMs - Date.now()));
-    const total = setTimeout(() => stop(totalTimeoutError(this.id, method, maxTotalMs)), Math.max(1, startedAt + maxTotalMs - Date.now()));
+    // The live connection at once (the hot path); otherwise wait for one within the call's deadline.
+    const live = this.#connection;
+    const connection =
+      live && !live.lost && !this.#closing && !options.signal?.aborted
+        ? live
+        : await this.#ready(method, { signal: options.signal, deadline: startedAt + timeoutMs, timeoutMs });
+    // The deadline counts from the call, so time spent connecting is taken off the first wait (and,
+    // with progress, off each later one too: stricter by the connect time, never looser).
+    const waited = Date.now() - startedAt;
+    const requestOptions: OutboundOptions = { timeoutMs: Math.max(1, timeoutMs - waited) };
+    const outer = options.signal;
+    let forward: (() => void) | undefined;
+    if (outer) {
+      if (outer.aborted) throw cancelledError(this.id, method);
+      // The server is told that this call was cancelled in our words, never the caller's reason (which
+      // may say things about the agent): the Peer sends the reason of the signal it is given.
+      const own = new AbortController();
+      forward = () => own.abort(cancelledError(this.id, method).message);
+      outer.addEventListener('abort', forward, { once: true });
+      requestOptions.signal = own.signal;
+    }
     const { onprogress } = options;
-    const requestOptions: RequestOptions = {
-      signal: call.signal,
-      // Our timers decide; the SDK's (60 s by default) must never fire first.
-      timeout: maxTotalMs + 60_000,
-      ...(onprogress && {
-        onprogress: (progress: Progress) => {
-          clearTimeout(idle);
-          idle = setTimeout(() => stop(timeoutError(this.id, method, timeoutMs)), timeoutMs);
-          onprogress(progress);
-        },
-      }),
-    };
+    if (onprogress) {
+      // The deadline is idle time: progress restarts it, up to MAX_TOTAL_FACTOR times the timeout.
+      requestOptions.resetTimeoutOnProgress = true;
+      requestOptions.maxTotalTimeoutMs = Math.max(1, timeoutMs * MAX_TOTAL_FACTOR - waited);
+      requestOptions.onprogress = (progress: JsonObject) => {
+        if (typeof progress.progress === 'number') onprogress(progress as Progress);
+      };
+    }
     try {
-      return await send(connection, requestOptions);
+      return await connection.peer.request(method, params, requestOptions);
     } catch (error) {
-      throw outcome ?? this.#callError(error, connection, method);
+      throw this.#callError(error, connection, { method, signal: outer, timeoutMs, maxTotalMs: timeoutMs * MAX_TOTAL_FACTOR });
     } finally {
-      clearTimeout(idle);
-      clearTimeout(total);
-      options.signal?.removeEventListener('abort', onAbort);
+      if (forward) outer!.removeEventListener('abort', forward);
     }
   }
 
@@ -258,37 +234,41 @@ export class ClientUpstream implements Upstream {
     if (this.#shutdown.signal.aborted) throw unavailableError(`Upstream "${this.id}" is closed`);
     let transport: DescribedTransport;
     try {
-      transport = new OrderedTransport(await this.#options.connectTransport());
+      transport = await this.#options.connectTransport();
     } catch (error) {
       this.#backoff.recordFailure(Date.now());
       throw this.#startError(error, undefined);
     }
     this.#transports.add(transport);
-    const client = new Client(this.#options.clientInfo ?? { name: 'mcp-warden', version: VERSION }, { capabilities: this.#capabilities(), jsonSchemaValidator: noSchemaValidator });
-    const connection: Connection = { client, transport, direct: new DirectCalls(transport), info: { capabilities: {} }, connectedAt: 0, lost: false, closing: false };
-    this.#wire(connection);
+    const peer = new Peer(
+      transport,
+      serverTraffic(this.#hooks, (error) => {
+        // While closing, the transport reports its own aborted streams and requests; that is no news.
+        if (!connection.closing && !this.#closing) this.#options.onError?.(error);
+      }),
+    );
+    const connection: Connection = { peer, transport, info: { capabilities: {} }, connectedAt: 0, lost: false, closing: false };
+    peer.onclose = () => this.#onLost(connection);
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     try {
-      await client.connect(transport, { timeout: this.#options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, signal: this.#shutdown.signal });
+      await peer.start();
+      connection.info = await initialize(peer, transport, {
+        capabilities: this.#capabilities(),
+        clientInfo: this.#options.clientInfo ?? { name: 'mcp-warden', version: VERSION },
+        timeoutMs: connectTimeoutMs,
+        signal: this.#shutdown.signal,
+      });
     } catch (error) {
       connection.closing = true;
       connection.lost = true;
-      await transport.close().catch(() => undefined);
+      // The attempt failed already; how its transport ends adds nothing to that.
+      await peer.close().catch(() => undefined);
       this.#transports.delete(transport);
       if (this.#shutdown.signal.aborted) throw unavailableError(`Upstream "${this.id}" is closed`);
       this.#backoff.recordFailure(Date.now());
       throw this.#startError(error, connection);
     }
     connection.connectedAt = Date.now();
-    // After connect: the Client's Protocol installs its own handler then, calling any earlier one first.
-    const sdkOnMessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      if (!connection.direct.take(message)) sdkOnMessage?.(message, extra);
-    };
-    connection.info = {
-      capabilities: client.getServerCapabilities() ?? {},
-      ...(client.getServerVersion() && { serverInfo: client.getServerVersion() }),
-      ...(client.getInstructions() !== undefined && { instructions: client.getInstructions() }),
-    };
     if (connection.lost) {
       this.#backoff.recordFailure(Date.now());
       throw this.#startError(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'), connection);
@@ -302,24 +282,14 @@ export class ClientUpstream implements Upstream {
     return this.#hooks.onRequest ? { elicitation: {}, sampling: {}, roots: { listChanged: true } } : {};
   }
 
-  #wire(connection: Connection): void {
-    const { client } = connection;
-    client.onclose = () => this.#onLost(connection);
-    // While closing, the SDK reports its own aborted streams and requests; that is no news.
-    client.onerror = (error) => {
-      if (!connection.closing && !this.#closing) this.#options.onError?.(error);
-    };
-    wireServerTraffic(client, this.#hooks);
-  }
-
   #onLost(connection: Connection): void {
     if (connection.lost) return;
     connection.lost = true;
-    connection.direct.close(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'));
     if (this.#connection === connection) this.#connection = undefined;
     if (connection.closing || connection.connectedAt === 0 || this.#closing) return;
     this.#backoff.recordFailure(Date.now(), connection.connectedAt);
-    // Let a stdio transport end what the server left behind in its group, then forget it.
+    // Let a stdio transport end what the server left behind in its group, then forget it; the server
+    // is gone already, so a failure to end it has no one to tell.
     void connection.transport
       .close()
       .catch(() => undefined)
@@ -337,7 +307,8 @@ export class ClientUpstream implements Upstream {
     if (connection.lost) return;
     this.#onLost(connection);
     connection.closing = true;
-    void connection.client.close().catch(() => undefined);
+    // Closing a connection that just failed: whatever its close says, it is gone.
+    void connection.peer.close().catch(() => undefined);
   }
 
   #describeLoss(connection: Connection): string {
@@ -345,17 +316,17 @@ export class ClientUpstream implements Upstream {
     return exit ? `exited (${exit.replace(/^exited with /, '')})` : 'closed the connection';
   }
 
-  #callError(error: unknown, connection: Connection, method: string): WardenError {
-    if (isWardenError(error)) return error;
+  /** What a failed request tells the gateway: its own failure, or the connection gone with it. */
+  #callError(error: unknown, connection: Connection, call: CallLimits): WardenError {
+    const named = requestFailure(this.id, error, call);
+    if (named) return named;
     if (connection.lost) {
-      if (connection.closing && this.#closing) return exitedError(this.id, method, 'was closed', error);
-      return exitedError(this.id, method, this.#describeLoss(connection), error);
+      if (connection.closing && this.#closing) return exitedError(this.id, call.method, 'was closed', error);
+      return exitedError(this.id, call.method, this.#describeLoss(connection), error);
     }
-    if (error instanceof McpError) return rpcError(this.id, method, error);
-    if (isValidationError(error)) return invalidResultError(this.id, method, error);
     // Anything else failed below JSON-RPC (a write, an HTTP request): this connection is unusable.
     this.#drop(connection);
-    return exitedError(this.id, method, `failed (${messageOf(error)})`, error);
+    return exitedError(this.id, call.method, `failed (${messageOf(error)})`, error);
   }
 
   #startError(error: unknown, connection: Connection | undefined): WardenError {
@@ -369,20 +340,12 @@ export class ClientUpstream implements Upstream {
   }
 }
 
-function request(method: string, params: Record<string, unknown> | undefined): ClientRequest {
-  return (params === undefined ? { method } : { method, params }) as ClientRequest;
-}
-
-/** The SDK sets its own progressToken when asked to report progress; a caller's must not leak through. */
+/** Our progress token replaces any the caller put in `_meta`; the caller's must not leak through. */
 function withoutProgressToken<P extends { _meta?: Record<string, unknown> }>(params: P): P {
   const meta = params._meta;
   if (!meta || !('progressToken' in meta)) return params;
   const { progressToken: _dropped, ...rest } = meta;
   return { ...params, _meta: rest };
-}
-
-function isValidationError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'ZodError' || error.name === '$ZodError' || 'issues' in error);
 }
 
 function messageOf(error: unknown): string {

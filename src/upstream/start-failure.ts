@@ -4,7 +4,7 @@
 // URL, environment or stderr in it: those are the operator's, and may hold secrets.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { isWardenError, type WardenError } from '../errors.js';
-import type { DescribedTransport } from './ordered-transport.js';
+import type { DescribedTransport } from './described-transport.js';
 import { stderrReason } from './stderr-reason.js';
 import { TransportStartError } from './transport-start-error.js';
 import { unavailableError } from './upstream-errors.js';
