@@ -1,5 +1,5 @@
-// Checks a call's arguments against the tool's inputSchema with ajv, the gateway's own validator (the
-// SDK's is switched off, see no-schema-validator.ts). Each schema is compiled once: by definition
+// Checks a call's arguments against the tool's inputSchema with ajv, the gateway's own validator (our
+// message core runs no SDK Protocol object, so nothing else validates them). Each schema is compiled once: by definition
 // object for the catalog that holds it, and by digest across sessions and list changes, so an
 // unchanged schema is not compiled again and a changed one always is.
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
