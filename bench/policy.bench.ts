@@ -158,7 +158,7 @@ function nameLevel(): void {
   const policy = makePolicy(1_000, tools);
   const verdicts = { allow: 0, ask: 0, deny: 0 };
   const warm = compilePolicy(policy);
-  for (const call of nameCalls) verdicts[decide(warm, call).decision]++;
+  for (const call of nameCalls) verdicts[decide(warm, call).verdict]++;
   console.log(`\nName-level decisions: 1,000 rules from 5 profiles (+1 agent rule) over ${tools.length} tools (${verdicts.allow} allow, ${verdicts.ask} ask, ${verdicts.deny} deny)`);
   printFigures('warm (memoised per server/tool)', measure(warm, nameCalls, 20_000), true);
   printFigures('cold (memo off)', measure(compilePolicy(policy, { memoSize: 0 }), nameCalls, 2_000), true);
@@ -197,7 +197,7 @@ function argumentScan(): void {
   const size = JSON.stringify(args).length;
   const call: ToolCall = { server: 'srv0', tool: 'create_issue', arguments: args };
   const first = decide(compiled, call);
-  console.log(`\nOne decision with a ${(size / 1024).toFixed(1)} KB argument object and ${patterns.length} dangerous patterns (decision: ${first.decision})`);
+  console.log(`\nOne decision with a ${(size / 1024).toFixed(1)} KB argument object and ${patterns.length} dangerous patterns (decision: ${first.verdict})`);
   printFigures('full decide, arguments scanned', measure(compiled, [call], 200, 2_000), false);
 }
 

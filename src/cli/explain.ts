@@ -132,7 +132,7 @@ export function parseJsonArgs(text: string | undefined): Record<string, unknown>
 
 export function formatDecision(agent: string, environment: string, qualified: string, decision: Decision): string {
   const verb = /^(resource|prompt):/.test(qualified) ? 'using' : 'calling';
-  const lines = [`${decision.decision.toUpperCase()}: agent "${agent}" ${verb} "${qualified}" in environment "${environment}"${decision.writes ? ' (classified as a write)' : ''}`];
+  const lines = [`${decision.verdict.toUpperCase()}: agent "${agent}" ${verb} "${qualified}" in environment "${environment}"${decision.writes ? ' (classified as a write)' : ''}`];
   for (const reason of decision.reasons) {
     lines.push(`  ${reason.decision.padEnd(5)} ${reason.layer.padEnd(10)} ${reason.message}`);
     lines.push(`        ${''.padEnd(10)} rule ${reason.rule} at ${reason.source}`);

@@ -34,12 +34,12 @@ export async function runPolicyTests(args: string[], io: Io): Promise<number> {
     requireAgent(config, testCase.agent);
     if (!config.environments[environment]) throw new WardenError('UNKNOWN_ENVIRONMENT', `${file}: test "${label}" names unknown environment "${environment}"`);
     const decision = await explainCall(config, environment, testCase.agent, testCase.tool, testCase.args ?? {});
-    if (decision.decision === testCase.expect) {
+    if (decision.verdict === testCase.expect) {
       passed += 1;
-      io.out(`ok   ${label}: ${decision.decision}`);
+      io.out(`ok   ${label}: ${decision.verdict}`);
     } else {
       failed += 1;
-      io.out(`FAIL ${label}: expected ${testCase.expect}, got ${decision.decision}`);
+      io.out(`FAIL ${label}: expected ${testCase.expect}, got ${decision.verdict}`);
       for (const reason of decision.reasons) io.out(`       ${reason.layer}: ${reason.message} (${reason.rule} at ${reason.source})`);
     }
   }

@@ -42,8 +42,8 @@ export async function runTools(args: string[], io: Io): Promise<number> {
       }
       for (const tool of tools) {
         const decision = visibility(session.policy, server, tool.name, tool.annotations);
-        const decisive = decision.reasons.filter((r) => r.decision === decision.decision).at(-1);
-        rows.push({ tool: `${server}/${tool.name}`, exposed: exposedOf.get(`${server}/${tool.name}`) ?? null, decision: decision.decision, reason: decisive?.message ?? '' });
+        const decisive = decision.reasons.filter((r) => r.decision === decision.verdict).at(-1);
+        rows.push({ tool: `${server}/${tool.name}`, exposed: exposedOf.get(`${server}/${tool.name}`) ?? null, decision: decision.verdict, reason: decisive?.message ?? '' });
       }
     }
   } finally {

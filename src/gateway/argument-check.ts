@@ -42,5 +42,5 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function denied(reason: Omit<Reason, 'layer' | 'decision'>): Decision {
-  return { decision: 'deny', reasons: [{ layer: 'input', decision: 'deny', ...reason }], writes: true };
+  return { verdict: 'deny', reasons: [{ layer: 'input', decision: 'deny', ...reason }], writes: true };
 }

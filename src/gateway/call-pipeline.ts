@@ -83,13 +83,13 @@ export async function enforceCall(
   });
   const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
 
-  if (decision.decision === 'ask') {
+  if (decision.verdict === 'ask') {
     approval = await waitForApproval(ports, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
     if (!approval.approved) {
       await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(qualified, decision, `Approval was not given: ${approval.reason}`));
     }
-  } else if (decision.decision === 'deny') {
+  } else if (decision.verdict === 'deny') {
     await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(qualified, decision));
   }
@@ -110,7 +110,7 @@ export async function enforceCall(
   } catch (error) {
     await audit({
       tool: qualified,
-      decision: decision.decision,
+      decision: decision.verdict,
       reasons: decision.reasons,
       // The agent cancelling a forwarded call is its choice, not a failure.
       outcome: context.signal.aborted ? 'cancelled' : 'error',
@@ -118,7 +118,7 @@ export async function enforceCall(
     });
     throw error;
   }
-  await audit({ tool: qualified, decision: decision.decision, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
+  await audit({ tool: qualified, decision: decision.verdict, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
   return result;
 }
 

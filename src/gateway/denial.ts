@@ -8,7 +8,7 @@ function describe(reason: Reason): string {
 
 /** The reasons that made the final verdict (those at its level), most specific last. */
 export function decisiveReasons(decision: Decision): Reason[] {
-  const decisive = decision.reasons.filter((reason) => reason.decision === decision.decision);
+  const decisive = decision.reasons.filter((reason) => reason.decision === decision.verdict);
   return decisive.length > 0 ? decisive : decision.reasons;
 }
 

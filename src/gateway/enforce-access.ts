@@ -76,11 +76,11 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
     });
 
   const decision = await decideAccessFor(ports, request);
-  if (decision.decision === 'ask' && !APPROVABLE.has(request.method)) {
+  if (decision.verdict === 'ask' && !APPROVABLE.has(request.method)) {
     await audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(subject, decision, `A person is asked only when the ${request.kind} itself is read; ${request.method} is denied until it is allowed.`));
   }
-  if (decision.decision === 'ask') {
+  if (decision.verdict === 'ask') {
     const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
     // The ticket names the method as the tool, so a person sees "fs/resources/read" and the exact URI.
     approval = await waitForApproval(ports, { server: request.server, tool: request.method, args: args as JsonObject, decision, context, relay });
@@ -88,7 +88,7 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
       await audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(subject, decision, `Approval was not given: ${approval.reason}`));
     }
-  } else if (decision.decision === 'deny') {
+  } else if (decision.verdict === 'deny') {
     await audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(subject, decision));
   }
@@ -96,11 +96,11 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
   try {
     const upstream = await ports.upstreams.connect(request.server, context.signal);
     const result = await ports.upstreams.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
-    await audit({ decision: decision.decision, reasons: decision.reasons, outcome: 'ok' });
+    await audit({ decision: decision.verdict, reasons: decision.reasons, outcome: 'ok' });
     return result;
   } catch (error) {
     await audit({
-      decision: decision.decision,
+      decision: decision.verdict,
       reasons: decision.reasons,
       outcome: context.signal.aborted ? 'cancelled' : 'error',
       error: isWardenError(error) ? error.message : 'internal error',

@@ -133,7 +133,7 @@ export class Passthrough {
     target: (entry: { server: string; item: JsonObject }) => { kind: AccessKind; server: string; name: string },
   ): Promise<Array<{ server: string; item: JsonObject }>> {
     const decisions = await Promise.all(listed.map((entry) => decideAccessFor(this.#ports, target(entry))));
-    return listed.filter((_entry, index) => decisions[index]!.decision !== 'deny');
+    return listed.filter((_entry, index) => decisions[index]!.verdict !== 'deny');
   }
 
   async #collect(servers: string[], method: string, key: string, context: CallContext): Promise<Array<{ server: string; item: JsonObject }>> {

@@ -173,7 +173,7 @@ export class GatewaySession {
       const uri = notification.params?.uri;
       if (typeof uri !== 'string') return;
       decideAccessFor(this.#ports, { kind: 'resource', server, name: uri })
-        .then((decision) => (decision.decision === 'deny' || this.#closed ? undefined : this.peer.notify(notification.method, notification.params)))
+        .then((decision) => (decision.verdict === 'deny' || this.#closed ? undefined : this.peer.notify(notification.method, notification.params)))
         .catch(() => {});
       return;
     }

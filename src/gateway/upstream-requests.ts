@@ -34,7 +34,7 @@ export async function relayUpstreamRequest(
       event: 'upstream_request',
       tool: `${request.server}/${request.method}`,
       method: request.method,
-      decision: decision.decision,
+      decision: decision.verdict,
       reasons: decision.reasons,
       outcome,
       ...(error ? { error } : {}),
@@ -48,7 +48,7 @@ export async function relayUpstreamRequest(
     declared: declared(ports, request.method),
     ...(reason ? { withheld: reason } : {}),
   });
-  if (decision.decision !== 'allow') {
+  if (decision.verdict !== 'allow') {
     await audit(decision, 'denied');
     const text = [`mcp-warden refused "${request.method}" from server "${request.server}".`, ...decisiveReasons(decision).map((r) => `- ${r.message}`)].join('\n');
     const unknown = decision.reasons.some((reason) => reason.layer === 'input');
@@ -57,7 +57,7 @@ export async function relayUpstreamRequest(
   let params = request.params;
   if (request.method === 'elicitation/create') {
     if (typeof params?.message !== 'string') {
-      await audit({ ...decision, decision: 'deny' }, 'denied', 'elicitation message is not a string');
+      await audit({ ...decision, verdict: 'deny' }, 'denied', 'elicitation message is not a string');
       throw new McpError(ErrorCode.InvalidParams, `mcp-warden refused "elicitation/create" from server "${request.server}": its message is not a string`);
     }
     params = { ...params, message: markElicitation(request.server, params.message) };

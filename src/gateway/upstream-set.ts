@@ -169,7 +169,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       servers: [...this.#servers.keys()],
       passthrough: this.#options.rules.view.toolNames === 'passthrough',
       state: (server) => this.#starts.state(server),
-      visible: (server, tool) => visibility(this.#policy, server, tool).decision !== 'deny',
+      visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
     });
   }
 
@@ -251,7 +251,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     this.#toolNames.set(server, tools.map((tool) => tool.name));
     this.#visible.set(
       server,
-      tools.filter((tool) => visibility(this.#policy, server, tool.name, tool.annotations).decision !== 'deny'),
+      tools.filter((tool) => visibility(this.#policy, server, tool.name, tool.annotations).verdict !== 'deny'),
     );
     this.#catalog = undefined;
     this.#ready = undefined;
@@ -298,7 +298,7 @@ function formatDelay(ms: number): string {
 function upstreamClientCapabilities(agent: ClientCapabilities | undefined, server: ServerConfig, policy: CompiledPolicy): ClientCapabilities {
   const caps: ClientCapabilities = {};
   // A server the profile does not let ask is not told it could (a request it sends anyway is refused).
-  const may = (method: string) => decideUpstreamRequest(policy, { server: server.id, method, declared: true }).decision === 'allow';
+  const may = (method: string) => decideUpstreamRequest(policy, { server: server.id, method, declared: true }).verdict === 'allow';
   if (agent?.elicitation && may('elicitation/create')) caps.elicitation = agent.elicitation;
   if (agent?.sampling && may('sampling/createMessage')) caps.sampling = agent.sampling;
   if (agent?.roots && server.kind !== 'filesystem') caps.roots = { listChanged: Boolean(agent.roots.listChanged) };

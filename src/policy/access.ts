@@ -74,7 +74,7 @@ function decideOne(compiled: CompiledPolicy, call: AccessCall): Decision {
     shown: quoteName(accessSubject(call.kind, call.server, call.name)),
   };
   const outcome = foldLayers(ACCESS_LAYERS, { compiled, subject });
-  return { decision: outcome.decision, reasons: outcome.reasons, writes: false };
+  return { verdict: outcome.decision, reasons: outcome.reasons, writes: false };
 }
 
 /** The agent layer, then the `resource:` / `prompt:` rules: a deny matching any form, else an allow matching every form. */
@@ -200,5 +200,5 @@ function everyOf<T>(forms: readonly string[], find: (form: string) => T | undefi
 }
 
 function denied(reason: Reason): Decision {
-  return { decision: 'deny', reasons: [reason], writes: false };
+  return { verdict: 'deny', reasons: [reason], writes: false };
 }

@@ -52,7 +52,7 @@ function decideQuestion(compiled: CompiledPolicy, question: ToolQuestion): Decis
   const subject: Subject = { facts, call, writes: call !== undefined || checked.policy.kind === 'generic' ? writes : false };
 
   const outcome = foldLayers(LAYERS, { compiled, subject });
-  return { decision: outcome.decision, reasons: outcome.reasons, writes };
+  return { verdict: outcome.decision, reasons: outcome.reasons, writes };
 }
 
 /**
@@ -68,5 +68,5 @@ function asCall(question: ToolQuestion): ToolCall | undefined {
 }
 
 function denied(reason: Reason): Decision {
-  return { decision: 'deny', reasons: [reason], writes: true };
+  return { verdict: 'deny', reasons: [reason], writes: true };
 }

@@ -21,7 +21,7 @@ export interface Reason {
 }
 
 export interface Decision {
-  decision: Verdict;
+  verdict: Verdict;
   reasons: Reason[];
   /** Whether the call was classified as one that changes something. */
   writes: boolean;

@@ -38,14 +38,14 @@ export interface UpstreamRequest {
 
 /** Decides one request from an upstream to the agent; never throws. */
 export function decideUpstreamRequest(compiled: CompiledPolicy, request: UpstreamRequest): Decision {
-  const deny = (reason: Omit<Reason, 'decision'>): Decision => ({ decision: 'deny', reasons: [{ ...reason, decision: 'deny' }], writes: false });
+  const deny = (reason: Omit<Reason, 'decision'>): Decision => ({ verdict: 'deny', reasons: [{ ...reason, decision: 'deny' }], writes: false });
   const server = quoteName(request.server);
   const method = quoteName(request.method);
   const kind = Object.hasOwn(UPSTREAM_REQUESTS, request.method) ? UPSTREAM_REQUESTS[request.method as keyof typeof UPSTREAM_REQUESTS] : undefined;
   if (!kind) {
     return deny({ layer: 'input', rule: 'known upstream requests', source: 'default', message: `Server ${server} sent ${method}, which mcp-warden does not relay to the agent` });
   }
-  if (compiled.inactiveAgent) return { decision: 'deny', reasons: [compiled.inactiveAgent], writes: false };
+  if (compiled.inactiveAgent) return { verdict: 'deny', reasons: [compiled.inactiveAgent], writes: false };
   if (!request.declared) {
     return deny({ layer: 'input', rule: `client capability: ${kind}`, source: 'default', message: `Server ${server} sent ${method}, but the agent's client did not declare "${kind}"` });
   }
@@ -53,7 +53,7 @@ export function decideUpstreamRequest(compiled: CompiledPolicy, request: Upstrea
     return deny({ layer: 'input', rule: `client capability: ${kind}`, source: 'default', message: `Server ${server} sent ${method}, but "${kind}" is withheld from it: ${request.withheld}` });
   }
   if (kind === 'roots') {
-    return { decision: 'allow', reasons: [{ layer: 'name', decision: 'allow', rule: 'client capability: roots', source: 'default', message: `The agent's client answers roots for server ${server}` }], writes: false };
+    return { verdict: 'allow', reasons: [{ layer: 'name', decision: 'allow', rule: 'client capability: roots', source: 'default', message: `The agent's client answers roots for server ${server}` }], writes: false };
   }
   const setting = (compiled.policy.upstreamRequests ?? DEFAULT_UPSTREAM_REQUESTS)[kind];
   const rule = `upstream_requests.${kind}: [${setting.value.join(', ')}]`;
@@ -61,7 +61,7 @@ export function decideUpstreamRequest(compiled: CompiledPolicy, request: Upstrea
   if (matched === undefined) {
     return deny({ layer: 'name', rule, source: setting.source, message: `Server ${server} may not send ${kind} requests to this agent; list it under upstream_requests.${kind} to let it` });
   }
-  return { decision: 'allow', reasons: [{ layer: 'name', decision: 'allow', rule, source: setting.source, message: `Server ${server} may send ${kind} requests ("${matched}")` }], writes: false };
+  return { verdict: 'allow', reasons: [{ layer: 'name', decision: 'allow', rule, source: setting.source, message: `Server ${server} may send ${kind} requests ("${matched}")` }], writes: false };
 }
 
 const globs = new Map<string, (server: string) => boolean>();

@@ -41,7 +41,7 @@ const ISSUE = {
 function refusal(schema: unknown, args: Record<string, unknown>): string | undefined {
   const decision = checkArguments('up', { inputSchema: schema as never }, args);
   if (!decision) return undefined;
-  expect(decision.decision).toBe('deny');
+  expect(decision.verdict).toBe('deny');
   expect(decision.reasons).toHaveLength(1);
   expect(decision.reasons[0]).toMatchObject({ layer: 'input', decision: 'deny', source: expect.any(String) });
   return decision.reasons[0]!.message;

@@ -11,7 +11,7 @@ import { compilePolicy } from '../../src/policy/index.js';
 const READONLY: PolicyShape = { allow: ['**'], fileWrite: 'off', safety: 'safe', approval: 'dangerous', shell: 'restricted', database: 'readonly' };
 
 function access(shape: PolicyShape, call: Partial<AccessCall> & Pick<AccessCall, 'name'>): string {
-  return decideAccess(compile(shape), { kind: 'resource', server: 'github', serverTools: 'allow', ...call }).decision;
+  return decideAccess(compile(shape), { kind: 'resource', server: 'github', serverTools: 'allow', ...call }).verdict;
 }
 
 test.each([
@@ -51,13 +51,13 @@ test.each([
   ['a prompt ask rule', { allow: ['**'], ask: ['prompt:*/greet'] }, 'greet', 'ask'],
   ['a resource rule does not touch prompts', { allow: ['**'], deny: ['resource:github/**'] }, 'greet', 'allow'],
 ] as Array<[string, PolicyShape, string, string]>)('prompt: %s → %s', (_what, shape, name, expected) => {
-  expect(decideAccess(compile(shape), { kind: 'prompt', server: 'github', name, serverTools: 'allow' }).decision).toBe(expected);
+  expect(decideAccess(compile(shape), { kind: 'prompt', server: 'github', name, serverTools: 'allow' }).verdict).toBe(expected);
 });
 
 test('an agent the environment does not list is denied every access, whatever the rules', () => {
   const compiled = compile({ allow: ['**', 'resource:github/**'], activeAgents: ['someone-else'] });
   const decision = decideAccess(compiled, { kind: 'resource', server: 'github', name: 'repo://a', serverTools: 'allow' });
-  expect(decision.decision).toBe('deny');
+  expect(decision.verdict).toBe('deny');
   expect(decision.reasons[0]!.layer).toBe('agent');
 });
 
@@ -105,7 +105,7 @@ test('resourceForms: a sensitive file:// path is a violation, in any case', asyn
 });
 
 const upstream = (shape: PolicyShape, server: string, method: string, declared = true, withheld?: string) =>
-  decideUpstreamRequest(compile(shape), { server, method, declared, ...(withheld ? { withheld } : {}) }).decision;
+  decideUpstreamRequest(compile(shape), { server, method, declared, ...(withheld ? { withheld } : {}) }).verdict;
 
 function withUpstreamRequests(sampling: string[] | undefined, elicitation: string[] | undefined) {
   const policy = makePolicy({ allow: ['**'] });
@@ -135,9 +135,9 @@ test.each([
 test('upstream_requests: sampling for listed servers only, elicitation refused where the list is empty', () => {
   const compiled = withUpstreamRequests(['git*'], []);
   const decide = (server: string, method: string) => decideUpstreamRequest(compiled, { server, method, declared: true });
-  expect(decide('github', 'sampling/createMessage').decision).toBe('allow');
-  expect(decide('fs', 'sampling/createMessage').decision).toBe('deny');
-  expect(decide('github', 'elicitation/create')).toMatchObject({ decision: 'deny', reasons: [{ rule: 'upstream_requests.elicitation: []', source: 'gateway.yaml:10:5' }] });
+  expect(decide('github', 'sampling/createMessage').verdict).toBe('allow');
+  expect(decide('fs', 'sampling/createMessage').verdict).toBe('deny');
+  expect(decide('github', 'elicitation/create')).toMatchObject({ verdict: 'deny', reasons: [{ rule: 'upstream_requests.elicitation: []', source: 'gateway.yaml:10:5' }] });
 });
 
 test('an inactive agent gets no upstream request at all', () => {

@@ -17,5 +17,5 @@ test('an inactive agent is denied at the agent layer, naming the environment lis
   expect(decide(compiled, call('github/get_issue')).reasons).toEqual([
     { layer: 'agent', decision: 'deny', rule: 'agents: [claude-code]', source: 'gateway.yaml:env', message: 'Agent "ci" is not active in environment "prod"' },
   ]);
-  expect(visibility(compiled, 'github', 'get_issue').decision).toBe('deny');
+  expect(visibility(compiled, 'github', 'get_issue').verdict).toBe('deny');
 });

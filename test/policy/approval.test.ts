@@ -58,7 +58,7 @@ test('patterns are only scanned when the mode is not none, so oversized argument
 test('a pattern the inspection found in the parsed form counts as matched', () => {
   const inspection = inspected('shell', { matchedPatterns: ['rm -rf'], patternTexts: ['/bin/rm --recursive --force x'] });
   const decision = decide(compile(shape('granular')), call('shell/run', { command: '/bin/rm --recursive --force x' }, { inspection }));
-  expect(decision.decision).toBe('ask');
+  expect(decision.verdict).toBe('ask');
   expect(decision.reasons[1]).toMatchObject({ rule: 'dangerous_patterns: "rm -rf"', source: 'gateway.yaml:1:3' });
   expect(decision.reasons[1]!.message).toContain('parsed shell arguments');
 });

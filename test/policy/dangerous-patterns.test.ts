@@ -71,7 +71,7 @@ test.each([
 test('over the size cap the call is denied, never scanned in part', () => {
   const half = 'a'.repeat(MAX_SCAN_CHARS / 2);
   const decision = decide(patterns, call('github/get_issue', { a: half, b: half, c: 'x' }));
-  expect(decision.decision).toBe('deny');
+  expect(decision.verdict).toBe('deny');
   expect(decision.reasons.at(-1)).toMatchObject({ layer: 'approval', decision: 'deny', source: 'default' });
   expect(decision.reasons.at(-1)!.message).toContain('too large to scan');
   // exactly at the cap is still scanned
@@ -99,7 +99,7 @@ test('a regex that is not linear runs only within a work budget, then counts as 
   const started = performance.now();
   const decision = decide(compiled, call('github/get_issue', { s: 'a'.repeat(200_000) }));
   expect(performance.now() - started).toBeLessThan(500);
-  expect(decision.decision).toBe('ask');
+  expect(decision.verdict).toBe('ask');
   expect(decision.reasons.at(-1)!.message).toContain('too long to match the dangerous pattern "/a.*b/" safely');
 });
 

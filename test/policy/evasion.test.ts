@@ -67,14 +67,14 @@ test.each([
   ['github', 'constructor', 'allow', 'name'],
 ] as Array<[string, string, Verdict, Layer]>)('name %j / %j → %s at layer %s', (server, tool, expected, layer) => {
   const decision = decide(policy, { server, tool });
-  expect(decision.decision).toBe(expected);
+  expect(decision.verdict).toBe(expected);
   expect(decision.reasons.at(-1)!.layer).toBe(layer);
 });
 
 test('a non-string name is denied, not thrown', () => {
-  expect(decide(policy, { server: 42 as unknown as string, tool: 'x' }).decision).toBe('deny');
-  expect(decide(policy, { server: 'github', tool: undefined as unknown as string }).decision).toBe('deny');
-  expect(decide(policy, null as never).decision).toBe('deny');
+  expect(decide(policy, { server: 42 as unknown as string, tool: 'x' }).verdict).toBe('deny');
+  expect(decide(policy, { server: 'github', tool: undefined as unknown as string }).verdict).toBe('deny');
+  expect(decide(policy, null as never).verdict).toBe('deny');
 });
 
 test('the refused name is quoted with its invisible characters shown', () => {
@@ -112,13 +112,13 @@ test.each([
   ['a bare string argument', 'rm -rf /'],
 ])('dangerous pattern hidden with %s → ask', (_, args) => {
   const decision = read(args);
-  expect(decision.decision).toBe('ask');
+  expect(decision.verdict).toBe('ask');
   expect(decision.reasons.at(-1)!.layer).toBe('approval');
 });
 
 test('oversized arguments → deny', () => {
-  expect(read({ q: 'x'.repeat(MAX_SCAN_CHARS + 1) }).decision).toBe('deny');
-  expect(read({ list: Array.from({ length: 2000 }, () => 'y'.repeat(600)) }).decision).toBe('deny');
+  expect(read({ q: 'x'.repeat(MAX_SCAN_CHARS + 1) }).verdict).toBe('deny');
+  expect(read({ list: Array.from({ length: 2000 }, () => 'y'.repeat(600)) }).verdict).toBe('deny');
 });
 
 test('a ReDoS-shaped regex fails closed to ask, and the decision returns promptly', () => {
@@ -126,12 +126,12 @@ test('a ReDoS-shaped regex fails closed to ask, and the decision returns promptl
   const started = performance.now();
   const decision = decide(compiled, { server: 'github', tool: 'get_issue', arguments: { q: `${'a'.repeat(50_000)}!` } });
   expect(performance.now() - started).toBeLessThan(200);
-  expect(decision.decision).toBe('ask');
+  expect(decision.verdict).toBe('ask');
   expect(decision.reasons.filter((reason) => reason.message.includes('cannot be matched safely'))).toHaveLength(2);
 });
 
 test('harmless arguments that merely look close stay allowed', () => {
-  expect(read({ q: 'rmdir -p build' }).decision).toBe('allow');
-  expect(read({ q: 'drop the table leg' }).decision).toBe('allow');
-  expect(read({ q: 'git push origin main' }).decision).toBe('allow');
+  expect(read({ q: 'rmdir -p build' }).verdict).toBe('allow');
+  expect(read({ q: 'drop the table leg' }).verdict).toBe('allow');
+  expect(read({ q: 'git push origin main' }).verdict).toBe('allow');
 });

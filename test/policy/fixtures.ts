@@ -118,7 +118,7 @@ export function call(name: string, args?: unknown, extras: CallExtras = {}): Too
 
 /** Just the verdict, for tables. */
 export function verdictOf(compiled: CompiledPolicy, name: string, args?: unknown, extras?: CallExtras): string {
-  return decide(compiled, call(name, args, extras)).decision;
+  return decide(compiled, call(name, args, extras)).verdict;
 }
 
 /** An inspection that found the call fits and reads only, unless told otherwise. */

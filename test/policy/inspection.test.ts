@@ -34,7 +34,7 @@ test.each([
   [{ shell: 'restricted', fileWrite: 'off', database: 'readonly' }, 'github/create_issue', undefined, 'allow', undefined],
 ] as Array<[PolicyShape, string, Inspection | undefined, string, string | undefined]>)('%o %s (case %#)', (shape, name, inspection, expected, message) => {
   const decision = decide(compile({ allow: ['**'], ...shape }), call(name, {}, { inspection }));
-  expect(decision.decision).toBe(expected);
+  expect(decision.verdict).toBe(expected);
   const reason = decision.reasons.find((r) => r.layer === 'inspection');
   expect(reason?.message).toBe(message);
   if (reason) expect(reason.source).toBe('gateway.yaml:profile');
@@ -42,7 +42,7 @@ test.each([
 
 test('an inspection deny cannot be loosened by later layers and names the mode as the rule', () => {
   const decision = decide(compile({ allow: ['**'], shell: 'restricted', approval: 'all' }), call('shell/run', {}, { inspection: notUnderstood('shell') }));
-  expect(decision.decision).toBe('deny');
+  expect(decision.verdict).toBe('deny');
   expect(decision.reasons.map((r) => [r.layer, r.rule])).toEqual([
     ['name', 'allow: "**"'],
     ['inspection', 'shell: restricted'],

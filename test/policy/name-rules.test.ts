@@ -35,7 +35,7 @@ test('a deny rule wins over an allow and an ask rule that also match', () => {
 
 test('a plain allow carries the reason naming the allow rule', () => {
   expect(decide(developerLike, call('github/create_issue'))).toEqual({
-    decision: 'allow',
+    verdict: 'allow',
     writes: true,
     reasons: [{ layer: 'name', decision: 'allow', rule: 'allow: "github/*"', source: 'gateway.yaml:4:3', message: '"github/create_issue" matches the allow rule "github/*"' }],
   });
@@ -76,7 +76,7 @@ test('an agent extending [readonly, developer]-like profiles adds its own deny o
   ];
   for (const [name, verdict, source] of table) {
     const decision = decide(compiled, call(name));
-    expect([name, decision.decision, decision.reasons[0]!.source]).toEqual([name, verdict, source]);
+    expect([name, decision.verdict, decision.reasons[0]!.source]).toEqual([name, verdict, source]);
   }
 });
 

@@ -30,8 +30,8 @@ test.each(CASES)('a call to %s without arguments under %s is decided as the call
   const [server, tool] = name.split('/') as [string, string];
   const without = decide(compiled, { server, tool });
   expect(without).toEqual(decide(compiled, { server, tool, arguments: {} }));
-  expect(without.decision).toBe(call);
-  expect(visibility(compiled, server, tool).decision).toBe(list);
+  expect(without.verdict).toBe(call);
+  expect(visibility(compiled, server, tool).verdict).toBe(list);
 });
 
 function serverConfig(id: string, kind: ServerConfig['kind']): ServerConfig {
@@ -51,16 +51,16 @@ test.each([
   const server = serverConfig(serverId, kind);
   const without = await decideCall({ server, serverId, tool, arguments: undefined });
   expect(without).toEqual(await decideCall({ server, serverId, tool, arguments: {} }));
-  expect(without.decision).toBe('deny');
+  expect(without.verdict).toBe('deny');
 });
 
 test('a list question that carries arguments is decided as the call it looks like', () => {
   const compiled = compile({ ...RESTRICTED, dangerousPatterns: ['rm -rf'], approval: 'granular' });
   const smuggled = { kind: 'list', server: 'github', tool: 'get_issue', arguments: { q: 'rm -rf /' } } as never;
   expect(decide(compiled, smuggled)).toEqual(decide(compiled, { server: 'github', tool: 'get_issue', arguments: { q: 'rm -rf /' } }));
-  expect(decide(compiled, smuggled).decision).toBe('ask');
+  expect(decide(compiled, smuggled).verdict).toBe('ask');
   const inspected = { kind: 'list', server: 'shell', tool: 'run', inspection: { check: 'shell', understood: false, writes: true, patternTexts: [] } } as never;
-  expect(decide(compiled, inspected).decision).toBe('deny');
+  expect(decide(compiled, inspected).verdict).toBe('deny');
 });
 
 test('visibility is decide asked the list question', () => {

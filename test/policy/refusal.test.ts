@@ -16,11 +16,11 @@ test.each([
   [{ fileWrite: 'create-only' }, 'fs/read_file', inspected('filesystem', { refusal })],
 ] as Array<[PolicyShape, string, Inspection]>)('%o %s: denied with the glob as the rule (case %#)', (shape, name, inspection) => {
   const decision = decide(compile({ allow: ['**'], approval: 'none', ...shape }), call(name, {}, { inspection }));
-  expect(decision.decision).toBe('deny');
+  expect(decision.verdict).toBe('deny');
   expect(decision.reasons.at(-1)).toEqual({ layer: 'inspection', decision: 'deny', ...refusal });
 });
 
 test('a refusal from another kind of check is not applied (the facts do not belong to this server)', () => {
   const decision = decide(compile({ allow: ['**'], shell: 'unrestricted' }), call('shell/run', {}, { inspection: inspected('filesystem', { refusal }) }));
-  expect(decision.decision).toBe('allow');
+  expect(decision.verdict).toBe('allow');
 });

@@ -36,7 +36,7 @@ test.each([
   ['github', 'create_issue', 'deny', BUILT_IN.readonly, undefined],
   ['github', 'list_issues', 'allow', BUILT_IN.readonly, undefined],
 ] as Array<[string, string, string, PolicyShape, ToolAnnotations | undefined]>)('%s/%s is %s (case %#)', (server, tool, expected, shape, annotations) => {
-  expect(visibility(compile(shape), server, tool, annotations).decision).toBe(expected);
+  expect(visibility(compile(shape), server, tool, annotations).verdict).toBe(expected);
 });
 
 test('a hidden tool carries the reason it is hidden', () => {

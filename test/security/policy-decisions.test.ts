@@ -76,22 +76,22 @@ async function verdict(agent: string, qualified: string, args: Record<string, un
 // GNU getopt_long accepts any unambiguous prefix of a long option: `--forc` is `--force`,
 // `--recur` is `--recursive`. The canonical form only maps the exact names.
 test('regression: developer: `rm --recur --forc /` (abbreviated long flags) matches "rm -rf" and asks', async () => {
-  expect((await verdict('dev', 'sh/run', { command: 'rm --recur --forc /' })).decision).toBe('ask');
+  expect((await verdict('dev', 'sh/run', { command: 'rm --recur --forc /' })).verdict).toBe('ask');
 });
 
 test('regression: developer: `chmod --recur 777 /` matches "chmod -R 777" and asks', async () => {
-  expect((await verdict('dev', 'sh/run', { command: 'chmod --recur 777 /' })).decision).toBe('ask');
+  expect((await verdict('dev', 'sh/run', { command: 'chmod --recur 777 /' })).verdict).toBe('ask');
 });
 
 // A flag produced by an expansion is invisible to both the text and the parsed match; a command
 // whose program is a pattern's program and whose flags cannot be known should count as a match.
 test('regression: developer: `rm -r $(printf -- -f) /` (flag hidden in a substitution) asks', async () => {
-  expect((await verdict('dev', 'sh/run', { command: 'rm -r $(printf -- -f) /' })).decision).toBe('ask');
+  expect((await verdict('dev', 'sh/run', { command: 'rm -r $(printf -- -f) /' })).verdict).toBe('ask');
 });
 
 test('regression: developer: `bash -c -- "rm -r -i -f /"` (script after `--`) asks', async () => {
   // bash -c -- SCRIPT runs SCRIPT; -f after -i wins, so this is rm -rf /.
-  expect((await verdict('dev', 'sh/run', { command: 'bash -c -- "rm -r -i -f /"' })).decision).toBe('ask');
+  expect((await verdict('dev', 'sh/run', { command: 'bash -c -- "rm -r -i -f /"' })).verdict).toBe('ask');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -133,21 +133,21 @@ const NAMES: Array<[agent: string, name: string, expected: 'allow' | 'ask' | 'de
 
 for (const [agent, name, expected] of NAMES) {
   test(`${agent}: ${JSON.stringify(name)} is ${expected}`, async () => {
-    expect((await verdict(agent, name)).decision).toBe(expected);
+    expect((await verdict(agent, name)).verdict).toBe(expected);
   });
 }
 
 test('an environment that lists agents denies every other agent, on every tool', async () => {
-  expect((await verdict('agent', 'fs/read_file', {}, { environment: 'prod' })).decision).toBe('allow');
-  expect((await verdict('other', 'fs/read_file', {}, { environment: 'prod' })).decision).toBe('deny');
-  expect((await verdict('dev', 'sh/run', { command: 'ls' }, { environment: 'prod' })).decision).toBe('deny');
+  expect((await verdict('agent', 'fs/read_file', {}, { environment: 'prod' })).verdict).toBe('allow');
+  expect((await verdict('other', 'fs/read_file', {}, { environment: 'prod' })).verdict).toBe('deny');
+  expect((await verdict('dev', 'sh/run', { command: 'ls' }, { environment: 'prod' })).verdict).toBe('deny');
 });
 
 test('a non-string server or tool is denied, never thrown', () => {
   const compiled = compilePolicy(config.policyFor('agent', 'dev'));
-  expect(decide(compiled, { server: 42 as unknown as string, tool: 'x', arguments: {} }).decision).toBe('deny');
-  expect(decide(compiled, { server: 'fs', tool: { toString: () => 'read_file' } as unknown as string, arguments: {} }).decision).toBe('deny');
-  expect(decide(compiled, undefined as never).decision).toBe('deny');
+  expect(decide(compiled, { server: 42 as unknown as string, tool: 'x', arguments: {} }).verdict).toBe('deny');
+  expect(decide(compiled, { server: 'fs', tool: { toString: () => 'read_file' } as unknown as string, arguments: {} }).verdict).toBe('deny');
+  expect(decide(compiled, undefined as never).verdict).toBe('deny');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -156,27 +156,27 @@ test('a non-string server or tool is denied, never thrown', () => {
 
 test('safety safe: an untrusted server claiming readOnlyHint on a destructive tool is still denied and hidden', async () => {
   const annotations = { readOnlyHint: true, destructiveHint: false };
-  expect((await verdict('safe-agent', 'up/wipe_everything', {}, { annotations })).decision).toBe('deny');
+  expect((await verdict('safe-agent', 'up/wipe_everything', {}, { annotations })).verdict).toBe('deny');
   const compiled = compilePolicy(config.policyFor('safe-agent', 'dev'));
-  expect(visibility(compiled, 'up', 'wipe_everything', annotations).decision).toBe('deny');
+  expect(visibility(compiled, 'up', 'wipe_everything', annotations).verdict).toBe('deny');
 });
 
 test('safety safe: a trusted server with readOnlyHint AND destructiveHint is a write, denied', async () => {
-  expect((await verdict('safe-agent', 'trusted_up/wipe', {}, { annotations: { readOnlyHint: true, destructiveHint: true } })).decision).toBe('deny');
-  expect((await verdict('safe-agent', 'trusted_up/read_it', {}, { annotations: { readOnlyHint: true } })).decision).toBe('allow');
+  expect((await verdict('safe-agent', 'trusted_up/wipe', {}, { annotations: { readOnlyHint: true, destructiveHint: true } })).verdict).toBe('deny');
+  expect((await verdict('safe-agent', 'trusted_up/read_it', {}, { annotations: { readOnlyHint: true } })).verdict).toBe('allow');
 });
 
 test('safety safe: readOnlyHint given as a string "true" by a trusted server is not read-only', async () => {
-  expect((await verdict('safe-agent', 'trusted_up/wipe', {}, { annotations: { readOnlyHint: 'true' as unknown as boolean } })).decision).toBe('deny');
+  expect((await verdict('safe-agent', 'trusted_up/wipe', {}, { annotations: { readOnlyHint: 'true' as unknown as boolean } })).verdict).toBe('deny');
 });
 
 test('the readonly list is case-sensitive: READ_FILE is not on it, so safety safe denies it', async () => {
-  expect((await verdict('safe-agent', 'fs/read_file')).decision).toBe('allow');
-  expect((await verdict('safe-agent', 'fs/READ_FILE')).decision).toBe('deny');
+  expect((await verdict('safe-agent', 'fs/read_file')).verdict).toBe('allow');
+  expect((await verdict('safe-agent', 'fs/READ_FILE')).verdict).toBe('deny');
 });
 
 test('environment safety standard asks for a write even when the profile says full', async () => {
-  expect((await verdict('agent', 'gh/create_issue', {}, { environment: 'prod' })).decision).toBe('ask');
+  expect((await verdict('agent', 'gh/create_issue', {}, { environment: 'prod' })).verdict).toBe('ask');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -216,20 +216,20 @@ const DANGEROUS: string[] = [
 for (const command of DANGEROUS) {
   test(`developer: ${JSON.stringify(command)} asks (dangerous pattern)`, async () => {
     const decision = await verdict('dev', 'sh/run', { command });
-    expect(decision.decision).toBe('ask');
+    expect(decision.verdict).toBe('ask');
     expect(decision.reasons.some((reason) => reason.layer === 'approval')).toBe(true);
   });
 }
 
 test('developer: a dangerous pattern in an argv array asks', async () => {
-  expect((await verdict('dev', 'sh/run', { args: ['rm', '-rf', '/'] })).decision).toBe('ask');
+  expect((await verdict('dev', 'sh/run', { args: ['rm', '-rf', '/'] })).verdict).toBe('ask');
 });
 
 test('developer: a dangerous pattern in a nested object key or value on a generic server asks', async () => {
-  expect((await verdict('dev', 'gh/update', { deep: { deeper: [{ x: 'please DROP  TABLE users' }] } })).decision).toBe('ask');
-  expect((await verdict('dev', 'gh/update', { 'rm -rf /': true })).decision).toBe('ask');
+  expect((await verdict('dev', 'gh/update', { deep: { deeper: [{ x: 'please DROP  TABLE users' }] } })).verdict).toBe('ask');
+  expect((await verdict('dev', 'gh/update', { 'rm -rf /': true })).verdict).toBe('ask');
 });
 
 test('arguments too large to scan for dangerous patterns are denied, not allowed', async () => {
-  expect((await verdict('dev', 'gh/update', { blob: 'a'.repeat(1024 * 1024 + 10) })).decision).toBe('deny');
+  expect((await verdict('dev', 'gh/update', { blob: 'a'.repeat(1024 * 1024 + 10) })).verdict).toBe('deny');
 });
