@@ -69,7 +69,6 @@ test('elicitation: approve with remember is remembered for the session', async (
 
 test.each([
   [{ action: 'decline' } as const, 'Denied via elicitation: The user declined the approval prompt'],
-  [{ action: 'cancel' } as const, 'Denied via elicitation: The user dismissed the approval prompt'],
   [{ action: 'accept', content: { decision: 'deny' } } as const, 'Denied via elicitation: The user chose deny in the approval prompt'],
   [{ action: 'accept', content: {} } as const, 'Denied via elicitation: The user chose deny in the approval prompt'],
   [{ action: 'accept', content: { decision: 'approve ' } } as const, 'Denied via elicitation: The user chose deny in the approval prompt'],
@@ -78,6 +77,34 @@ test.each([
   const outcome = await approver.request(askRequest(), { elicit: async () => result });
   expect(outcome).toMatchObject({ approved: false, channel: 'elicitation', reason });
   expect(events.map((e) => e.type)).toEqual(['asked', 'answered']);
+});
+
+test('elicitation: a prompt the client cancels (headless) is no answer: the console still decides', async () => {
+  const { approver, events, store } = setup({ channels: ['elicitation', 'console'] });
+  const asked = approver.request(askRequest(), { elicit: async () => ({ action: 'cancel' }) });
+  const ticket = await pendingTicket(store);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Still waiting: the cancel neither denied the call nor ended the ticket.
+  expect(await store.get(ticket.id)).toMatchObject({ state: 'pending' });
+  expect(events.map((e) => e.type)).toEqual(['asked', 'channel-error']);
+  expect(events[1]).toMatchObject({
+    channel: 'elicitation',
+    error: "The agent's client dismissed the approval prompt without an answer, as a headless client does",
+  });
+  await store.decide(ticket.id, { state: 'approved', channel: 'console', by: 'alice' });
+  expect(await asked).toMatchObject({ approved: true, channel: 'console', by: 'alice' });
+  expect(JSON.stringify(events)).not.toContain('The user dismissed');
+});
+
+test('elicitation: a prompt the client cancels denies at once when elicitation is the only channel, saying nobody could answer', async () => {
+  const { approver, events } = setup({ channels: ['elicitation'] });
+  const outcome = await approver.request(askRequest(), { elicit: async () => ({ action: 'cancel' }) });
+  expect(outcome).toMatchObject({
+    approved: false,
+    channel: 'none',
+    reason: "No approval channel could reach a person (The agent's client dismissed the approval prompt without an answer, as a headless client does)",
+  });
+  expect(events.map((e) => e.type)).toEqual(['asked', 'channel-error', 'answered']);
 });
 
 test('elicitation: an error denies when it was the only channel', async () => {

@@ -116,7 +116,7 @@ test('decline denies: an isError result saying mcp-warden denied it, and the ups
   });
 });
 
-test('accept with "deny", and cancel, are denials too', async () => {
+test('accept with "deny" is a denial too; a cancel with no other channel is denied as unanswerable, not as a person\'s no', async () => {
   const calls = await upstreamCalls();
   answer = () => ({ action: 'accept', content: { decision: 'deny' } });
   const chosen = await agent.client.callTool({ name: 'echo_write_note', arguments: { path: 'b.txt', text: 'no' } });
@@ -126,7 +126,10 @@ test('accept with "deny", and cancel, are denials too', async () => {
   expect(chosen.isError).toBe(true);
   expect(textOf(chosen)).toContain('Approval was not given: Denied via elicitation: The user chose deny in the approval prompt');
   expect(dismissed.isError).toBe(true);
-  expect(textOf(dismissed)).toContain('Approval was not given: Denied via elicitation: The user dismissed the approval prompt');
+  expect(textOf(dismissed)).toContain(
+    "Approval was not given: No approval channel could reach a person (The agent's client dismissed the approval prompt without an answer, as a headless client does)",
+  );
+  expect(textOf(dismissed)).not.toContain('The user dismissed');
   expect(await upstreamCalls()).toBe(calls);
 });
 
@@ -214,5 +217,36 @@ test('with the console open too, decline still denies; when the CLI answers firs
     expect(readTickets(mixed.dir).find((t) => t.id === ticket.id)).toMatchObject({ state: 'approved', answer: { channel: 'cli' } });
   } finally {
     await waiting.close();
+  }
+});
+
+test('a headless client that cancels every prompt at once: the ticket keeps waiting, and the CLI lets the call through', async () => {
+  const mixed = writeConfig(CONFIG.replace('channels: [elicitation]', 'channels: [elicitation, console]'));
+  let prompted = 0;
+  const headless = await connectStdio(mixed, 'dev', {
+    capabilities: { elicitation: {} },
+    setup: (client) =>
+      client.setRequestHandler(ElicitRequestSchema, () => {
+        prompted++;
+        return { action: 'cancel' };
+      }),
+  });
+  try {
+    const call = headless.client.callTool({ name: 'echo_write_note', arguments: { path: 'g.txt', text: 'headless' } });
+    const ticket = await waitForTicket(mixed.dir);
+    await expect.poll(() => prompted, { timeout: 10_000 }).toBe(1);
+    // The cancel has come back; the ticket must outlive it rather than be denied by it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readTickets(mixed.dir).find((t) => t.id === ticket.id)).toMatchObject({ state: 'pending' });
+
+    const cli = await runWarden(mixed.dir, ['approvals', 'approve', ticket.id]);
+    expect(cli.code).toBe(0);
+
+    const result = await call;
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe('would write 8 characters to g.txt');
+    expect(readTickets(mixed.dir).find((t) => t.id === ticket.id)).toMatchObject({ state: 'approved', answer: { channel: 'cli' } });
+  } finally {
+    await headless.close();
   }
 });

@@ -1,6 +1,7 @@
 // The elicitation channel: a form in the agent's own client that shows the exact call and asks for a
-// decision. Only an explicit "approve" approves; anything else the client says is a denial. Only as
-// trustworthy as that client, so it is used only where the agent's channels list it.
+// decision. Only an explicit "approve" approves; a decline or "deny" is a denial; a cancel is no answer
+// at all (a headless client dismisses every prompt at once), so the other channels keep waiting. Only
+// as trustworthy as that client, so it is used only where the agent's channels list it.
 import type { ApprovalChannel, ChannelContext, ChannelHandle, ChannelRequest } from '../channel.js';
 import { formatDuration, qualifiedTool } from '../ticket.js';
 import type { ElicitResult, TicketAnswer, TicketView } from '../types.js';
@@ -19,7 +20,10 @@ export function elicitationChannel(): ApprovalChannel {
       elicit(elicitationParams(ticket), prompt.signal).then(
         (result) => {
           answered = true;
-          context.answer(answerFromElicitation(result));
+          const answer = answerFromElicitation(result);
+          // Nobody decided: this channel cannot answer, but the console, the CLI or a webhook still can.
+          if (answer === undefined) context.fail(new Error(DISMISSED));
+          else context.answer(answer);
         },
         (error: unknown) => {
           answered = true;
@@ -68,15 +72,22 @@ export function elicitationParams(ticket: TicketView): { message: string; reques
   };
 }
 
-/** The answer an elicitation result stands for. */
-export function answerFromElicitation(result: ElicitResult): TicketAnswer & { state: 'approved' | 'denied' } {
+/**
+ * Why an elicitation channel stops when the client cancels its prompt. MCP's `cancel` means dismissed
+ * without a choice; Claude Code under `claude -p` sends it within milliseconds, with nobody having seen
+ * the prompt, so it must neither deny the call nor be audited as a person's answer.
+ */
+export const DISMISSED = "The agent's client dismissed the approval prompt without an answer, as a headless client does";
+
+/** The answer an elicitation result stands for; undefined for `cancel`, which is no answer from anyone. */
+export function answerFromElicitation(result: ElicitResult): (TicketAnswer & { state: 'approved' | 'denied' }) | undefined {
   const decision = result.content?.decision;
   if (result.action === 'accept' && (decision === 'approve' || decision === true)) {
     return { state: 'approved', channel: 'elicitation', remember: result.content?.remember === true };
   }
+  if (result.action === 'cancel') return undefined;
   const reason =
     result.action === 'decline' ? 'The user declined the approval prompt'
-    : result.action === 'cancel' ? 'The user dismissed the approval prompt'
     : result.action === 'accept' ? 'The user chose deny in the approval prompt'
     : `The client answered the approval prompt with "${String(result.action)}"`;
   return { state: 'denied', channel: 'elicitation', reason };
