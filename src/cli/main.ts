@@ -17,6 +17,8 @@ Usage:
   mcp-warden tools    [--config F] [--env E] --agent NAME [--json]   connect, list tools with decisions
   mcp-warden test     [--config F] TESTS.yaml                        policy tests; exit 1 on a mismatch
   mcp-warden approvals list | approve ID [--remember] | deny ID [--reason TEXT]
+  mcp-warden audit    [--file F] [--follow] [--agent A] [--tool GLOB] [--decision D] [--since T] [--json]
+  mcp-warden report   [--file F] [--output F]                        Markdown summary; to $GITHUB_STEP_SUMMARY when set
 
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is --env,
 else $MCP_WARDEN_ENV, else default_environment.`;
@@ -33,6 +35,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tools: async () => (await import('./tools.js')).runTools,
   test: async () => (await import('./test-command.js')).runPolicyTests,
   approvals: async () => (await import('./approvals.js')).runApprovals,
+  audit: async () => (await import('./audit.js')).runAudit,
+  report: async () => (await import('./report.js')).runReport,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -1,0 +1,39 @@
+// How one audit record reads to a person: the rule that decided it and what happened, shared by
+// `mcp-warden audit`'s table and `mcp-warden report`.
+import type { Reason } from '../policy/types.js';
+import type { AuditRecord } from './types.js';
+
+/**
+ * The reason that decided the record: the last one whose decision equals the record's (the layer
+ * that set the final decision). A call denied after an ask has only ask reasons: then the last
+ * reason, the rule that asked.
+ */
+export function decidingReason(record: AuditRecord): Reason | undefined {
+  const same = record.reasons.filter((reason) => reason.decision === record.decision);
+  return same.at(-1) ?? record.reasons.at(-1);
+}
+
+/** `rule (source)` of the deciding reason, else the record's error (`unknown tool`), else `-`. */
+export function ruleText(record: AuditRecord): string {
+  const reason = decidingReason(record);
+  if (reason) return `${reason.rule} (${reason.source})`;
+  return record.error ?? '-';
+}
+
+/** Whether a person was asked (or would have been, had a channel been able to ask one). */
+export function wasAsked(record: AuditRecord): boolean {
+  return record.decision === 'ask' || record.approval !== undefined || (record.reasons.some((r) => r.decision === 'ask') && !record.reasons.some((r) => r.decision === 'deny'));
+}
+
+/** Who answered an ask and how: `alice via console`, `via non-interactive`, or `no answer`. */
+export function answerText(record: AuditRecord): string {
+  const approval = record.approval;
+  if (!approval) return 'no answer';
+  return approval.by ? `${approval.by} via ${approval.channel}` : `via ${approval.channel}`;
+}
+
+/** The outcome, with who answered for a call that waited for approval, and `ticket` for approval events. */
+export function outcomeText(record: AuditRecord): string {
+  if (record.event === 'approval') return `ticket ${record.outcome}${record.approval ? ` (${answerText(record)})` : ''}`;
+  return record.approval ? `${record.outcome} (${answerText(record)})` : record.outcome;
+}
