@@ -25,11 +25,15 @@ export function wasAsked(record: AuditRecord): boolean {
   return record.decision === 'ask' || record.approval !== undefined || (record.reasons.some((r) => r.decision === 'ask') && !record.reasons.some((r) => r.decision === 'deny'));
 }
 
-/** Who answered an ask and how: `alice via console`, `via non-interactive`, or `no answer`. */
+/** Approval channels that end an ask without a person answering. */
+const NOBODY = new Set(['non-interactive', 'timeout', 'cancelled', 'none']);
+
+/** Who answered an ask and how: `alice via console`, `via elicitation`, `nobody (timeout)`, or `no answer`. */
 export function answerText(record: AuditRecord): string {
   const approval = record.approval;
   if (!approval) return 'no answer';
-  return approval.by ? `${approval.by} via ${approval.channel}` : `via ${approval.channel}`;
+  if (approval.by) return `${approval.by} via ${approval.channel}`;
+  return NOBODY.has(approval.channel) ? `nobody (${approval.channel})` : `via ${approval.channel}`;
 }
 
 /** The outcome, with who answered for a call that waited for approval, and `ticket` for approval events. */

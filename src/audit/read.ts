@@ -101,7 +101,7 @@ export interface FollowOptions {
  * Calls `onText` with each complete new chunk of lines of `path` (and the line number of its first
  * line), from the start of the file, then as lines are appended, until `signal` aborts. A file that
  * does not exist yet is waited for; one that shrinks (truncated or replaced) is read again from its
- * start. A line is passed on only once its newline is written, so a half-written record is never
+ * start, as is a new file put in its place. A line is passed on only once its newline is written, so a half-written record is never
  * reported as bad. Polls rather than fs.watch: watch misses changes on some filesystems and cannot
  * watch a file that does not exist.
  */
@@ -110,13 +110,17 @@ export async function followFile(path: string, onText: (text: string, firstLine:
   let offset = 0;
   let nextLine = 1;
   let pending = Buffer.alloc(0);
+  let inode: number | undefined;
   while (!options.signal.aborted) {
-    const size = sizeOf(path);
-    if (size !== undefined && size < offset) {
+    const stats = statOf(path);
+    const size = stats?.size;
+    // Truncated, or replaced by a new file (log rotation): start again from its beginning.
+    if (stats && (stats.size < offset || (inode !== undefined && stats.ino !== inode))) {
       offset = 0;
       nextLine = 1;
       pending = Buffer.alloc(0);
     }
+    inode = stats?.ino;
     if (size !== undefined && size > offset) {
       const chunk = readRange(path, offset, size - offset);
       offset += chunk.length;
@@ -133,9 +137,9 @@ export async function followFile(path: string, onText: (text: string, firstLine:
   }
 }
 
-function sizeOf(path: string): number | undefined {
+function statOf(path: string): { size: number; ino: number } | undefined {
   try {
-    return statSync(path).size;
+    return statSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -27,12 +27,14 @@ export function renderReport(input: ReportInput): string {
   const decisions = input.records.filter((record) => record.event !== 'approval');
   const out: string[] = ['## mcp-warden audit report', ''];
   if (decisions.length === 0) {
-    out.push(`${code(input.source)}: no decisions recorded.`);
+    out.push(`${code(input.source)}: no decisions recorded.`, '');
   } else {
     const agents = [...new Set(decisions.map((record) => record.agent))].sort();
+    // ISO times in UTC sort as strings; records of one batch may be written slightly out of order.
+    const times = decisions.map((record) => record.time).sort();
     out.push(
       `${code(input.source)}: ${plural(decisions.length, 'decision')} by ${plural(agents.length, 'agent')}, ` +
-        `${shortTime(decisions[0]!.time)} to ${shortTime(decisions.at(-1)!.time)} UTC.`,
+        `${shortTime(times[0]!)} to ${shortTime(times.at(-1)!)} UTC.`,
       '',
     );
     const counts = (of: readonly AuditRecord[]) => VERDICTS.map((verdict) => String(of.filter((record) => category(record) === verdict).length));
