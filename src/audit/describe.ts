@@ -38,6 +38,14 @@ export function answerText(record: AuditRecord): string {
 
 /** The outcome, with who answered for a call that waited for approval, and `ticket` for approval events. */
 export function outcomeText(record: AuditRecord): string {
-  if (record.event === 'approval') return `ticket ${record.outcome}${record.approval ? ` (${answerText(record)})` : ''}`;
-  return record.approval ? `${record.outcome} (${answerText(record)})` : record.outcome;
+  const outcome = record.event === 'approval' ? `ticket ${record.outcome}` : record.outcome;
+  return record.approval ? `${outcome}: ${answerText(record)}` : outcome;
+}
+
+/**
+ * Control and bidirectional-layout characters shown as `\uXXXX`: an unknown tool's name is chosen by
+ * the agent, and an escape sequence in it must not drive the operator's terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,6 +1,6 @@
 // `mcp-warden audit`'s readable table: one row per record, columns padded to a width computed once,
 // so rows printed later while following line up with the first ones (a longer value just overflows).
-import { outcomeText, ruleText } from './describe.js';
+import { outcomeText, printable, ruleText } from './describe.js';
 import type { AuditRecord } from './types.js';
 
 const HEADERS = ['TIME (UTC)', 'AGENT', 'TOOL', 'DECISION', 'OUTCOME', 'RULE'] as const;
@@ -13,8 +13,9 @@ export type Widths = number[];
 function cells(record: AuditRecord): string[] {
   // Seconds are enough to read; the exact time is in --json.
   const time = record.time.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
-  return [time, record.agent, record.tool, record.decision, outcomeText(record), ruleText(record)];
+  return [time, record.agent, record.tool, record.decision, outcomeText(record), ruleText(record)].map(printable);
 }
+
 
 /** Column widths that fit `records` (and the headers), at least the minimums. */
 export function columnWidths(records: readonly AuditRecord[]): Widths {

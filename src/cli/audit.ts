@@ -5,6 +5,7 @@ import { WardenError } from '../errors.js';
 import type { Verdict } from '../policy/types.js';
 import { compileFilter, followFile, parseAuditLines, parseSince, type AuditFilter } from '../audit/read.js';
 import { columnWidths, tableHeader, tableRow } from '../audit/table.js';
+import { printable } from '../audit/describe.js';
 import { parse } from './args.js';
 import { auditLogPath, readLog } from './audit-path.js';
 import type { Io } from './io.js';
@@ -79,7 +80,7 @@ export async function showAudit(options: AuditOptions, io: Io): Promise<number> 
   let widths: number[] | undefined;
   const print = (text: string, firstLine: number) => {
     const { records, bad } = parseAuditLines(text, firstLine);
-    for (const line of bad) io.err(`mcp-warden: ${path}:${line.line}: ${line.message}`);
+    for (const line of bad) io.err(`mcp-warden: ${path}:${line.line}: ${printable(line.message)}`);
     badLines += bad.length;
     const kept = records.filter(keep);
     if (options.json) {

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { WardenError } from '../errors.js';
 import { parseAuditLines } from '../audit/read.js';
 import { renderReport } from '../audit/report.js';
+import { printable } from '../audit/describe.js';
 import { parse } from './args.js';
 import { auditLogPath, readLog } from './audit-path.js';
 import type { Io } from './io.js';
@@ -41,7 +42,7 @@ export async function runReport(args: string[], io: Io): Promise<number> {
 export async function writeReport(options: ReportOptions, io: Io): Promise<number> {
   const path = await auditLogPath(io, options);
   const { records, bad } = parseAuditLines(readLog(path));
-  for (const line of bad) io.err(`mcp-warden: ${path}:${line.line}: ${line.message}`);
+  for (const line of bad) io.err(`mcp-warden: ${path}:${line.line}: ${printable(line.message)}`);
   const markdown = renderReport({ source: options.file ?? path, records, bad });
   const target = options.output ? resolve(io.cwd, options.output) : io.env.GITHUB_STEP_SUMMARY;
   if (!target) {

@@ -19,20 +19,25 @@ const LOG: AuditRecord[] = [
 test('table: one aligned row per record, the deciding rule with its source, who answered an ask', () => {
   const widths = columnWidths(LOG);
   expect([tableHeader(widths), ...LOG.map((r) => tableRow(r, widths))].join('\n')).toMatchInlineSnapshot(`
-    "TIME (UTC)           AGENT        TOOL                       DECISION  OUTCOME                            RULE
-    2026-01-31 09:00:01  claude-code  fs/read_file               allow     ok                                 allow: "fs/read*" (gateway.yaml:9:5)
-    2026-01-31 09:00:02  ci           fs/delete_file             deny      denied                             deny: "*/delete*" (gateway.yaml:14:12)
-    2026-01-31 09:00:03  ci           fs_bogus|x                 deny      denied                             unknown tool
-    2026-01-31 09:00:04  claude-code  shell/run                  ask       ok (alice via console)             approval: dangerous (built-in profile "developer")
-    2026-01-31 09:00:05  claude-code  github/merge_pull_request  deny      denied (nobody (non-interactive))  ask: "github/merge_*" (gateway.yaml:20:9)
-    2026-01-31 09:00:06  claude-code  github/merge_pull_request  deny      denied (nobody (timeout))          ask: "github/merge_*" (gateway.yaml:20:9)
-    2026-01-31 09:00:06  claude-code  github/merge_pull_request  deny      ticket expired (nobody (timeout))  ask: "github/merge_*" (gateway.yaml:20:9)"
+    "TIME (UTC)           AGENT        TOOL                       DECISION  OUTCOME                           RULE
+    2026-01-31 09:00:01  claude-code  fs/read_file               allow     ok                                allow: "fs/read*" (gateway.yaml:9:5)
+    2026-01-31 09:00:02  ci           fs/delete_file             deny      denied                            deny: "*/delete*" (gateway.yaml:14:12)
+    2026-01-31 09:00:03  ci           fs_bogus|x                 deny      denied                            unknown tool
+    2026-01-31 09:00:04  claude-code  shell/run                  ask       ok: alice via console             approval: dangerous (built-in profile "developer")
+    2026-01-31 09:00:05  claude-code  github/merge_pull_request  deny      denied: nobody (non-interactive)  ask: "github/merge_*" (gateway.yaml:20:9)
+    2026-01-31 09:00:06  claude-code  github/merge_pull_request  deny      denied: nobody (timeout)          ask: "github/merge_*" (gateway.yaml:20:9)
+    2026-01-31 09:00:06  claude-code  github/merge_pull_request  deny      ticket expired: nobody (timeout)  ask: "github/merge_*" (gateway.yaml:20:9)"
   `);
 });
 
 test('table: a row wider than the widths chosen earlier (while following) overflows rather than being cut', () => {
   const widths = columnWidths([]);
   expect(tableRow(record('00:01', { agent: 'an-agent-with-a-long-name' }), widths)).toMatchInlineSnapshot(`"2026-01-31 09:00:01  an-agent-with-a-long-name  fs/read_file      allow     ok        allow: "fs/read*" (gateway.yaml:9:5)"`);
+});
+
+test('table: control characters in a name an agent chose are shown escaped, not sent to the terminal', () => {
+  const row = tableRow(record('00:01', { tool: 'x\u001b[2J\u202eevil\nline', decision: 'deny', reasons: [], error: 'unknown tool' }), columnWidths([]));
+  expect(row).toBe('2026-01-31 09:00:01  claude-code  x\\u001b[2J\\u202eevil\\u000aline  deny      ok        unknown tool');
 });
 
 test('report: counts by decision and by agent, every denial and ask with rule, source and answer', () => {
