@@ -22,6 +22,8 @@ Usage:
   mcp-warden connect  claude-code|opencode [--scope project|user] [--http URL | --stdio] [--config F]
                                                                      make the gateway the client's only route to them
   mcp-warden disconnect claude-code|opencode                         restore the client's config from its backups
+  mcp-warden audit    [--file F] [--follow] [--agent A] [--tool GLOB] [--decision D] [--since T] [--json]
+  mcp-warden report   [--file F] [--output F]                        Markdown summary; to $GITHUB_STEP_SUMMARY when set
 
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is --env,
 else $MCP_WARDEN_ENV, else default_environment.`;
@@ -41,6 +43,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.js')).runInit,
   connect: async () => (await import('./connect.js')).runConnect,
   disconnect: async () => (await import('./connect.js')).runDisconnect,
+  audit: async () => (await import('./audit.js')).runAudit,
+  report: async () => (await import('./report.js')).runReport,
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
