@@ -1,12 +1,15 @@
 // `mcp-warden check`: validates the config, resolving every agent in every environment so that
 // extends cycles, ceilings and unknown references all surface now rather than at the first call.
-import { parse, COMMON_OPTIONS } from './args.js';
+import type { ConfigOptions } from './args.js';
 import { loadContext } from './context.js';
 import type { Io } from './io.js';
 
-export async function runCheck(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, COMMON_OPTIONS);
-  const { config } = await loadContext(io, values);
+export interface CheckOptions extends ConfigOptions {
+  strict?: boolean;
+}
+
+export async function runCheck(options: CheckOptions, io: Io): Promise<number> {
+  const { config } = await loadContext(io, options);
   for (const environment of Object.keys(config.environments)) {
     for (const agent of Object.keys(config.agents)) config.policyFor(agent, environment);
   }

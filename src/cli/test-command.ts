@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { WardenError } from '../errors.js';
-import { parse, COMMON_OPTIONS } from './args.js';
+import type { ConfigOptions } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { explainCall } from './explain.js';
 import type { Io } from './io.js';
@@ -20,10 +20,9 @@ const TestCase = z.strictObject({
 const TestList = z.array(TestCase);
 const TestFile = z.strictObject({ tests: TestList });
 
-export async function runPolicyTests(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, COMMON_OPTIONS, true);
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new WardenError('BAD_INPUT', 'Usage: mcp-warden test [--config F] TESTS.yaml');
+export async function runPolicyTests(values: ConfigOptions, io: Io, operands: string[]): Promise<number> {
+  const file = operands[0];
+  if (!file || operands.length > 1) throw new WardenError('BAD_INPUT', 'Usage: mcp-warden test [--config F] TESTS.yaml');
   const cases = await readCases(file);
   const { config, environment: defaultEnvironment } = await loadContext(io, values);
   let passed = 0;

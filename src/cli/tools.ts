@@ -4,7 +4,7 @@ import { visibility } from '../policy/index.js';
 import type { Verdict } from '../policy/types.js';
 import { GatewaySession } from '../gateway/session.js';
 import { createNullSink } from '../audit/jsonl-sink.js';
-import { parse, COMMON_OPTIONS, required } from './args.js';
+import { required, type ConfigOptions } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
 import type { Io } from './io.js';
@@ -16,8 +16,12 @@ interface ToolRow {
   reason: string;
 }
 
-export async function runTools(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { ...COMMON_OPTIONS, agent: { type: 'string' } });
+export interface ToolsOptions extends ConfigOptions {
+  agent?: string;
+  json?: boolean;
+}
+
+export async function runTools(values: ToolsOptions, io: Io): Promise<number> {
   const agent = required(values.agent, 'agent');
   const { config, environment } = await loadContext(io, values);
   requireAgent(config, agent);
