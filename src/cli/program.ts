@@ -1,7 +1,7 @@
 // The `mcp-warden` command line as a commander program: every command with its options, so each
 // one's `--help` is its usage. A command's module is loaded only in its action: a gateway that serves
 // for days keeps in memory only what serving needs, not the code of explain, test or approvals.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type OptionValues } from 'commander';
 import { VERSION } from '../version.js';
 import type { Io } from './io.js';
 
@@ -41,7 +41,9 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   // Registering a command is one block: its usage, its options, and the module its action loads.
   const action = <O extends object>(load: () => Promise<CommandRunner<O>>) =>
     async function (this: Command) {
-      setCode(await (await load())(this.opts() as O, io, this.args));
+      // Commander's options are untyped; each command's interface names the ones registered here.
+      const options: OptionValues = this.opts();
+      setCode(await (await load())(options as O, io, this.args));
     };
 
   withConfig(program.command('serve'))
