@@ -1,21 +1,10 @@
-// Argument parsing shared by the commands: node's parseArgs, strict, with our error family.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Option shapes shared by the commands (commander parses them, see program.ts), with our error family.
 import { WardenError } from '../errors.js';
 
-export const COMMON_OPTIONS = {
-  config: { type: 'string' },
-  env: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
-
-/** Parses `args` strictly; an unknown flag or a missing value is a BAD_INPUT error naming it. */
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
-  } catch (error) {
-    throw new WardenError('BAD_INPUT', (error as Error).message, { cause: error });
-  }
+/** `--config` and `--env`, as every command that reads the gateway config takes them. */
+export interface ConfigOptions {
+  config?: string;
+  env?: string;
 }
 
 /** The value of a required flag. */

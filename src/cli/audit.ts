@@ -6,20 +6,8 @@ import type { Verdict } from '../policy/types.js';
 import { compileFilter, followFile, parseAuditLines, parseSince, type AuditFilter } from '../audit/read.js';
 import { columnWidths, tableHeader, tableRow } from '../audit/table.js';
 import { printable } from '../audit/describe.js';
-import { parse } from './args.js';
 import { auditLogPath, readLog } from './audit-path.js';
 import type { Io } from './io.js';
-
-export const AUDIT_USAGE = `Usage: mcp-warden audit [--file F | --config F] [--follow] [--agent NAME] [--tool GLOB]
-                        [--decision allow|ask|deny] [--since TIME] [--json]
-
-Prints the audit log (--file, else audit.path of the config) as a table, or with --json as JSONL.
-  --follow          keep printing records as they are appended (waits for the file); Ctrl-C stops
-  --agent NAME      only this agent's records
-  --tool GLOB       only tools matching GLOB over server/tool, e.g. "fs/*" or "*/delete*"
-  --decision D      only records with this decision
-  --since TIME      an ISO time, or a duration back from now: 30s, 10m, 2h, 1d
-Lines that are not audit records are reported on stderr with their line number (exit code 1).`;
 
 export interface AuditOptions {
   file?: string;
@@ -31,23 +19,20 @@ export interface AuditOptions {
   signal?: AbortSignal;
 }
 
-/** The CLI entry: parses the flags, then runs `showAudit`. */
-export async function runAudit(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    config: { type: 'string' },
-    file: { type: 'string' },
-    follow: { type: 'boolean', short: 'f' },
-    agent: { type: 'string' },
-    tool: { type: 'string' },
-    decision: { type: 'string' },
-    since: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    io.out(AUDIT_USAGE);
-    return 0;
-  }
+/** audit's flags as commander parsed them (src/cli/program.ts). */
+export interface AuditFlags {
+  config?: string;
+  file?: string;
+  follow?: boolean;
+  agent?: string;
+  tool?: string;
+  decision?: string;
+  since?: string;
+  json?: boolean;
+}
+
+/** The CLI entry: checks the flags, then runs `showAudit`. */
+export async function runAudit(values: AuditFlags, io: Io): Promise<number> {
   const filter: AuditFilter = {
     ...(values.agent !== undefined ? { agent: values.agent } : {}),
     ...(values.tool !== undefined ? { tool: values.tool } : {}),

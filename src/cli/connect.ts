@@ -15,7 +15,6 @@ import { identity, isGatewayEntry, normalise } from '../setup/import-servers.js'
 import { render } from '../setup/json-file.js';
 import { planOpencode } from '../setup/opencode-connect.js';
 import { projectFile as opencodeProjectFile, userFile as opencodeUserFile } from '../setup/opencode.js';
-import { parse } from './args.js';
 import { placesOf } from './init.js';
 import type { Io } from './io.js';
 
@@ -42,11 +41,17 @@ function scopeOf(value: string | undefined): Scope {
   return value;
 }
 
-/** Parses connect's arguments. */
-export function connectOptions(args: string[], io: Io): ConnectOptions {
-  const { values, positionals } = parse(args, { scope: { type: 'string' }, http: { type: 'string' }, stdio: { type: 'boolean' }, config: { type: 'string' } }, true);
+/** connect's flags as commander parsed them (src/cli/program.ts). */
+export interface ConnectFlags {
+  scope?: string;
+  http?: string;
+  stdio?: boolean;
+  config?: string;
+}
+
+/** Checks connect's flags and client, and fills in the defaults. */
+export function connectOptions(values: ConnectFlags, positionals: string[], io: Io): ConnectOptions {
   if (values.http !== undefined && values.stdio) throw new WardenError('BAD_INPUT', 'Pass either --http URL or --stdio, not both');
-  if (positionals.length > 1) throw new WardenError('BAD_INPUT', `Unexpected argument "${positionals[1]}"`);
   return {
     client: clientOf(positionals[0], 'connect'),
     scope: scopeOf(values.scope),
@@ -55,26 +60,8 @@ export function connectOptions(args: string[], io: Io): ConnectOptions {
   };
 }
 
-const CONNECT_USAGE = `Usage: mcp-warden connect claude-code|opencode [--scope project|user] [--http URL | --stdio] [--config F]
-
-Makes the gateway the client's only route to the servers init imported: removes those entries from
-the client's config (after a timestamped backup beside each file), adds the gateway entry
-("warden-stdio" for stdio, the default; "warden" for --http, with the agent's token as a variable)
-and allows the gateway's tools in the client's own permissions, so a human is asked once, by the gateway.
-  --scope S   project (default: .mcp.json / ./opencode.json) or user (~/.claude.json / ~/.config/opencode)
-  --http URL  connect to a gateway served with \`serve --http\`
-  --config F  the gateway.yaml (default: $MCP_WARDEN_CONFIG, else ./gateway.yaml)`;
-
-const DISCONNECT_USAGE = `Usage: mcp-warden disconnect claude-code|opencode
-
-Restores every file connect changed for the client from its newest backup.`;
-
-export async function runConnect(args: string[], io: Io): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(CONNECT_USAGE);
-    return 0;
-  }
-  return connect(connectOptions(args, io), io);
+export async function runConnect(values: ConnectFlags, io: Io, operands: string[]): Promise<number> {
+  return connect(connectOptions(values, operands, io), io);
 }
 
 /** Rewrites the client's config; writes nothing unless every file it reads parses. */
@@ -140,12 +127,7 @@ function httpToken(config: string, agent: string, token: string | undefined, not
   return created;
 }
 
-export async function runDisconnect(args: string[], io: Io): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(DISCONNECT_USAGE);
-    return 0;
-  }
-  const { positionals } = parse(args, {}, true);
+export async function runDisconnect(_values: object, io: Io, positionals: string[]): Promise<number> {
   const client = clientOf(positionals[0], 'disconnect');
   const places = placesOf(io);
   const restored: string[] = [];

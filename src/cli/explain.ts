@@ -7,20 +7,21 @@ import { createInspector } from '../inspect/index.js';
 import { accessSubject } from '../policy/index.js';
 import { decideAccessWith, type AccessTarget } from '../gateway/enforce-access.js';
 import { createUpstream } from '../upstream/index.js';
-import { parse, COMMON_OPTIONS, required } from './args.js';
+import { required, type ConfigOptions } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import type { Io } from './io.js';
 
-export async function runExplain(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    ...COMMON_OPTIONS,
-    agent: { type: 'string' },
-    tool: { type: 'string' },
-    args: { type: 'string' },
-    resource: { type: 'string' },
-    server: { type: 'string' },
-    prompt: { type: 'string' },
-  });
+export interface ExplainOptions extends ConfigOptions {
+  agent?: string;
+  tool?: string;
+  args?: string;
+  resource?: string;
+  server?: string;
+  prompt?: string;
+  json?: boolean;
+}
+
+export async function runExplain(values: ExplainOptions, io: Io): Promise<number> {
   const agent = required(values.agent, 'agent');
   const chosen = [values.tool, values.resource, values.prompt].filter((value) => value !== undefined).length;
   if (chosen === 0) throw new WardenError('BAD_INPUT', 'Missing required option "--tool" (or "--resource URI --server S", or "--prompt server/name")');
@@ -41,7 +42,7 @@ export async function runExplain(args: string[], io: Io): Promise<number> {
 
 async function explainAccessCommand(
   io: Io,
-  values: { resource?: string | undefined; server?: string | undefined; prompt?: string | undefined; json?: boolean | undefined; config?: string | undefined; env?: string | undefined },
+  values: ExplainOptions,
   agent: string,
 ): Promise<number> {
   let target: AccessTarget;

@@ -8,7 +8,6 @@ import { readClients } from '../setup/clients.js';
 import { CLIENTS, type ClientName, type Places } from '../setup/client-server.js';
 import { renderGatewayYaml } from '../setup/gateway-yaml.js';
 import { importServers } from '../setup/import-servers.js';
-import { parse } from './args.js';
 import type { Io } from './io.js';
 
 export interface InitOptions {
@@ -17,9 +16,15 @@ export interface InitOptions {
   force: boolean;
 }
 
-/** Parses init's flags. */
-export function initOptions(args: string[], io: Io): InitOptions {
-  const { values } = parse(args, { from: { type: 'string' }, config: { type: 'string' }, force: { type: 'boolean' } });
+/** init's flags as commander parsed them (src/cli/program.ts). */
+export interface InitFlags {
+  from?: string;
+  config?: string;
+  force?: boolean;
+}
+
+/** Checks init's flags and fills in the defaults. */
+export function initOptions(values: InitFlags, io: Io): InitOptions {
   const from = values.from ?? 'all';
   if (from !== 'all' && !(CLIENTS as readonly string[]).includes(from)) {
     throw new WardenError('BAD_INPUT', `Unknown client "${from}" for --from; use one of ${[...CLIENTS, 'all'].join(', ')}`);
@@ -32,21 +37,8 @@ export function placesOf(io: Io): Places {
   return { home: io.env.HOME ?? homedir(), cwd: io.cwd, env: io.env };
 }
 
-export const INIT_USAGE = `Usage: mcp-warden init [--from claude-code|opencode|claude-desktop|cursor|vscode|all] [--config F] [--force]
-
-Reads the MCP servers your clients already have and writes a gateway.yaml (default ./gateway.yaml)
-that fronts them all: secrets become \${VAR} references, one agent per client on a profile where
-reads run and writes ask a human.
-  --from CLIENT   read only this client (default: all)
-  --config F      where to write (default: $MCP_WARDEN_CONFIG, else ./gateway.yaml)
-  --force         replace an existing file`;
-
-export async function runInit(args: string[], io: Io): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(INIT_USAGE);
-    return 0;
-  }
-  return init(initOptions(args, io), io);
+export async function runInit(values: InitFlags, io: Io): Promise<number> {
+  return init(initOptions(values, io), io);
 }
 
 /** Reads the clients, writes the config, prints what happened; 1 when there was nothing to do. */

@@ -1,12 +1,16 @@
 // `mcp-warden profile`: the merged profile of an agent in an environment, every rule and setting
 // with the place it was written.
-import { parse, COMMON_OPTIONS, required } from './args.js';
+import { required, type ConfigOptions } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import type { Io } from './io.js';
 import type { EffectivePolicy, Rule, Setting } from '../policy/types.js';
 
-export async function runProfile(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { ...COMMON_OPTIONS, agent: { type: 'string' } });
+export interface ProfileOptions extends ConfigOptions {
+  agent?: string;
+  json?: boolean;
+}
+
+export async function runProfile(values: ProfileOptions, io: Io): Promise<number> {
   const agent = required(values.agent, 'agent');
   const { config, environment } = await loadContext(io, values);
   requireAgent(config, agent);

@@ -7,16 +7,8 @@ import { WardenError } from '../errors.js';
 import { parseAuditLines } from '../audit/read.js';
 import { renderReport } from '../audit/report.js';
 import { printable } from '../audit/describe.js';
-import { parse } from './args.js';
 import { auditLogPath, readLog } from './audit-path.js';
 import type { Io } from './io.js';
-
-export const REPORT_USAGE = `Usage: mcp-warden report [--file F | --config F] [--output F]
-
-Summarises the audit log (--file, else audit.path of the config) in Markdown: counts by decision and
-by agent, every denial and every ask with its rule, and who answered. Writes it to --output if given,
-else appends it to $GITHUB_STEP_SUMMARY when set, else prints it. Lines that do not parse are listed in the report
-and on stderr. Exits 0 whatever the log holds; 1 only when it cannot be read.`;
 
 export interface ReportOptions {
   file?: string;
@@ -24,13 +16,15 @@ export interface ReportOptions {
   output?: string;
 }
 
-/** The CLI entry: parses the flags, then runs `writeReport`. */
-export async function runReport(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { config: { type: 'string' }, file: { type: 'string' }, output: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
-  if (values.help) {
-    io.out(REPORT_USAGE);
-    return 0;
-  }
+/** report's flags as commander parsed them (src/cli/program.ts). */
+export interface ReportFlags {
+  config?: string;
+  file?: string;
+  output?: string;
+}
+
+/** The CLI entry: checks the flags and the log argument, then runs `writeReport`. */
+export async function runReport(values: ReportFlags, io: Io, positionals: string[]): Promise<number> {
   if (positionals.length > 1 || (positionals.length === 1 && values.file !== undefined)) {
     throw new WardenError('BAD_INPUT', 'Give one audit log: either --file F or a path');
   }

@@ -5,20 +5,22 @@ import { serveStdio } from '../front/stdio-front.js';
 import { serveHttp } from '../front/http-front.js';
 import { ChildRegistry } from '../upstream/index.js';
 import { mountApprovalConsole, startApprovalConsole, writeConsoleAddress } from '../approval/index.js';
-import { parse, COMMON_OPTIONS } from './args.js';
+import type { ConfigOptions } from './args.js';
+import { describeListenError } from './listen-errors.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
 import { connectInstructions } from './connect-instructions.js';
 import type { Io } from './io.js';
 
-export async function runServe(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, {
-    ...COMMON_OPTIONS,
-    agent: { type: 'string' },
-    http: { type: 'string' },
-    'non-interactive': { type: 'boolean' },
-    'console-port': { type: 'string' },
-  });
+export interface ServeOptions extends ConfigOptions {
+  agent?: string;
+  http?: string;
+  nonInteractive?: boolean;
+  consolePort?: string;
+  stateDir?: string;
+}
+
+export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   if (Boolean(values.agent) === Boolean(values.http)) {
     throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
   }
@@ -30,10 +32,10 @@ export async function runServe(args: string[], io: Io): Promise<number> {
   const served = values.agent ? [values.agent] : Object.keys(config.agents);
   const channelLists = served.length === 0 ? [config.approval.channels] : served.map((agent) => config.agentView(agent, environment).approvalChannels);
   // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
-  const nonInteractive = Boolean(values['non-interactive']) || (io.env.CI === 'true' && !channelLists.some((channels) => channels.includes('webhook')));
+  const nonInteractive = Boolean(values.nonInteractive) || (io.env.CI === 'true' && !channelLists.some((channels) => channels.includes('webhook')));
   const wantsConsole = channelLists.some((channels) => channels.includes('console'));
   const log = (message: string) => io.err(`mcp-warden: ${message}`);
-  const stateDir = io.env.MCP_WARDEN_STATE_DIR;
+  const stateDir = values.stateDir ?? io.env.MCP_WARDEN_STATE_DIR;
   let consoleUrl: string | undefined;
   // A server marked `required` that cannot start ends the gateway with code 1: a CI job fails at once, with the reason.
   let fatalError: Error | undefined;
@@ -65,9 +67,14 @@ export async function runServe(args: string[], io: Io): Promise<number> {
 
   let done: Promise<void>;
   if (values.agent) {
-    const consolePort = Number(values['console-port'] ?? io.env.MCP_WARDEN_CONSOLE_PORT ?? 8788);
+    const chosenPort = values.consolePort ?? io.env.MCP_WARDEN_CONSOLE_PORT;
+    const consolePort = chosenPort === undefined ? 8788 : parsePort(chosenPort, '--console-port');
     if (!nonInteractive && wantsConsole) {
       const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {
+        // A port asked for on the command line and not to be had is the user's to fix now; a port
+        // from the environment (or the default) that is taken only costs this gateway its own
+        // console: asks can still be answered elsewhere, so serving goes on.
+        if (values.consolePort !== undefined && describeListenError(error.cause)) throw error;
         log(`approval console not started here (${error.message}); answer asks with "mcp-warden approvals" or another gateway's console`);
         return undefined;
       });
@@ -86,7 +93,11 @@ export async function runServe(args: string[], io: Io): Promise<number> {
       !nonInteractive && wantsConsole
         ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
         : undefined;
-    const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) });
+    const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
+      await mounted?.close().catch(() => {});
+      await deps.audit.close().catch(() => {});
+      throw error;
+    });
     closers.push(() => front.close());
     if (mounted) {
       closers.push(() => mounted.close());
@@ -116,6 +127,13 @@ export async function runServe(args: string[], io: Io): Promise<number> {
 function onceAsync(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   return () => (running ??= fn());
+}
+
+/** A TCP port given by the user, 0 to 65535. */
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new WardenError('BAD_INPUT', `Option "${flag}" must be a port number (0 to 65535); got "${value}"`);
+  return port;
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or just `PORT` (loopback). */

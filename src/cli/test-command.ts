@@ -1,45 +1,37 @@
 // `mcp-warden test TESTS.yaml`: policy tests users keep under CI. Each case names a call and the
-// decision it must get; any mismatch exits 1.
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+// decision it must get, and optionally the rule or layer that must decide it; any mismatch exits 1.
 import { WardenError } from '../errors.js';
-import { parse, COMMON_OPTIONS } from './args.js';
+import type { Decision, Reason } from '../policy/types.js';
+import type { ConfigOptions } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import { explainCall } from './explain.js';
 import type { Io } from './io.js';
+import { readPolicyTests, type PolicyTestCase } from './policy-test-file.js';
 
-const TestCase = z.strictObject({
-  name: z.string().optional(),
-  agent: z.string().min(1),
-  tool: z.string().min(1),
-  args: z.record(z.string(), z.unknown()).optional(),
-  environment: z.string().optional(),
-  expect: z.enum(['allow', 'ask', 'deny']),
-});
-const TestList = z.array(TestCase);
-const TestFile = z.strictObject({ tests: TestList });
-
-export async function runPolicyTests(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, COMMON_OPTIONS, true);
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new WardenError('BAD_INPUT', 'Usage: mcp-warden test [--config F] TESTS.yaml');
-  const cases = await readCases(file);
+export async function runPolicyTests(values: ConfigOptions, io: Io, operands: string[]): Promise<number> {
+  const file = operands[0];
+  if (!file || operands.length > 1) throw new WardenError('BAD_INPUT', 'Usage: mcp-warden test [--config F] TESTS.yaml');
+  const cases = await readPolicyTests(file, io.cwd);
   const { config, environment: defaultEnvironment } = await loadContext(io, values);
   let passed = 0;
   let failed = 0;
   for (const [index, testCase] of cases.entries()) {
     const label = testCase.name ?? `#${index + 1} ${testCase.agent} → ${testCase.tool}`;
     const environment = testCase.environment ?? defaultEnvironment;
-    requireAgent(config, testCase.agent);
-    if (!config.environments[environment]) throw new WardenError('UNKNOWN_ENVIRONMENT', `${file}: test "${label}" names unknown environment "${environment}"`);
+    try {
+      requireAgent(config, testCase.agent);
+    } catch (error) {
+      throw new WardenError('BAD_INPUT', `${testCase.at}: test "${label}": ${(error as Error).message}`, { cause: error });
+    }
+    if (!config.environments[environment]) throw new WardenError('UNKNOWN_ENVIRONMENT', `${testCase.at}: test "${label}" names unknown environment "${environment}"`);
     const decision = await explainCall(config, environment, testCase.agent, testCase.tool, testCase.args ?? {});
-    if (decision.verdict === testCase.expect) {
+    const mismatch = mismatchOf(testCase, decision);
+    if (!mismatch) {
       passed += 1;
       io.out(`ok   ${label}: ${decision.verdict}`);
     } else {
       failed += 1;
-      io.out(`FAIL ${label}: expected ${testCase.expect}, got ${decision.verdict}`);
+      io.out(`FAIL ${label}: ${mismatch}  (${testCase.at})`);
       for (const reason of decision.reasons) io.out(`       ${reason.layer}: ${reason.message} (${reason.rule} at ${reason.source})`);
     }
   }
@@ -47,24 +39,27 @@ export async function runPolicyTests(args: string[], io: Io): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-async function readCases(file: string): Promise<z.infer<typeof TestCase>[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new WardenError('BAD_INPUT', `Cannot read policy tests "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+/**
+ * What is wrong with `decision` for this case, or undefined when it holds. The deciding reasons are
+ * those that give the final verdict (a later layer may only agree or tighten); `rule:` and `layer:`
+ * hold when one of them matches, since each alone would have decided the call.
+ */
+export function mismatchOf(testCase: Pick<PolicyTestCase, 'expect' | 'rule' | 'layer'>, decision: Decision): string | undefined {
+  if (decision.verdict !== testCase.expect) return `expected ${testCase.expect}, got ${decision.verdict}`;
+  const deciding = decision.reasons.filter((reason) => reason.decision === decision.verdict);
+  const decided = deciding.map((reason) => `${reason.layer} ${reason.rule}`).join('; ') || 'no rule';
+  if (testCase.rule !== undefined && !deciding.some((reason) => ruleMatches(reason, testCase.rule!))) {
+    return `expected ${testCase.expect} by rule ${testCase.rule}, got ${decision.verdict} by ${decided}`;
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new WardenError('BAD_INPUT', `${file}: ${(error as Error).message}`);
+  if (testCase.layer !== undefined && !deciding.some((reason) => reason.layer === testCase.layer)) {
+    return `expected ${testCase.expect} by layer ${testCase.layer}, got ${decision.verdict} by ${decided}`;
   }
-  // A list, or `tests:` holding one; parsing each shape on its own gives errors that point at the case.
-  const result = Array.isArray(data) ? TestList.safeParse(data) : TestFile.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new WardenError('BAD_INPUT', `${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
-  return Array.isArray(result.data) ? result.data : result.data.tests;
+  return undefined;
+}
+
+/** `deny: "*\/delete*"` is matched by that text or by the pattern alone, `*\/delete*`. */
+function ruleMatches(reason: Reason, expected: string): boolean {
+  if (reason.rule === expected) return true;
+  const pattern = /^[\w.]+: "(.*)"$/.exec(reason.rule)?.[1];
+  return pattern !== undefined && pattern === expected;
 }

@@ -154,7 +154,8 @@ test('test rejects a malformed tests file', async () => {
   writeFileSync(tests, `- { agent: claude-code, tool: fs/read_file, expect: maybe }\n`);
   const result = await run(['test', '--config', file, tests], dir);
   expect(result.code).toBe(1);
-  expect(result.err).toMatch(/bad\.yaml: 0\.expect/);
+  // Located since issue 12: FILE:LINE:COL and the key path, as `check` reports config problems.
+  expect(result.err).toMatch(/bad\.yaml:1:\d+ \[0\]\.expect: /);
 });
 
 test('the real binary: malformed YAML gives a located message, exit 1, no stack trace', () => {
