@@ -33,7 +33,7 @@ export async function runExplain(values: ExplainOptions, io: Io): Promise<number
   requireAgent(config, agent);
   const decision = await explainCall(config, environment, agent, qualified, callArgs);
   if (values.json) {
-    io.out(JSON.stringify({ agent, environment, tool: qualified, ...decision }, null, 2));
+    io.out(JSON.stringify({ agent, environment, tool: qualified, ...decisionJson(decision) }, null, 2));
   } else {
     io.out(formatDecision(agent, environment, qualified, decision));
   }
@@ -60,7 +60,7 @@ async function explainAccessCommand(
   const decision = await explainAccess(config, environment, agent, target, (message) => io.err(`mcp-warden: ${message}`));
   const subject = accessSubject(target.kind, target.server, target.name);
   if (values.json) {
-    io.out(JSON.stringify({ agent, environment, [target.kind]: target.kind === 'resource' ? target.name : `${target.server}/${target.name}`, server: target.server, ...decision }, null, 2));
+    io.out(JSON.stringify({ agent, environment, [target.kind]: target.kind === 'resource' ? target.name : `${target.server}/${target.name}`, server: target.server, ...decisionJson(decision) }, null, 2));
   } else {
     io.out(formatDecision(agent, environment, subject, decision));
   }
@@ -139,4 +139,9 @@ export function formatDecision(agent: string, environment: string, qualified: st
     lines.push(`        ${''.padEnd(10)} rule ${reason.rule} at ${reason.source}`);
   }
   return lines.join('\n');
+}
+
+/** A decision as `explain --json` prints it: the verdict under "decision", as documented and as the audit log writes it. */
+function decisionJson(decision: Decision): { decision: Decision['verdict']; reasons: Decision['reasons']; writes: boolean } {
+  return { decision: decision.verdict, reasons: decision.reasons, writes: decision.writes };
 }
