@@ -19,13 +19,7 @@ const TYPED = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'
 // TEMPORARY: enabled after the issue-11 merges. These paths are being rewritten on other branches
 // right now; fixing their findings here would only conflict. The lead deletes this block after
 // merging and fixes what the type-checked rules then report (phase 2).
-const PHASE_2 = [
-  'src/front/**', 'src/jsonrpc/**', 'src/gateway/**', 'src/upstream/**', 'src/approval/**', 'src/policy/**',
-  'src/cork.ts', 'src/json-lines.ts', 'src/jsonrpc-shape.ts', 'src/line-ids.ts', 'src/no-schema-validator.ts', 'src/http-host.ts',
-  'src/config/resolve.ts', 'src/config/types.ts', 'src/config/approval-channels.ts',
-  'src/cli/explain.ts', 'src/cli/serve.ts', 'src/cli/profile.ts', 'src/cli/approvals.ts',
-  'test/front/**', 'test/jsonrpc/**', 'test/gateway/**', 'test/upstream/**', 'test/approval/**', 'test/policy/**', 'test/e2e/**', 'test/fixtures/**',
-];
+const PHASE_2 = ['src/upstream/**', 'src/policy/**', 'test/upstream/**', 'test/policy/**'];
 const typeCheckedRulesOff = Object.fromEntries(
   tseslint.configs.recommendedTypeChecked
     .flatMap((config) => Object.keys(config.rules ?? {}))

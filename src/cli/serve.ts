@@ -125,5 +125,5 @@ export function parseListen(value: string): { host: string; port: number } {
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new WardenError('BAD_INPUT', `Option "--http" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
   }
-  return { host: match[1] ?? match[2]!, port };
+  return { host: match[1] ?? match[2], port };
 }

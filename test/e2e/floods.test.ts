@@ -99,13 +99,13 @@ async function rawStdioGateway(): Promise<{ child: ChildProcess; send(bytes: Buf
   const child = spawn(process.execPath, [BIN, 'serve', '--config', config.file, '--agent', 'dev'], { cwd: config.dir, env: gatewayEnv(config.dir), stdio: ['pipe', 'pipe', 'ignore'] });
   const messages: Record<string, any>[] = [];
   let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
     for (const line of lines) if (line.trim()) messages.push(JSON.parse(line));
   });
-  const send = (bytes: Buffer | string) => void child.stdin!.write(bytes);
+  const send = (bytes: Buffer | string) => void child.stdin.write(bytes);
   const answer = async (id: number | null) => {
     let found: Record<string, any> | undefined;
     await eventually(() => (found = messages.find((message) => message.id === id && !('method' in message))) !== undefined, 20_000);

@@ -178,7 +178,7 @@ test.each([
   const response =
     body === undefined
       ? await fetch(gateway.url, { headers: { ...AUTH, ...headers } })
-      : await post(body, headers as Record<string, string>);
+      : await post(body, headers);
   expect(response.status).toBe(status);
   expect(((await response.json()) as { error: { code: number } }).error.code).toBe(code);
 });
