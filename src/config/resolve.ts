@@ -9,7 +9,7 @@ import { checkExplicitModes, checkInheritedModes, checkRuleCeilings } from './ce
 import { IMPLICIT_ENVIRONMENT, implicitEnvironment, resolveEnvironment, webhook, type ResolvedEnvironment } from './environments.js';
 import { checkReferences, findCycles, linearize, type ProfileGraph } from './extends.js';
 import { mergeLayers, type MergedProfile, type PolicyDefaults } from './merge.js';
-import { layerFromEntry, type ProfileLayer } from './profile-layer.js';
+import { layerFromEntry } from './profile-layer.js';
 import {
   agentSchema,
   approvalSchema,

@@ -91,12 +91,9 @@ export class Peer implements InboundOwner, OutboundOwner {
     entry.startTimer(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.resetTimeoutOnProgress === true, options.maxTotalTimeoutMs);
     if (signal) entry.watch(signal);
     const message = (sentParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sentParams }) as JSONRPCMessage;
-    let sent: Promise<void>;
-    try {
-      sent = this.#transport.send(message, options.relatedRequestId === undefined ? undefined : { relatedRequestId: options.relatedRequestId });
-    } catch (error) {
-      sent = Promise.reject(error);
-    }
+    // An async wrapper so a transport that throws synchronously rejects `sent` with the very same error.
+    const sent = (async () =>
+      this.#transport.send(message, options.relatedRequestId === undefined ? undefined : { relatedRequestId: options.relatedRequestId }))();
     sent.catch((error: unknown) => {
       // Never reached the other side: nothing to cancel there.
       if (this.#forget(entry)) entry.reject(error);

@@ -3,7 +3,7 @@
 // (or hangs up) withdraws its ticket so that nobody can approve a call no one waits for.
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { pendingFor, readAudit, alive, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
+import { pendingFor, readAudit, alive, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket, type AuditLine } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 
-function auditLines(): Array<Record<string, any>> {
+function auditLines(): AuditLine[] {
   return readAudit(config.dir);
 }
 

@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Ticket, TicketAnswer } from '../../src/approval/types.js';
+import type { AuditRecord } from '../../src/audit/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/mcp-warden.js');
@@ -157,8 +158,11 @@ export function pendingFor(path: string): (ticket: StoredTicket) => boolean {
   return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
 }
 
+/** An audit record as read back from the file: the arguments of a call are a JSON object. */
+export type AuditLine = Omit<AuditRecord, 'args'> & { args?: Record<string, unknown> };
+
 /** The records a gateway has written to `<dir>/audit.jsonl` so far; none before the file exists. */
-export function readAudit<T = Record<string, any>>(dir: string): T[] {
+export function readAudit<T = AuditLine>(dir: string): T[] {
   try {
     return readFileSync(join(dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
   } catch {
