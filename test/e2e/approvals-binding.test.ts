@@ -92,7 +92,7 @@ test('"remember for this session" passes the same tool with identical arguments 
 
   // The audit log says the later calls passed on the remembered approval of that ticket.
   await eventually(() => auditLines().filter((line) => line.event === 'call' && line.approval?.channel === 'remembered').length >= 2);
-  expect(auditLines().filter((line) => line.event === 'call' && line.approval?.channel === 'remembered').map((line) => [line.outcome, line.approval.ticket])).toEqual([
+  expect(auditLines().filter((line) => line.event === 'call' && line.approval?.channel === 'remembered').map((line) => [line.outcome, line.approval!.ticket])).toEqual([
     ['ok', ticket.id],
     ['ok', ticket.id],
   ]);

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eventually, readAudit, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
+import { eventually, readAudit, startHttpGateway, writeConfig, type HttpGateway, type AuditLine } from './harness.js';
 import { callText, nestedJson, rawHttp, rawStdio, type RawStdio } from './raw-wire.js';
 
 const CONFIG = `
@@ -49,7 +49,7 @@ function received(): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { arguments: string }).arguments) : [];
 }
 
-function depthRefusals(): Array<Record<string, any>> {
+function depthRefusals(): AuditLine[] {
   return readAudit(config.dir).filter((record) => record.reasons?.[0]?.rule === 'argument depth');
 }
 

@@ -39,7 +39,7 @@ async function call(client: Client, marker: string, kind: number): Promise<boole
     else await client.callTool({ name: 'echo_no_such_tool', arguments: { text: marker } }, undefined, options);
     return true;
   } catch (error) {
-    if (error instanceof McpError && error.code === ErrorCode.InvalidParams) return true;
+    if (error instanceof McpError && error.code === (ErrorCode.InvalidParams as number)) return true;
     return false;
   }
 }

@@ -158,6 +158,16 @@ export function pendingFor(path: string): (ticket: StoredTicket) => boolean {
   return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
 }
 
+/** A JSON-RPC message read off the wire by hand, with the fields the tests look at. */
+export interface WireMessage {
+  jsonrpc?: string;
+  id?: string | number | null;
+  method?: string;
+  params?: { [key: string]: unknown; progressToken?: string | number; message?: string };
+  result?: { [key: string]: unknown; content?: Array<{ type: string; text: string }>; isError?: boolean };
+  error?: { code: number; message: string; data?: unknown };
+}
+
 /** An audit record as read back from the file: the arguments of a call are a JSON object. */
 export type AuditLine = Omit<AuditRecord, 'args'> & { args?: Record<string, unknown> };
 
