@@ -241,6 +241,7 @@ test('a request (with an id) named notifications/cancelled is method-not-found a
 test('an id stays taken after its client hangs up, until the answer is dropped: no crossed answers', async () => {
   const sid = await session();
   const first = new AbortController();
+  // Aborted on purpose below: its rejection is the expected end of this request.
   const hungUp = fetch(gateway.url, {
     method: 'POST',
     headers: { ...HEADERS, 'Mcp-Session-Id': sid },
@@ -290,6 +291,7 @@ agents:
     const attempts = Array.from({ length: 3 }, async () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 300);
+      // Aborted on purpose: the rejection is the point of these attempts.
       await fetch(slow.url, { method: 'POST', headers: HEADERS, body: JSON.stringify(INIT), signal: controller.signal }).catch(() => undefined);
     });
     await Promise.all(attempts);
@@ -346,6 +348,7 @@ test("an upstream's question for a call whose client hung up goes on the session
   try {
     stream.on('data', (chunk: Buffer) => (received += chunk.toString()));
     const hangUp = new AbortController();
+    // Aborted on purpose below: its rejection is the expected end of this request.
     const asked = fetch(gateway.url, {
       method: 'POST',
       headers: { ...HEADERS, 'Mcp-Session-Id': sid },

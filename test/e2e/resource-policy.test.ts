@@ -79,6 +79,7 @@ beforeAll(async () => {
   clients.push(reader, narrow, docsreader);
 });
 afterAll(async () => {
+  // Cleanup only: a client that fails to close cannot change what the tests asserted.
   await Promise.all(clients.map((client) => client.close().catch(() => {})));
   await gateway?.stop();
 });
