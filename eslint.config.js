@@ -60,31 +60,31 @@ export default tseslint.config(
   layer(
     ['src/policy/**/*.ts'],
     ['**/config/**', '**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '**/inspect/**', '@modelcontextprotocol/*', 'node:fs', 'node:fs/*', 'node:http', 'node:net', 'node:child_process', 'execa'],
-    'The policy engine is pure: data in, decision out (DESIGN.md §1).',
+    'The policy engine is pure: data in, decision out (README, Development > Architecture).',
   ),
   layer(
     ['src/jsonrpc/**/*.ts'],
     ['**/config/**', '**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '**/inspect/**', '**/policy/**', '**/http-host*', '**/version*'],
-    'jsonrpc/ is the message core: it imports nothing of ours but errors.ts, and SDK types (DESIGN.md §1).',
+    'jsonrpc/ is the message core: it imports nothing of ours but errors.ts, and SDK types (README, Development > Architecture).',
   ),
   layer(
     ['src/config/**/*.ts'],
     ['**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '@modelcontextprotocol/*'],
-    'config/ may import policy types only (DESIGN.md §1).',
+    'config/ may import policy types only (README, Development > Architecture).',
   ),
   layer(
     ['src/front/**/*.ts'],
     ['**/upstream/**', '**/cli/**'],
-    'Fronts and upstreams never import each other (DESIGN.md §1).',
+    'Fronts and upstreams never import each other (README, Development > Architecture).',
   ),
   layer(
     ['src/upstream/**/*.ts'],
     ['**/front/**', '**/gateway/**', '**/approval/**', '**/cli/**', '**/policy/**'],
-    'Upstreams know nothing of fronts, policy or the gateway (DESIGN.md §1).',
+    'Upstreams know nothing of fronts, policy or the gateway (README, Development > Architecture).',
   ),
   layer(
     ['src/gateway/**/*.ts', 'src/approval/**/*.ts', 'src/audit/**/*.ts', 'src/inspect/**/*.ts'],
     ['**/front/**', '**/cli/**'],
-    'Only the CLI wires fronts to the gateway (DESIGN.md §1).',
+    'Only the CLI wires fronts to the gateway (README, Development > Architecture).',
   ),
 );
