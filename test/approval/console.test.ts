@@ -71,7 +71,7 @@ const bearer = { authorization: `Bearer ${TOKEN}` };
 test('the API needs the token: missing or forged gives 401', async () => {
   expect(await call('GET', '/approvals/api/tickets')).toMatchObject({
     status: 401,
-    json: { error: expect.stringContaining('Missing or wrong approval console token') },
+    json: { error: expect.stringContaining('Missing or wrong approval console token') as string },
   });
   expect((await call('GET', '/approvals/api/tickets', { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
   expect((await call('GET', '/approvals/api/tickets', { headers: { authorization: 'Bearer ' } })).status).toBe(401);

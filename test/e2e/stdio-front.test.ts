@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { connectStdio, eventually, textOf, writeConfig, type StdioConnection, type AuditLine, type WireMessage } from './harness.js';
+import { connectStdio, eventually, textOf, writeConfig, type StdioConnection, type AuditLine } from './harness.js';
 
 const CONFIG = `
 servers:
