@@ -19,13 +19,7 @@ const TYPED = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'
 // TEMPORARY: enabled after the issue-11 merges. These paths are being rewritten on other branches
 // right now; fixing their findings here would only conflict. The lead deletes this block after
 // merging and fixes what the type-checked rules then report (phase 2).
-const PHASE_2 = [
-  'src/front/**', 'src/jsonrpc/**', 'src/gateway/**', 'src/upstream/**', 'src/approval/**', 'src/policy/**',
-  'src/http-host.ts',
-  'src/config/resolve.ts', 'src/config/types.ts', 'src/config/approval-channels.ts',
-  'src/cli/explain.ts', 'src/cli/serve.ts', 'src/cli/profile.ts', 'src/cli/approvals.ts',
-  'test/front/**', 'test/jsonrpc/**', 'test/gateway/**', 'test/upstream/**', 'test/approval/**', 'test/policy/**', 'test/e2e/**', 'test/fixtures/**',
-];
+const PHASE_2 = ['src/upstream/**', 'src/policy/**', 'test/upstream/**', 'test/policy/**'];
 const typeCheckedRulesOff = Object.fromEntries(
   tseslint.configs.recommendedTypeChecked
     .flatMap((config) => Object.keys(config.rules ?? {}))
@@ -66,31 +60,31 @@ export default tseslint.config(
   layer(
     ['src/policy/**/*.ts'],
     ['**/config/**', '**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '**/inspect/**', '@modelcontextprotocol/*', 'node:fs', 'node:fs/*', 'node:http', 'node:net', 'node:child_process', 'execa'],
-    'The policy engine is pure: data in, decision out (DESIGN.md §1).',
+    'The policy engine is pure: data in, decision out (README, Development > Architecture).',
   ),
   layer(
     ['src/jsonrpc/**/*.ts'],
     ['**/config/**', '**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '**/inspect/**', '**/policy/**', '**/http-host*', '**/version*'],
-    'jsonrpc/ is the message core: it imports nothing of ours but errors.ts, and SDK types (DESIGN.md §1).',
+    'jsonrpc/ is the message core: it imports nothing of ours but errors.ts, and SDK types (README, Development > Architecture).',
   ),
   layer(
     ['src/config/**/*.ts'],
     ['**/front/**', '**/upstream/**', '**/gateway/**', '**/approval/**', '**/audit/**', '**/cli/**', '@modelcontextprotocol/*'],
-    'config/ may import policy types only (DESIGN.md §1).',
+    'config/ may import policy types only (README, Development > Architecture).',
   ),
   layer(
     ['src/front/**/*.ts'],
     ['**/upstream/**', '**/cli/**'],
-    'Fronts and upstreams never import each other (DESIGN.md §1).',
+    'Fronts and upstreams never import each other (README, Development > Architecture).',
   ),
   layer(
     ['src/upstream/**/*.ts'],
     ['**/front/**', '**/gateway/**', '**/approval/**', '**/cli/**', '**/policy/**'],
-    'Upstreams know nothing of fronts, policy or the gateway (DESIGN.md §1).',
+    'Upstreams know nothing of fronts, policy or the gateway (README, Development > Architecture).',
   ),
   layer(
     ['src/gateway/**/*.ts', 'src/approval/**/*.ts', 'src/audit/**/*.ts', 'src/inspect/**/*.ts'],
     ['**/front/**', '**/cli/**'],
-    'Only the CLI wires fronts to the gateway (DESIGN.md §1).',
+    'Only the CLI wires fronts to the gateway (README, Development > Architecture).',
   ),
 );

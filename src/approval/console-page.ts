@@ -159,6 +159,7 @@ async function answer(id, action, body, root) {
       method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
     if (!res.ok) {
+      // A body that is not JSON (a proxy's error page, say): the status below says enough.
       const data = await res.json().catch(() => ({}));
       msg.textContent = data.error || ('The console answered HTTP ' + res.status);
       for (const b of root.querySelectorAll('button')) b.disabled = false;

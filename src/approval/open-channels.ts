@@ -47,7 +47,7 @@ export function openChannels(ticket: TicketView, channels: readonly ApprovalChan
       answer: (proposed) => void (gone || options.answer(stamped(proposed, channel.name))),
       fail: (error) => failed(error, true),
       report: (error) => failed(error, false),
-      now: options.now,
+      now: () => options.now(),
     };
   };
   for (const channel of channels) {

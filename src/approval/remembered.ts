@@ -29,7 +29,7 @@ export class RememberedApprovals {
 
   add(ticket: TicketView, outcome: ApprovalOutcome): void {
     let session = this.#bySession.get(ticket.session);
-    if (!session) this.#bySession.set(ticket.session, (session = new Map()));
+    if (!session) this.#bySession.set(ticket.session, (session = new Map<string, Remembered>()));
     session.set(key(ticket.agent, qualifiedTool(ticket), ticket.argumentsSha256), {
       ticketId: ticket.id,
       channel: outcome.channel,

@@ -112,8 +112,8 @@ export async function explainCall(
   const server = qualified.slice(0, slash);
   const tool = qualified.slice(slash + 1);
   const view = config.agentView(agent, environment);
-  const { decideCall } = agentRules(view, createInspector());
-  return decideCall({ server: view.servers.get(server), serverId: server, tool, arguments: callArgs });
+  const rules = agentRules(view, createInspector());
+  return rules.decideCall({ server: view.servers.get(server), serverId: server, tool, arguments: callArgs });
 }
 
 /** `--args` must be a JSON object. */

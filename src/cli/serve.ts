@@ -52,16 +52,18 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
+  // Shutdown carries on past a step that fails (the rest still has to close), but says which one did.
+  const failedTo = (what: string) => (error: unknown) => log(`could not ${what} (${error instanceof Error ? error.message : String(error)})`);
   const withdrawWaiting = onceAsync(async () => {
-    await deps.approver.close().catch(() => {});
+    await deps.approver.close().catch(failedTo('withdraw the calls waiting for approval'));
     // Each denial reaches the front's send through promise jobs alone (no I/O in between), so one
     // turn of the event loop puts every answer on the wire before the fronts close.
     await new Promise((resolve) => setImmediate(resolve));
   });
   const shutdown = onceAsync(async () => {
     await withdrawWaiting();
-    for (const close of closers.reverse()) await close().catch(() => {});
-    await deps.audit.close().catch(() => {});
+    for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
+    await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
   });
   process.once('exit', () => children.killAll());
 
@@ -102,8 +104,8 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     if (mounted) {
       closers.push(() => mounted.close());
       consoleUrl = mounted.urlFor(front.url);
-      // So that `mcp-warden approvals list` can point people at this console too.
-      await writeConsoleAddress(consoleUrl, stateDir ? { stateDir } : {}).catch(() => {});
+      // So that `mcp-warden approvals list` can point people at this console too; the console serves without it.
+      await writeConsoleAddress(consoleUrl, stateDir ? { stateDir } : {}).catch(failedTo('record the approval console address'));
     }
     io.err(connectInstructions(config, front.url, environment, mounted?.loginUrlFor(front.url)));
     done = new Promise<void>(() => {});
@@ -143,5 +145,5 @@ export function parseListen(value: string): { host: string; port: number } {
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new WardenError('BAD_INPUT', `Option "--http" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
   }
-  return { host: match[1] ?? match[2]!, port };
+  return { host: match[1] ?? match[2], port };
 }

@@ -9,7 +9,7 @@ import { checkExplicitModes, checkInheritedModes, checkRuleCeilings } from './ce
 import { IMPLICIT_ENVIRONMENT, implicitEnvironment, resolveEnvironment, webhook, type ResolvedEnvironment } from './environments.js';
 import { checkReferences, findCycles, linearize, type ProfileGraph } from './extends.js';
 import { mergeLayers, type MergedProfile, type PolicyDefaults } from './merge.js';
-import { layerFromEntry, type ProfileLayer } from './profile-layer.js';
+import { layerFromEntry } from './profile-layer.js';
 import {
   agentSchema,
   approvalSchema,
@@ -85,7 +85,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     const at = ['agents', name];
     const own = layerFromEntry(entry, at, `agent "${name}"`, context);
     const hasRules = own.allow.length + own.ask.length + own.deny.length > 0;
-    // DESIGN.md §2: an agent with no extends and no rules of its own runs under readonly.
+    // README "How a call is decided": an agent with no extends and no rules of its own runs under readonly.
     const refs = entry.extends ?? (hasRules ? [] : ['readonly']);
     issues.push(...checkReferences(entry.extends ?? [], [...at, 'extends'], graph, map));
     const { order, complete } = linearize(refs, graph);

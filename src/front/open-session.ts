@@ -9,8 +9,11 @@ import type { InitializeParams } from './initialize.js';
 export interface OpenedSession {
   session: GatewaySession;
   endpoint: AgentEndpoint;
-  /** Serves the agent over `transport`; the initialize that opened the session is answered when it arrives on it. */
-  connect(transport: PeerTransport): Promise<void>;
+  /**
+   * Serves the agent over `transport`; the initialize that opened the session is answered when it arrives on it.
+   * A bound function (not a method), so callers may destructure it.
+   */
+  connect: (transport: PeerTransport) => Promise<void>;
 }
 
 /**

@@ -16,7 +16,7 @@ export class Catalog {
     this.#byExposed = new Map(entries.map((entry) => [entry.exposed, entry]));
   }
 
-  /** Builds the catalog from visible tools per server; names follow DESIGN §3. */
+  /** Builds the catalog from visible tools per server; names follow the README's "Tool names". */
   static build(visible: Map<string, Tool[]>, mode: 'prefixed' | 'passthrough'): Catalog {
     const byKey = new Map<string, { server: string; tool: Tool }>();
     for (const [server, tools] of visible) {

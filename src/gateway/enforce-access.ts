@@ -83,7 +83,7 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
   if (decision.verdict === 'ask') {
     const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
     // The ticket names the method as the tool, so a person sees "fs/resources/read" and the exact URI.
-    approval = await waitForApproval(ports, { server: request.server, tool: request.method, args: args as JsonObject, decision, context, relay });
+    approval = await waitForApproval(ports, { server: request.server, tool: request.method, args: args, decision, context, relay });
     if (!approval.approved) {
       await audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', denialText(subject, decision, `Approval was not given: ${approval.reason}`));

@@ -52,6 +52,7 @@ export class Passthrough {
         return this.#complete(params, context);
       case 'logging/setLevel': {
         const servers = await this.#serversOffering('logging');
+        // Best effort per server: one that refuses keeps its own level, which is no reason to fail the agent's request.
         await Promise.all(servers.map((server) => this.#forward(server, method, params, context).catch(() => ({}))));
         return {};
       }
@@ -143,6 +144,7 @@ export class Passthrough {
         let cursor: string | undefined;
         // Follow every page: cursors of different upstreams cannot be merged into one.
         for (let page = 0; page < 100; page += 1) {
+          // A server that fails to list contributes nothing this time, as one that is down would; the others still answer.
           const result = await this.#forward(server, method, cursor ? { cursor } : undefined, context).catch(() => undefined);
           const list = Array.isArray(result?.[key]) ? (result[key] as unknown[]) : [];
           for (const item of list) if (typeof item === 'object' && item !== null && !Array.isArray(item)) items.push({ server, item: item as JsonObject });

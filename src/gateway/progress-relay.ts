@@ -36,6 +36,7 @@ export class ProgressRelay {
     const params: Record<string, unknown> = { progressToken: this.#token, progress: value };
     if (total !== undefined) params.total = total;
     if (message !== undefined) params.message = message;
+    // Progress is advisory: one the agent's transport cannot take must neither fail the call nor stall flush().
     const sent = this.#send(params).catch(() => {});
     this.#sending = Promise.all([this.#sending, sent]).then(() => {});
   }

@@ -161,6 +161,8 @@ export class GatewaySession {
     return enforceCall(this.#ports, params, context);
   }
 
+  // Notifications are advice to the agent (list again, re-read): one that cannot be sent is dropped, since a
+  // transport that fails to send is closing, and its close ends the session, which is reported where it happens.
   #onUpstreamNotification(server: string, notification: { method: string; params?: JsonObject }): void {
     if (this.#closed) return;
     if (notification.method === 'notifications/tools/list_changed') {

@@ -261,7 +261,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (this.#closed) return;
     if (attempts > 1) this.#options.deps.log?.(`Upstream "${server}" is up after ${attempts} attempts`);
     if (!this.#announced) return;
-    // A late or recovered server: the agent has been told what there was without it.
+    // A late or recovered server: the agent has been told what there was without it. A notification that
+    // cannot be sent is dropped: it is advice to list again, and a failing transport is closing anyway.
     const { peer } = this.#options;
     if ((this.#visible.get(server)?.length ?? 0) > 0) peer.notify('notifications/tools/list_changed').catch(() => {});
     const offers = this.#infos.get(server)?.capabilities;

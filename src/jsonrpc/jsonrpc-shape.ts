@@ -19,7 +19,7 @@ export function parseJsonRpcLine(line: string): JSONRPCMessage {
 /** True for a request, notification, result or error response of JSON-RPC 2.0 as MCP uses it. */
 export function isJsonRpcMessage(value: unknown): value is JSONRPCMessage {
   if (!isObject(value)) return false;
-  const message = value as Record<string, unknown>;
+  const message = value;
   if (message.jsonrpc !== '2.0') return false;
   if ('method' in message) {
     if (typeof message.method !== 'string') return false;

@@ -91,12 +91,9 @@ export class Peer implements InboundOwner, OutboundOwner {
     entry.startTimer(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.resetTimeoutOnProgress === true, options.maxTotalTimeoutMs);
     if (signal) entry.watch(signal);
     const message = (sentParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sentParams }) as JSONRPCMessage;
-    let sent: Promise<void>;
-    try {
-      sent = this.#transport.send(message, options.relatedRequestId === undefined ? undefined : { relatedRequestId: options.relatedRequestId });
-    } catch (error) {
-      sent = Promise.reject(error);
-    }
+    // An async wrapper so a transport that throws synchronously rejects `sent` with the very same error.
+    const sent = (async () =>
+      this.#transport.send(message, options.relatedRequestId === undefined ? undefined : { relatedRequestId: options.relatedRequestId }))();
     sent.catch((error: unknown) => {
       // Never reached the other side: nothing to cancel there.
       if (this.#forget(entry)) entry.reject(error);
@@ -129,7 +126,7 @@ export class Peer implements InboundOwner, OutboundOwner {
     if (this.#closed) return;
     const params = { requestId: entry.id, reason };
     this.#transport
-      .send({ jsonrpc: '2.0', method: 'notifications/cancelled', params } as JSONRPCMessage, entry.relatedRequestId === undefined ? undefined : { relatedRequestId: entry.relatedRequestId })
+      .send({ jsonrpc: '2.0', method: 'notifications/cancelled', params }, entry.relatedRequestId === undefined ? undefined : { relatedRequestId: entry.relatedRequestId })
       .catch(this.#reportError);
   }
 
@@ -137,7 +134,7 @@ export class Peer implements InboundOwner, OutboundOwner {
     if (this.#inbound.has(id)) {
       // The first request keeps its answer; this one is refused under the same id, as JSON-RPC must.
       const error = { code: INVALID_REQUEST, message: `Duplicate request id "${String(id)}" is still in flight` };
-      this.#transport.send({ jsonrpc: '2.0', id, error } as JSONRPCMessage).catch(this.#reportError);
+      this.#transport.send({ jsonrpc: '2.0', id, error }).catch(this.#reportError);
       return;
     }
     const call = new InboundCall(this, id, method, params);
@@ -149,9 +146,9 @@ export class Peer implements InboundOwner, OutboundOwner {
     let message: JSONRPCMessage;
     try {
       const result = await this.#options.onRequest(call);
-      message = { jsonrpc: '2.0', id: call.id, result } as JSONRPCMessage;
+      message = { jsonrpc: '2.0', id: call.id, result };
     } catch (error) {
-      message = { jsonrpc: '2.0', id: call.id, error: this.#toRpcError(error) } as JSONRPCMessage;
+      message = { jsonrpc: '2.0', id: call.id, error: this.#toRpcError(error) };
     }
     // Cancelled or closed: no answer (MCP: the receiver of a cancel sends none), and the id is already free.
     if (call.aborted || this.#inbound.get(call.id) !== call) return;

@@ -25,8 +25,8 @@ interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  // Each test reads the fields it asserts on.
-  json: any;
+  // Parsed JSON (or {} for HTML); a test that reads fields names the shape it expects.
+  json: unknown;
 }
 
 /** A raw HTTP request, so that Host, Origin and Cookie can be set to anything. */
@@ -51,9 +51,9 @@ function call(method: string, path: string, options: { headers?: Record<string, 
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
         res.on('end', () => {
-          let json = {};
+          let json: unknown = {};
           try {
-            json = JSON.parse(text);
+            json = JSON.parse(text) as unknown;
           } catch {
             // HTML
           }
@@ -71,7 +71,7 @@ const bearer = { authorization: `Bearer ${TOKEN}` };
 test('the API needs the token: missing or forged gives 401', async () => {
   expect(await call('GET', '/approvals/api/tickets')).toMatchObject({
     status: 401,
-    json: { error: expect.stringContaining('Missing or wrong approval console token') },
+    json: { error: expect.stringContaining('Missing or wrong approval console token') as string },
   });
   expect((await call('GET', '/approvals/api/tickets', { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
   expect((await call('GET', '/approvals/api/tickets', { headers: { authorization: 'Bearer ' } })).status).toBe(401);
@@ -179,10 +179,10 @@ test('the listing shows pending tickets with their full arguments and a history 
   await pendingTicket(store, (t) => t.tool === 'delete_file');
   await call('POST', `/approvals/api/tickets/${ticket.id}/approve`, { headers: bearer, body: {} });
   await first;
-  const listing: {
+  const listing = (await call('GET', '/approvals/api/tickets', { headers: bearer })).json as {
     pending: Array<{ tool: string; arguments: unknown; reasons: unknown[] }>;
     history: Array<{ id: string; state: string; arguments: unknown }>;
-  } = (await call('GET', '/approvals/api/tickets', { headers: bearer })).json;
+  };
   expect(listing.pending.map((t) => t.tool)).toEqual(['delete_file']);
   expect(listing.pending[0]!.reasons).toHaveLength(1);
   expect(listing.history).toMatchObject([{ id: ticket.id, state: 'approved', arguments: args }]);
@@ -190,7 +190,7 @@ test('the listing shows pending tickets with their full arguments and a history 
   // Cancelled by the agent: gone from the pending list.
   controller.abort();
   await second;
-  const after = (await call('GET', '/approvals/api/tickets', { headers: bearer })).json;
+  const after = (await call('GET', '/approvals/api/tickets', { headers: bearer })).json as { pending: unknown[] };
   expect(after.pending).toEqual([]);
 });
 

@@ -72,7 +72,7 @@ for (const [name, makeStore] of stores) {
     const loser = results.find((r) => !r.ok)!;
     expect(loser).toMatchObject({ ok: false, problem: 'decided' });
     const final = await store.get(ticket.id);
-    expect(final?.state).toBe(results[0]!.ok ? 'approved' : 'denied');
+    expect(final?.state).toBe(results[0].ok ? 'approved' : 'denied');
 
     // A replay of the winning answer is refused too, and changes nothing.
     const replay = await store.decide(ticket.id, { state: 'approved', channel: 'console', by: 'alice' });

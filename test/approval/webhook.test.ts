@@ -71,7 +71,7 @@ test('a signed webhook reaches the receiver, which approves through the console 
   expect(delivery!.headers['content-type']).toBe('application/json');
   expect(Math.abs(Number(delivery!.headers['x-warden-timestamp']) - Date.now() / 1000)).toBeLessThan(30);
   expect(delivery!.headers['x-warden-signature']).toBe(signWebhookBody(delivery!.raw, SECRET));
-  const payload = JSON.parse(delivery!.raw);
+  const payload = JSON.parse(delivery!.raw) as { text: string };
   expect(payload).toMatchObject({
     type: 'mcp-warden.approval.asked',
     ticket: { id: outcome.ticketId, agent: 'claude-code', server: 'fs', tool: 'write_file', arguments: askRequest().arguments, state: 'pending' },

@@ -3,7 +3,7 @@
 // CLI, a separate process, through the shared approvals directory.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readAudit, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
+import { readAudit, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket, type AuditLine } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -92,7 +92,7 @@ test('"remember for this session" passes the same tool with identical arguments 
 
   // The audit log says the later calls passed on the remembered approval of that ticket.
   await eventually(() => auditLines().filter((line) => line.event === 'call' && line.approval?.channel === 'remembered').length >= 2);
-  expect(auditLines().filter((line) => line.event === 'call' && line.approval?.channel === 'remembered').map((line) => [line.outcome, line.approval.ticket])).toEqual([
+  expect(auditLines().filter((line) => line.event === 'call' && line.approval?.channel === 'remembered').map((line) => [line.outcome, line.approval!.ticket])).toEqual([
     ['ok', ticket.id],
     ['ok', ticket.id],
   ]);
@@ -127,6 +127,6 @@ test('a remembered approval ends with its session: the same agent in another ses
   expect(textOf(await agent.client.callTool({ name: 'echo_write_note', arguments: args }))).toBe('would write 11 characters to session.txt');
 });
 
-function auditLines(): Array<Record<string, any>> {
+function auditLines(): AuditLine[] {
   return readAudit(config.dir);
 }

@@ -57,7 +57,7 @@ test('list shows the pending call in full; approve ID lets it complete; answerin
   ]);
 
   const json = await runWarden(config.dir, ['approvals', 'list', '--json']);
-  expect(JSON.parse(json.stdout).pending).toMatchObject([{ id: ticket.id, agent: 'dev', environment: 'staging', server: 'echo', tool: 'write_note', arguments: args, state: 'pending' }]);
+  expect((JSON.parse(json.stdout) as { pending: unknown[] }).pending).toMatchObject([{ id: ticket.id, agent: 'dev', environment: 'staging', server: 'echo', tool: 'write_note', arguments: args, state: 'pending' }]);
 
   const approve = await runWarden(config.dir, ['approvals', 'approve', ticket.id]);
   expect(approve).toEqual({ code: 0, stdout: `Ticket ${ticket.id} (echo/write_note, agent "dev") approved via cli by "${USER}".\n`, stderr: '' });

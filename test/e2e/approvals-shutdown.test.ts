@@ -51,6 +51,7 @@ async function expectAnsweredAndWithdrawn(calls: Array<Promise<unknown>>, paths:
     expect(ticket.answer).toMatchObject({ state: 'withdrawn', channel: 'cancelled' });
     const records = () => readAudit(config.dir).filter((line) => line.decision_id === ticket.id || line.approval?.ticket === ticket.id);
     // The audit is flushed as the gateway exits, just after the answers went out.
+    // No need to fail here: the next expect pins the exact records, so a missing one still fails the test.
     await eventually(() => records().length >= 3, 15_000).catch(() => {});
     const audit = records();
     expect(audit.map((line) => [line.event, line.outcome])).toEqual([
@@ -68,6 +69,7 @@ test('stdio, SIGTERM: every waiting call gets an isError result saying the gatew
   const { calls, paths } = await callTwo(agent.client, 'stdio-term');
   process.kill(agent.pid, 'SIGTERM');
   await expectAnsweredAndWithdrawn(calls, paths);
+  // The gateway has exited; closing its transport may fail, which is cleanup, not the subject.
   await agent.close().catch(() => {});
 });
 
@@ -77,6 +79,7 @@ test('stdio, the agent ends stdin: the waiting calls are answered on stdout befo
   // Only our write side closes; the client keeps reading the gateway's stdout.
   (agent.transport as unknown as { _process: ChildProcess })._process.stdin!.end();
   await expectAnsweredAndWithdrawn(calls, paths);
+  // The gateway has exited; closing its transport may fail, which is cleanup, not the subject.
   await agent.close().catch(() => {});
 });
 
@@ -87,6 +90,7 @@ test('HTTP, SIGTERM: every waiting call gets an isError result on its stream bef
   const stopped = gateway.stop('SIGTERM');
   await expectAnsweredAndWithdrawn(calls, paths);
   expect(await stopped).toBe(0);
+  // The gateway has exited; closing the client may fail, which is cleanup, not the subject.
   await client.close().catch(() => {});
   await eventually(() => gateway.child.exitCode !== null);
 });

@@ -3,7 +3,7 @@
 // (or hangs up) withdraws its ticket so that nobody can approve a call no one waits for.
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { pendingFor, readAudit, alive, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket } from './harness.js';
+import { pendingFor, readAudit, alive, connectStdio, eventually, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection, type StoredTicket, type AuditLine } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 
-function auditLines(): Array<Record<string, any>> {
+function auditLines(): AuditLine[] {
   return readAudit(config.dir);
 }
 
@@ -64,7 +64,7 @@ test('while a call waits, progress keep-alives reach the agent every 5 s; the au
   await eventually(() => auditLines().some((line) => line.event === 'call' && line.approval?.ticket === ticket.id));
   const answered = auditLines().find((line) => line.event === 'approval' && line.decision_id === ticket.id && line.outcome === 'approved')!;
   expect(answered).toMatchObject({ decision: 'allow', tool: 'echo/write_note', approval: { ticket: ticket.id, channel: 'cli', by: USER } });
-  expect(answered.approval.waited_ms).toBeGreaterThanOrEqual(5_000);
+  expect(answered.approval!.waited_ms).toBeGreaterThanOrEqual(5_000);
   expect(auditLines().find((line) => line.event === 'call' && line.approval?.ticket === ticket.id)).toMatchObject({
     decision: 'ask',
     outcome: 'ok',

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eventually, readAudit, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
+import { eventually, readAudit, startHttpGateway, writeConfig, type HttpGateway, type AuditLine } from './harness.js';
 import { callText, nestedJson, rawHttp, rawStdio, type RawStdio } from './raw-wire.js';
 
 const CONFIG = `
@@ -49,7 +49,7 @@ function received(): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { arguments: string }).arguments) : [];
 }
 
-function depthRefusals(): Array<Record<string, any>> {
+function depthRefusals(): AuditLine[] {
   return readAudit(config.dir).filter((record) => record.reasons?.[0]?.rule === 'argument depth');
 }
 
@@ -73,7 +73,7 @@ for (const [front, send] of Object.entries(fronts)) {
       const record = depthRefusals().at(-1)!;
       expect(record).toMatchObject({ event: 'call', agent: 'dev', tool: 'raw/note', decision: 'deny', outcome: 'denied' });
       expect(record.reasons).toEqual([
-        { layer: 'input', decision: 'deny', rule: 'argument depth', source: 'default', message: expect.stringContaining('nested more than 64 levels deep') },
+        { layer: 'input', decision: 'deny', rule: 'argument depth', source: 'default', message: expect.stringContaining('nested more than 64 levels deep') as string },
       ]);
       expect(record.args_sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -139,7 +139,7 @@ test("the client's answer to a relayed request, nested too deep, reaches the ups
     const id = nextId++;
     const response = await asking.request(callText(id, 'echo_ask_user', '{}'), id);
     // The fixture's elicitInput rejects with the error the gateway answered in the client's stead.
-    expect(response.result).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringContaining("The client's answer is nested more than 64 levels deep, which mcp-warden refuses") }] });
+    expect(response.result).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringContaining("The client's answer is nested more than 64 levels deep, which mcp-warden refuses") as string }] });
     const next = nextId++;
     expect((await asking.request(callText(next, 'raw_note', '{"text":"after"}'), next)).result).toEqual({ content: [{ type: 'text', text: '{"text":"after"}' }] });
   } finally {

@@ -53,12 +53,12 @@ function newPending(seen: StoredTicket[]): Promise<StoredTicket> {
 /** Approves `approvedJson` with remember, then sends `variantJson`: it must ask again, not run. */
 async function rememberedThenVariant(approvedJson: string, variantJson: string): Promise<void> {
   const seen = readTickets(config.dir);
-  const first = agent.client.callTool({ name: 'raw_create_issue', arguments: JSON.parse(approvedJson) });
+  const first = agent.client.callTool({ name: 'raw_create_issue', arguments: JSON.parse(approvedJson) as Record<string, unknown> });
   const ticket = await newPending(seen);
   await answer('approve', ticket.id, '--remember');
   expect(textOf(await first)).toBe(approvedJson);
   // The remembered approval does pass the identical call.
-  expect(textOf(await agent.client.callTool({ name: 'raw_create_issue', arguments: JSON.parse(approvedJson) }))).toBe(approvedJson);
+  expect(textOf(await agent.client.callTool({ name: 'raw_create_issue', arguments: JSON.parse(approvedJson) as Record<string, unknown> }))).toBe(approvedJson);
   const upstreamBefore = received().length;
 
   // JSON.parse keeps `__proto__` as an own key, as the gateway's parser does, and the client sends it.

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { BIN, connectHttp, connectStdio, eventually, gatewayEnv, startHttpGateway, textOf, writeConfig, type StdioConnection } from './harness.js';
+import { BIN, connectHttp, connectStdio, eventually, gatewayEnv, startHttpGateway, textOf, writeConfig, type StdioConnection, type WireMessage } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -95,19 +95,19 @@ test('an answer that is not valid UTF-8 fails its call with an error; no repaire
 }, 60_000);
 
 /** A gateway on stdio driven with raw bytes, to send frames no SDK client would. */
-async function rawStdioGateway(): Promise<{ child: ChildProcess; send(bytes: Buffer | string): void; answer(id: number | null): Promise<Record<string, any>>; messages: Record<string, any>[] }> {
+async function rawStdioGateway(): Promise<{ child: ChildProcess; send(bytes: Buffer | string): void; answer(id: number | null): Promise<WireMessage>; messages: WireMessage[] }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--config', config.file, '--agent', 'dev'], { cwd: config.dir, env: gatewayEnv(config.dir), stdio: ['pipe', 'pipe', 'ignore'] });
-  const messages: Record<string, any>[] = [];
+  const messages: WireMessage[] = [];
   let buffered = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
     const lines = buffered.split('\n');
     buffered = lines.pop()!;
-    for (const line of lines) if (line.trim()) messages.push(JSON.parse(line));
+    for (const line of lines) if (line.trim()) messages.push(JSON.parse(line) as WireMessage);
   });
-  const send = (bytes: Buffer | string) => void child.stdin!.write(bytes);
+  const send = (bytes: Buffer | string) => void child.stdin.write(bytes);
   const answer = async (id: number | null) => {
-    let found: Record<string, any> | undefined;
+    let found: WireMessage | undefined;
     await eventually(() => (found = messages.find((message) => message.id === id && !('method' in message))) !== undefined, 20_000);
     return found!;
   };
@@ -144,7 +144,7 @@ test('stdio front: a frame that is not valid UTF-8 gets a parse error and is nev
     }
     // Valid multi-byte text still passes, and nothing refused was answered with a result.
     raw.send(echoFrame(100, Buffer.from('é ✓ 𝄞')));
-    expect((await raw.answer(100)).result.content[0].text).toBe('é ✓ 𝄞');
+    expect((await raw.answer(100)).result!.content![0]!.text).toBe('é ✓ 𝄞');
     expect(raw.messages.filter((message) => 'result' in message && message.id !== 0 && message.id !== 100)).toEqual([]);
   } finally {
     raw.child.kill();
@@ -161,7 +161,7 @@ test('stdio front: a frame over http.max_body is refused as it streams, answered
       error: { code: -32600, message: 'Invalid Request: the message is larger than 65536 bytes (http.max_body); send less' },
     });
     raw.send(echoFrame(8, Buffer.from('small')));
-    expect((await raw.answer(8)).result.content[0].text).toBe('small');
+    expect((await raw.answer(8)).result!.content![0]!.text).toBe('small');
   } finally {
     raw.child.kill();
   }

@@ -10,6 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Ticket, TicketAnswer } from '../../src/approval/types.js';
+import type { AuditRecord } from '../../src/audit/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/mcp-warden.js');
@@ -80,7 +81,7 @@ export async function startHttpGateway(config: { dir: string; file: string }, op
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${stderr}`)), 20_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /listening on (http:\/\/\S+\/mcp)/.exec(stderr);
       if (match) {
@@ -157,8 +158,21 @@ export function pendingFor(path: string): (ticket: StoredTicket) => boolean {
   return (ticket) => ticket.state === 'pending' && ticket.arguments.path === path;
 }
 
+/** A JSON-RPC message read off the wire by hand, with the fields the tests look at. */
+export interface WireMessage {
+  jsonrpc?: string;
+  id?: string | number | null;
+  method?: string;
+  params?: { [key: string]: unknown; progressToken?: string | number; message?: string };
+  result?: { [key: string]: unknown; content?: Array<{ type: string; text: string }>; isError?: boolean };
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/** An audit record as read back from the file: the arguments of a call are a JSON object. */
+export type AuditLine = Omit<AuditRecord, 'args'> & { args?: Record<string, unknown> };
+
 /** The records a gateway has written to `<dir>/audit.jsonl` so far; none before the file exists. */
-export function readAudit<T = Record<string, any>>(dir: string): T[] {
+export function readAudit<T = AuditLine>(dir: string): T[] {
   try {
     return readFileSync(join(dir, 'audit.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
   } catch {
@@ -208,8 +222,8 @@ export function runWarden(dir: string, args: string[], options: { env?: Record<s
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: gatewayEnv(dir, options.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });

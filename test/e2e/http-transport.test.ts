@@ -4,7 +4,7 @@
 // with the status the spec names. tools/call parameters are checked before anything reaches an upstream.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { readAudit, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
+import { readAudit, startHttpGateway, writeConfig, type HttpGateway, type AuditLine, type WireMessage } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -36,7 +36,7 @@ beforeAll(async () => {
   gateway = await startHttpGateway(config);
 });
 
-function auditRecords(): Array<Record<string, any>> {
+function auditRecords(): AuditLine[] {
   return readAudit(configDir);
 }
 afterAll(async () => {
@@ -60,12 +60,12 @@ async function session(): Promise<string> {
 }
 
 /** The JSON-RPC messages of an SSE body, in order. */
-function events(body: string): Array<Record<string, any>> {
+function events(body: string): WireMessage[] {
   return body
     .split('\n\n')
     .map((block) => block.split('\n').find((line) => line.startsWith('data: ')))
     .filter((line): line is string => line !== undefined)
-    .map((line) => JSON.parse(line.slice(6)));
+    .map((line) => JSON.parse(line.slice(6)) as WireMessage);
 }
 
 function call(id: number, name: string, args: Record<string, unknown> = {}, meta?: Record<string, unknown>) {
@@ -75,7 +75,7 @@ function call(id: number, name: string, args: Record<string, unknown> = {}, meta
 async function callCount(sid: string): Promise<number> {
   const response = await post(call(900 + Math.floor(Math.random() * 1000), 'echo_stats'), { 'Mcp-Session-Id': sid });
   const body = (await response.json()) as { result: { content: Array<{ text: string }> } };
-  return JSON.parse(body.result.content[0]!.text).calls;
+  return (JSON.parse(body.result.content[0]!.text) as { calls: number }).calls;
 }
 
 async function cancelledCount(sid: string): Promise<number> {
@@ -106,7 +106,7 @@ test('an answer preceded by progress switches to SSE: progress under the agent\'
   expect(response.headers.get('content-type')).toBe('text/event-stream');
   const messages = events(await response.text()); // resolves only once the stream ends
   expect(messages.map((m) => m.method ?? 'result')).toEqual(['notifications/progress', 'notifications/progress', 'notifications/progress', 'result']);
-  expect(messages.slice(0, 3).map((m) => m.params.progressToken)).toEqual(['agent-token-7', 'agent-token-7', 'agent-token-7']);
+  expect(messages.slice(0, 3).map((m) => m.params?.progressToken)).toEqual(['agent-token-7', 'agent-token-7', 'agent-token-7']);
   expect(messages[3]).toMatchObject({ id: 3, result: { content: [{ type: 'text', text: 'done after 3 steps' }] } });
 });
 
@@ -116,7 +116,7 @@ test('a batch of two requests is answered on one SSE stream that ends after both
   expect(response.headers.get('content-type')).toBe('text/event-stream');
   const messages = events(await response.text());
   expect(messages.map((m) => m.id).sort()).toEqual([4, 5]);
-  expect(messages.find((m) => m.id === 5)!.result.content[0].text).toBe('5');
+  expect(messages.find((m) => m.id === 5)!.result!.content![0]!.text).toBe('5');
 });
 
 test('a POST of notifications only gets 202 and no body', async () => {
@@ -178,7 +178,7 @@ test.each([
   const response =
     body === undefined
       ? await fetch(gateway.url, { headers: { ...AUTH, ...headers } })
-      : await post(body, headers as Record<string, string>);
+      : await post(body, headers);
   expect(response.status).toBe(status);
   expect(((await response.json()) as { error: { code: number } }).error.code).toBe(code);
 });
@@ -241,6 +241,7 @@ test('a request (with an id) named notifications/cancelled is method-not-found a
 test('an id stays taken after its client hangs up, until the answer is dropped: no crossed answers', async () => {
   const sid = await session();
   const first = new AbortController();
+  // Aborted on purpose below: its rejection is the expected end of this request.
   const hungUp = fetch(gateway.url, {
     method: 'POST',
     headers: { ...HEADERS, 'Mcp-Session-Id': sid },
@@ -290,6 +291,7 @@ agents:
     const attempts = Array.from({ length: 3 }, async () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 300);
+      // Aborted on purpose: the rejection is the point of these attempts.
       await fetch(slow.url, { method: 'POST', headers: HEADERS, body: JSON.stringify(INIT), signal: controller.signal }).catch(() => undefined);
     });
     await Promise.all(attempts);
@@ -346,6 +348,7 @@ test("an upstream's question for a call whose client hung up goes on the session
   try {
     stream.on('data', (chunk: Buffer) => (received += chunk.toString()));
     const hangUp = new AbortController();
+    // Aborted on purpose below: its rejection is the expected end of this request.
     const asked = fetch(gateway.url, {
       method: 'POST',
       headers: { ...HEADERS, 'Mcp-Session-Id': sid },
@@ -355,7 +358,7 @@ test("an upstream's question for a call whose client hung up goes on the session
     await new Promise((resolve) => setTimeout(resolve, 100));
     hangUp.abort();
     await asked;
-    await expect.poll(() => events(received).find((m) => m.method === 'elicitation/create')?.params.message, { timeout: 5_000 }).toBe('[server "echo"] still there?');
+    await expect.poll(() => events(received).find((m) => m.method === 'elicitation/create')?.params?.message, { timeout: 5_000 }).toBe('[server "echo"] still there?');
     const question = events(received).find((m) => m.method === 'elicitation/create')!;
     const answered = await post({ jsonrpc: '2.0', id: question.id, result: { action: 'accept', content: { name: 'yes' } } }, { 'Mcp-Session-Id': sid });
     expect(answered.status).toBe(202);

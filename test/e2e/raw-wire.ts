@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { BIN, gatewayEnv } from './harness.js';
 
-type Message = { id?: unknown; result?: any; error?: { code: number; message: string } };
+type Message = { id?: unknown; result?: Record<string, unknown>; error?: { code: number; message: string } };
 
 const INIT = (id: number, capabilities = '{}') =>
   `{"jsonrpc":"2.0","id":${id},"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":${capabilities},"clientInfo":{"name":"raw","version":"1"}}}`;

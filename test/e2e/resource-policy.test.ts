@@ -79,6 +79,7 @@ beforeAll(async () => {
   clients.push(reader, narrow, docsreader);
 });
 afterAll(async () => {
+  // Cleanup only: a client that fails to close cannot change what the tests asserted.
   await Promise.all(clients.map((client) => client.close().catch(() => {})));
   await gateway?.stop();
 });
@@ -195,7 +196,7 @@ test('every access is audited with its subject, method and decision', async () =
   await eventually(() => readAudit(config.dir).some((r) => r.event === 'access' && r.tool === `resource:files/${fileUri('ws/.env')}`));
   const denied = readAudit(config.dir).find((r) => r.event === 'access' && r.tool === `resource:files/${fileUri('ws/.env')}`)!;
   expect(denied).toMatchObject({ agent: 'reader', method: 'resources/read', decision: 'deny', outcome: 'denied' });
-  expect(denied.reasons.map((r: { layer: string }) => r.layer)).toContain('inspection');
+  expect(denied.reasons.map((r) => r.layer)).toContain('inspection');
   await reader.readResource({ uri: 'fixture://hello' });
   await eventually(() => readAudit(config.dir).some((r) => r.event === 'access' && r.tool === 'resource:echo/fixture://hello' && r.outcome === 'ok'));
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { connectStdio, eventually, textOf, writeConfig, type StdioConnection } from './harness.js';
+import { connectStdio, eventually, textOf, writeConfig, type StdioConnection, type AuditLine } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -96,13 +96,13 @@ test('every call is audited with digest, decision, reasons and outcome', async (
       return false;
     }
   });
-  const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const records = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as AuditLine);
   const calls = records.filter((r) => r.event === 'call');
   const ok = calls.find((r) => r.tool === 'echo/echo' && r.outcome === 'ok');
   expect(ok).toMatchObject({ agent: 'dev', environment: 'dev', decision: 'allow', args: { text: 'hello warden' } });
-  expect(ok.args_sha256).toMatch(/^[0-9a-f]{64}$/);
-  expect(typeof ok.duration_ms).toBe('number');
-  expect(ok.session).toBeTruthy();
+  expect(ok!.args_sha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(typeof ok!.duration_ms).toBe('number');
+  expect(ok!.session).toBeTruthy();
   const asked = calls.find((r) => r.tool === 'echo/write_note');
   expect(asked).toMatchObject({ decision: 'deny', outcome: 'denied' });
   const unknown = calls.find((r) => r.tool === 'nope');
@@ -113,10 +113,10 @@ test('every call is audited with digest, decision, reasons and outcome', async (
 });
 
 test('a cancel with a hostile reason does not crash the gateway; the call is cancelled upstream and its id is free again', async () => {
-  const answers: Array<Record<string, any>> = [];
+  const answers: JSONRPCMessage[] = [];
   const sdkOnMessage = dev.transport.onmessage!;
   dev.transport.onmessage = (message: JSONRPCMessage) => {
-    if ('id' in message && message.id === 'raw-1') answers.push(message as Record<string, any>);
+    if ('id' in message && message.id === 'raw-1') answers.push(message);
     else sdkOnMessage(message);
   };
   try {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, type ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import { connectHttp, eventually, readAudit, startHttpGateway, textOf, writeConfig, type HttpGateway } from './harness.js';
+import { connectHttp, eventually, readAudit, startHttpGateway, textOf, writeConfig, type HttpGateway, type WireMessage } from './harness.js';
 
 const CONFIG = `
 servers:
@@ -74,9 +74,9 @@ async function agent(token: string, capabilities: ClientCapabilities): Promise<{
   return { client, seen };
 }
 
-async function send(client: Client, method: string, params?: Record<string, unknown>, tool = 'rogue_send'): Promise<{ result?: any; error?: { code: number; message: string } }> {
+async function send(client: Client, method: string, params?: Record<string, unknown>, tool = 'rogue_send'): Promise<Pick<WireMessage, 'result' | 'error'>> {
   const result = await client.callTool({ name: tool, arguments: { method, ...(params ? { params } : {}) } });
-  return JSON.parse(textOf(result));
+  return JSON.parse(textOf(result)) as Pick<WireMessage, 'result' | 'error'>;
 }
 
 const SAMPLE = { messages: [{ role: 'user', content: { type: 'text', text: 'spend your tokens on me' } }], maxTokens: 10 };
@@ -87,6 +87,7 @@ beforeAll(async () => {
   gateway = await startHttpGateway(config);
 });
 afterAll(async () => {
+  // Cleanup only: a client that fails to close cannot change what the tests asserted.
   await Promise.all(clients.map((client) => client.close().catch(() => {})));
   await gateway?.stop();
 });

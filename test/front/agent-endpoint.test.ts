@@ -374,7 +374,7 @@ for (const [label, requestId, reason] of [
       await initialized(g, 'init');
       g.receive({ jsonrpc: '2.0', id: requestId, method: 'tools/call', params: { name: 'up_slow', arguments: {} } });
       await until(() => g.upstream.calls.includes('slow'), 'the upstream to start slow');
-      g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } } as JSONRPCMessage);
+      g.receive({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, ...(reason !== undefined && { reason }) } });
       await until(() => g.upstream.aborted.length > 0, 'the upstream to see the abort');
       await pause(50);
       expect(g.response(requestId)).toBeUndefined();
@@ -442,7 +442,7 @@ test('before initialize only ping is answered; the initialize opens the session 
   try {
     agent.receive({ jsonrpc: '2.0', id: 1, method: 'ping' });
     agent.receive({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
-    agent.receive({ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: 42 } } as JSONRPCMessage);
+    agent.receive({ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: 42 } });
     await until(() => agent.response(3) !== undefined, 'the refusals');
     expect(agent.sent.map(({ message }) => message)).toEqual([
       { jsonrpc: '2.0', id: 1, result: {} },

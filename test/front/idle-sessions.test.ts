@@ -147,7 +147,7 @@ test('concurrent initializes cannot get past the cap, and a session whose call s
     const responses = await Promise.all(Array.from({ length: 12 }, init));
     const statuses = responses.map((response) => response.status).sort();
     await Promise.all(responses.map((response) => response.text()));
-    expect(statuses).toEqual([200, 200, 200, ...Array(9).fill(429)]);
+    expect(statuses).toEqual([200, 200, 200, ...Array<number>(9).fill(429)]);
     expect(front.sessionCount()).toBe(3);
 
     // All three are idle; one starts a slow call and hangs up on it: the call still runs.

@@ -22,7 +22,7 @@ test('messages split across chunks arrive whole; garbage gets a parse error and 
     { jsonrpc: '2.0', method: 'notifications/initialized' },
   ]);
   expect(errors).toHaveLength(2);
-  const replies = String(stdout.read()).trim().split('\n').map((line) => JSON.parse(line));
+  const replies = String(stdout.read()).trim().split('\n').map((line) => JSON.parse(line) as unknown);
   expect(replies).toEqual([
     { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not a JSON-RPC 2.0 message' } },
     { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not a JSON-RPC 2.0 message' } },
@@ -63,7 +63,7 @@ test('a line that is not UTF-8 is answered with a parse error: with the id of a 
   stdin.write(Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"a":"'), bad, Buffer.from('"}}}\n')]));
   await new Promise((resolve) => setImmediate(resolve));
   expect(received).toEqual([]);
-  expect(String(stdout.read()).trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+  expect(String(stdout.read()).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
     { jsonrpc: '2.0', id: 5, error: { code: -32700, message: 'Parse error: the line is not valid UTF-8' } },
     { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: the line is not valid UTF-8' } },
   ]);

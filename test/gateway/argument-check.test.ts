@@ -43,7 +43,7 @@ function refusal(schema: unknown, args: Record<string, unknown>): string | undef
   if (!decision) return undefined;
   expect(decision.verdict).toBe('deny');
   expect(decision.reasons).toHaveLength(1);
-  expect(decision.reasons[0]).toMatchObject({ layer: 'input', decision: 'deny', source: expect.any(String) });
+  expect(decision.reasons[0]).toMatchObject({ layer: 'input', decision: 'deny', source: expect.any(String) as string });
   return decision.reasons[0]!.message;
 }
 
@@ -52,8 +52,8 @@ const MISMATCH = "The arguments do not match the tool's input schema: ";
 test.each([
   [{ repo: 'r', title: 't' }, undefined],
   [{ repo: 'r', title: 't', assignee: 'm' }, 'argument "assignee" is not allowed (the schema allows only "repo", "title", "labels", "meta")'],
-  [JSON.parse('{"repo":"r","title":"t","__proto__":{"title":"EVIL"}}'), 'argument "__proto__" is not allowed (the schema allows only "repo", "title", "labels", "meta")'],
-  [JSON.parse('{"repo":"r","title":"t","constructor":1}'), 'argument "constructor" is not allowed (the schema allows only "repo", "title", "labels", "meta")'],
+  [JSON.parse('{"repo":"r","title":"t","__proto__":{"title":"EVIL"}}') as Record<string, unknown>, 'argument "__proto__" is not allowed (the schema allows only "repo", "title", "labels", "meta")'],
+  [JSON.parse('{"repo":"r","title":"t","constructor":1}') as Record<string, unknown>, 'argument "constructor" is not allowed (the schema allows only "repo", "title", "labels", "meta")'],
   [{ repo: 'r', title: 't', meta: { a: 1, b: 2 } }, 'argument "meta.b" is not allowed (the schema allows only "a")'],
   [{ repo: 'r' }, 'argument "title" is missing (the schema requires it)'],
   [{ repo: 'r', title: 5 }, 'argument "title" must be string'],
@@ -112,14 +112,14 @@ test('the check never rewrites the arguments: no defaults, no coercion, nothing 
 test('required names must be own keys: Object.prototype does not supply "toString" or "constructor"', () => {
   const schema = { type: 'object', required: ['toString', 'constructor', '__proto__'] };
   expect(refusal(schema, {})).toBe(`${MISMATCH}argument "toString" is missing (the schema requires it)`);
-  expect(refusal(schema, JSON.parse('{"toString":1,"constructor":2}'))).toBe(`${MISMATCH}argument "__proto__" is missing (the schema requires it)`);
-  expect(refusal(schema, JSON.parse('{"toString":1,"constructor":2,"__proto__":3}'))).toBeUndefined();
+  expect(refusal(schema, JSON.parse('{"toString":1,"constructor":2}') as Record<string, unknown>)).toBe(`${MISMATCH}argument "__proto__" is missing (the schema requires it)`);
+  expect(refusal(schema, JSON.parse('{"toString":1,"constructor":2,"__proto__":3}') as Record<string, unknown>)).toBeUndefined();
 });
 
 test('properties named like Object.prototype members are looked up as own keys', () => {
   const schema = { type: 'object', properties: { toString: { type: 'string' }, constructor: { type: 'number' } } };
   expect(refusal(schema, {})).toBeUndefined();
-  expect(refusal(schema, JSON.parse('{"constructor":"x"}'))).toBe(`${MISMATCH}argument "constructor" must be number`);
+  expect(refusal(schema, JSON.parse('{"constructor":"x"}') as Record<string, unknown>)).toBe(`${MISMATCH}argument "constructor" must be number`);
 });
 
 test('schemas of different tools may share an $id: each is compiled on its own, none is kept by the compiler', () => {

@@ -92,7 +92,7 @@ test('allow forwards; deny never reaches the upstream', async () => {
   const g = await gateway();
   expect(text(await g.client.callTool({ name: 'echo_echo', arguments: { text: 'hi' } }))).toContain('hi');
   await expect(g.client.callTool({ name: 'echo_env', arguments: {} })).rejects.toThrow(/Unknown tool "echo_env"/);
-  const stats = JSON.parse(text(await g.client.callTool({ name: 'echo_stats', arguments: {} })));
+  const stats = JSON.parse(text(await g.client.callTool({ name: 'echo_stats', arguments: {} }))) as { calls: number };
   expect(stats.calls).toBe(1);
   await g.close();
 });

@@ -134,7 +134,7 @@ test('without resetTimeoutOnProgress, progress does not extend the deadline', as
   await vi.advanceTimersByTimeAsync(900);
   await wire.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: 1 } });
   await vi.advanceTimersByTimeAsync(100);
-  expect(await outcome).toMatchObject({ code: ErrorCode.RequestTimeout, message: expect.stringContaining('Request timed out') });
+  expect(await outcome).toMatchObject({ code: ErrorCode.RequestTimeout, message: expect.stringContaining('Request timed out') as string });
 });
 
 test('maxTotalTimeoutMs caps the wait however much progress arrives', async () => {
@@ -205,7 +205,7 @@ test('close rejects every pending request, aborts every handler and drops late a
   const pending = wire.peer.request('a', undefined);
   await wire.send({ jsonrpc: '2.0', id: 'in-1', method: 'slow' });
   await wire.peer.close();
-  await expect(pending).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed, message: expect.stringContaining('Connection closed') });
+  await expect(pending).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed, message: expect.stringContaining('Connection closed') as string });
   expect(signals[0]!.aborted).toBe(true);
   expect(closed).toBe(1);
   expect(wire.peer.inFlight).toBe(0);

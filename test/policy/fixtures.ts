@@ -53,7 +53,7 @@ export const SERVERS: Record<string, ServerShape> = {
   db: { kind: 'database' },
 };
 
-/** The four built-in profiles as config resolution produces them (DESIGN §2). */
+/** The four built-in profiles as config resolution produces them (docs/config-reference.md, "Built-in profiles"). */
 export const BUILT_IN: Record<'readonly' | 'developer' | 'eval' | 'developer-bash-only', PolicyShape> = {
   readonly: { allow: [builtIn('**', 'readonly')], shell: 'restricted', fileWrite: 'off', database: 'readonly', safety: 'safe', approval: 'dangerous' },
   developer: { allow: [builtIn('**', 'developer')], shell: 'unrestricted', fileWrite: 'full', database: 'readonly', approval: 'granular', requiredTools: [builtIn('db/*', 'developer')] },
@@ -69,7 +69,7 @@ function rules(inputs: RuleInput[] | undefined): Rule[] {
   return (inputs ?? []).map((input, index) => (typeof input === 'string' ? { pattern: input, source: `gateway.yaml:${index + 1}:3` } : input));
 }
 
-/** An EffectivePolicy where every setting not given adds no restriction (DESIGN §2). */
+/** An EffectivePolicy where every setting not given adds no restriction (docs/config-reference.md, "How profiles combine"). */
 export function makePolicy(shape: PolicyShape = {}): EffectivePolicy {
   const setting = <T>(value: T | undefined, fallback: T) => ({ value: value ?? fallback, source: value === undefined ? 'default' : 'gateway.yaml:profile' });
   const ceilings: CeilingRule[] = (shape.ceilings ?? []).map(([pattern, verdict], index) => ({ pattern, verdict, source: `gateway.yaml:${40 + index}:5` }));

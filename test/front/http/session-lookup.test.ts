@@ -59,7 +59,7 @@ test.each([
 
 test('ids of responses and notifications are not request ids; 1 and "1" differ', () => {
   const response = { jsonrpc: '2.0', id: 3, result: {} } as JSONRPCMessage;
-  expect(duplicateId([call(3), response, call('3'), { jsonrpc: '2.0', method: 'n' } as JSONRPCMessage], { isInFlight: () => false })).toBeUndefined();
+  expect(duplicateId([call(3), response, call('3'), { jsonrpc: '2.0', method: 'n' }], { isInFlight: () => false })).toBeUndefined();
   expect(duplicateId([response], { isInFlight: () => true })).toBeUndefined();
 });
 
