@@ -2,7 +2,7 @@
 // `prompt:server/name-glob`, written in the same allow, ask and deny lists as the tool globs. They are
 // split from the tool rules here, so a tool glob (even the built-ins' "**") never grants a resource.
 import picomatch from 'picomatch';
-import type { CeilingRule, EffectivePolicy, Rule } from './types.js';
+import type { EffectivePolicy, Rule } from './types.js';
 import { compileRuleList, type RuleList } from './rule-list.js';
 
 export type AccessKind = 'resource' | 'prompt';
@@ -69,7 +69,7 @@ export function compileAccessRules(policy: EffectivePolicy, kind: AccessKind): C
     allow: compile(allow, false, 'never'),
     ask: compile(ask, true, 'match'),
     deny: compile(pick(policy.deny), true, 'match'),
-    ceilings: compile(pick(policy.ceilings as Array<CeilingRule>), true, 'match'),
+    ceilings: compile(pick(policy.ceilings), true, 'match'),
     namesServer(server) {
       let found = named.get(server);
       if (found === undefined) {

@@ -1,4 +1,4 @@
-// DESIGN §4.5: which calls a person must approve. The mode adds asks by kind of call; in every mode
+// README "How a call is decided": which calls a person must approve. The mode adds asks by kind of call; in every mode
 // but none, arguments holding a dangerous pattern ask too, and arguments too large to scan are denied.
 import type { Reason } from './types.js';
 import type { CompiledPolicy } from './compile.js';

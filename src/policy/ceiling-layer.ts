@@ -1,4 +1,4 @@
-// DESIGN §4.6: the organisation's ceilings clamp the result of every other layer, for tools and for
+// README "How a call is decided": the organisation's ceilings clamp the result of every other layer, for tools and for
 // resources and prompts alike.
 import type { CeilingRule, Reason } from './types.js';
 import type { Subject } from './layer.js';

@@ -1,4 +1,4 @@
-// The decision engine's entry point: one question in, one Decision out (DESIGN §4). The question is a
+// The decision engine's entry point: one question in, one Decision out (README "How a call is decided"). The question is a
 // tools/call, or the tools/list question "this tool, whatever its arguments"; both run the same
 // layers. Pure: no I/O, no clock, no logging, and it never throws.
 import type { Decision, Inspection, Reason, ToolCall, ToolQuestion } from './types.js';
@@ -13,7 +13,7 @@ import { approvalLayer } from './approval-layer.js';
 import { ceilingLayer } from './ceiling-layer.js';
 
 /**
- * The layers in the order they apply (DESIGN §4, after the input check; Stage says what a deny stops).
+ * The layers in the order they apply (README "How a call is decided", after the input check; Stage says what a deny stops).
  * Why this order: the name rules need only `server/tool` and settle most questions; inspection needs
  * the arguments' facts and settles whether the call writes, which safety needs; the approval mode
  * comes after both because asking a person is pointless for a call they already deny; the ceilings

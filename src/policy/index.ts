@@ -1,5 +1,5 @@
 // The decision engine: compile an agent's effective policy once, then decide calls and tool
-// visibility as data. Pure; see DESIGN.md §4.
+// visibility as data. Pure; see README "How a call is decided"
 export { compilePolicy, type CompiledPolicy, type CompileOptions } from './compile.js';
 export { decide } from './decide.js';
 export { visibility } from './visibility.js';

@@ -1,4 +1,4 @@
-// DESIGN §4 (before the layers): a question names a configured server and a strictly valid tool name,
+// README "How a call is decided" (before the layers): a question names a configured server and a strictly valid tool name,
 // or it is refused before any rule is looked at.
 import type { Reason } from './types.js';
 import type { CompiledPolicy, CompiledServer } from './compile.js';

@@ -1,4 +1,4 @@
-// DESIGN §4.3: applies the profile's shell, file_write and database modes to the facts `inspect/`
+// README "How a call is decided": applies the profile's shell, file_write and database modes to the facts `inspect/`
 // found in the arguments. The engine never parses anything itself; missing facts deny in a
 // restricting mode, because an uninspected call cannot be shown to fit it.
 import type { Inspection, Reason } from './types.js';

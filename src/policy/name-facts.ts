@@ -44,7 +44,7 @@ export function createNameMemo(limit: number): NameMemo {
         size = 0;
       }
       let tools = byServer.get(server);
-      if (!tools) byServer.set(server, (tools = new Map()));
+      if (!tools) byServer.set(server, (tools = new Map<string, NameFacts>()));
       tools.set(tool, facts);
       size++;
     },
@@ -61,7 +61,7 @@ export function nameFacts(compiled: CompiledPolicy, server: CompiledServer, tool
 }
 
 /**
- * The agent, name and bash_only layers (DESIGN §4.1-2): their reasons depend on the name alone, so
+ * The agent, name and bash_only layers (README "How a call is decided"): their reasons depend on the name alone, so
  * they are worked out once per name here.
  */
 export function nameLayer(_compiled: unknown, subject: Subject): readonly Reason[] {
@@ -92,7 +92,7 @@ function computeFacts(compiled: CompiledPolicy, name: Name): NameFacts {
   };
 }
 
-/** DESIGN §4.2: deny if any deny matches, else ask, else allow, else deny; then bash_only. */
+/** README "How a call is decided": deny if any deny matches, else ask, else allow, else deny; then bash_only. */
 function nameRuleReasons(compiled: CompiledPolicy, name: Name): Reason[] {
   const { server, qualified } = name;
   const reasons: Reason[] = [];

@@ -175,7 +175,7 @@ function allInGroup(group: Group, subject: string, fold: (text: string) => strin
 
 /** The pattern as picomatch compiles it, or undefined when it cannot be used as a rule. */
 function globRegex(pattern: string, nocase: boolean): RegExp | undefined {
-  // `!` negation is a config error (DESIGN §3); if one gets here, refuse to guess what it meant.
+  // `!` negation is a config error (README "How a call is decided"); if one gets here, refuse to guess what it meant.
   if (typeof pattern !== 'string' || pattern.length === 0 || pattern.startsWith('!')) return undefined;
   try {
     return picomatch.makeRe(pattern, { dot: true, nocase });

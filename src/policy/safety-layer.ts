@@ -1,4 +1,4 @@
-// DESIGN §4.4: the stricter of the profile's and the environment's safety decides what a writing
+// README "How a call is decided": the stricter of the profile's and the environment's safety decides what a writing
 // call needs: safe refuses it, standard asks, full lets the other layers decide.
 import type { Reason } from './types.js';
 import type { CompiledPolicy } from './compile.js';

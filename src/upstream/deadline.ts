@@ -14,6 +14,8 @@ export function raceDeadline<T>(
     signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => finish(() => resolve(value)),
+      // The caller's own rejection passes through unchanged, Error or not.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       (error: unknown) => finish(() => reject(error)),
     );
     function finish(settle: () => void): void {

@@ -8,7 +8,6 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
   type ClientCapabilities,
   type Implementation,
-  type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { InboundRequest, JsonObject, Peer, PeerOptions, RpcErrorShape } from '../jsonrpc/index.js';
@@ -43,7 +42,7 @@ export async function initialize(peer: Peer, transport: Transport, handshake: Ha
   transport.setProtocolVersion?.(version);
   await peer.notify('notifications/initialized');
   return {
-    capabilities: result.capabilities as ServerCapabilities,
+    capabilities: result.capabilities,
     ...(isObject(result.serverInfo) && { serverInfo: result.serverInfo as Implementation }),
     ...(typeof result.instructions === 'string' && { instructions: result.instructions }),
   };
@@ -72,9 +71,8 @@ export function serverTraffic(hooks: UpstreamHooks, onError: (error: Error) => v
 
 async function answerServer(hooks: UpstreamHooks, request: InboundRequest): Promise<JsonObject> {
   if (request.method === 'ping') return {};
-  const { onRequest } = hooks;
-  if (!onRequest) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
-  return onRequest({ method: request.method, params: request.params }, { signal: request.signal });
+  if (!hooks.onRequest) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+  return hooks.onRequest({ method: request.method, params: request.params }, { signal: request.signal });
 }
 
 /** A failed server request's answer, as the SDK Client built it: a numeric code kept, anything else an internal error. */

@@ -32,7 +32,7 @@ export function requestFailure(id: string, error: unknown, call: CallLimits): Wa
   }
   if (error instanceof InvalidAnswerError) return invalidResultError(id, method, error);
   // Not an answer, so a RequestTimeout is one of the Peer's own deadlines (an upstream's -32001 was caught above).
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) {
     const total = (error.data as { maxTotalTimeout?: unknown } | undefined)?.maxTotalTimeout !== undefined;
     return total ? totalTimeoutError(id, method, call.maxTotalMs) : timeoutError(id, method, call.timeoutMs);
   }

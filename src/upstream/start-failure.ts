@@ -33,11 +33,11 @@ export function startFailure(error: unknown, context: StartFailureContext): Ward
   if (error instanceof TransportStartError || !transport) {
     detail = message;
     reason = spawnReason(error);
-  } else if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
+  } else if (error instanceof McpError && error.code === (ErrorCode.ConnectionClosed as number)) {
     const exit = transport.describeExit?.();
     detail = `${target} ${exit ?? 'closed the connection'} before answering "initialize"`;
     reason = `${exit ?? 'closed the connection'} before answering "initialize"`;
-  } else if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  } else if (error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number)) {
     detail = `${target} did not answer "initialize" within ${context.connectTimeoutMs} ms`;
     reason = `did not answer "initialize" in ${duration(context.connectTimeoutMs)}`;
   } else {

@@ -155,7 +155,7 @@ export function runUpstreamContract(target: ContractTarget): void {
     await upstream.close();
     await expect(upstream.callTool({ name: target.echo.tool, arguments: target.echo.args })).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
-      message: expect.stringMatching(/is closed$/),
+      message: expect.stringMatching(/is closed$/) as string,
     });
   });
 }

@@ -51,6 +51,6 @@ test('a remote server that goes away fails the call in flight, then calls cannot
   expect(error).toMatchObject({ code: 'UPSTREAM_EXITED' });
   await expect(upstream.callTool({ name: 'echo', arguments: { text: 'c' } })).rejects.toMatchObject({
     code: 'UPSTREAM_UNAVAILABLE',
-    message: expect.stringMatching(/^Cannot connect to upstream "flaky": url "http:\/\/127\.0\.0\.1:\d+\/mcp": /),
+    message: expect.stringMatching(/^Cannot connect to upstream "flaky": url "http:\/\/127\.0\.0\.1:\d+\/mcp": /) as string,
   });
 });

@@ -66,7 +66,7 @@ test('a call whose deadline ends inside the backoff fails at once with UPSTREAM_
   const startedAt = Date.now();
   await expect(upstream.callTool({ name: 'echo', arguments: { text: 'x' } }, { timeoutMs: 1000 })).rejects.toMatchObject({
     code: 'UPSTREAM_UNAVAILABLE',
-    message: expect.stringMatching(/^Upstream "crashy" is restarting after a failure; the next attempt is in \d+ ms, after the deadline of "tools\/call"$/),
+    message: expect.stringMatching(/^Upstream "crashy" is restarting after a failure; the next attempt is in \d+ ms, after the deadline of "tools\/call"$/) as string,
   });
   expect(Date.now() - startedAt).toBeLessThan(500);
 });
