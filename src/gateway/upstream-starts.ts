@@ -79,7 +79,10 @@ export class UpstreamStarts {
         return;
       } catch (error) {
         if (this.#shutdown.signal.aborted) break;
-        previous = isWardenError(error) ? error : new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" could not start: ${String(error)}`, { cause: error });
+        // Not one of ours: its text may hold paths or a stack, which are the operator's, not the agent's.
+        previous = isWardenError(error)
+          ? error
+          : new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" could not start: ${String(error)}`, { cause: error, agentMessage: `Upstream "${server}" is unavailable: it could not start` });
         backoff.recordFailure(Date.now());
         const waitMs = Math.max(backoff.remainingMs(Date.now()), this.#options.retryInMs(server));
         this.#states.set(server, { state: 'down', attempts, error: previous, retryAt: Date.now() + waitMs });
