@@ -7,7 +7,6 @@ import { FILESYSTEM_READONLY, guessKind } from './kind.js';
 import { toGatewayReferences } from './references.js';
 import { SecretTable, URL_PASSWORD } from './secrets.js';
 
-const SERVER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** What init will write, and what it tells the person. */
 export interface ImportResult {

@@ -67,7 +67,7 @@ test('claude -p dismisses the prompt at once; the ticket keeps waiting, and `app
   const home = join(config.dir, 'home');
   mkdirSync(home);
   const api = await startFakeAnthropicApi({ toolName: TOOL, toolInput: INPUT });
-  closers.push(api.close);
+  closers.push(() => api.close());
   const mcpConfig = join(config.dir, 'mcp.json');
   writeFileSync(
     mcpConfig,
@@ -107,8 +107,8 @@ test('claude -p dismisses the prompt at once; the ticket keeps waiting, and `app
   children.push(claude);
   let stdout = '';
   let stderr = '';
-  claude.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  claude.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  claude.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  claude.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => claude.once('close', (code) => resolve(code)));
   const diagnose = (): string => `claude stdout:\n${stdout}\nclaude stderr:\n${stderr}\nAPI requests: ${api.requests.length}, tool offered: ${api.offered(TOOL)}`;
 

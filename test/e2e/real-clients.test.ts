@@ -88,7 +88,7 @@ test('Claude Code: after init --from claude-code && connect claude-code, `claude
   expect(servers).toHaveLength(1);
   expect(servers[0]).toMatch(/^warden-stdio: .*mcp-warden\.js serve --config .*gateway\.yaml --agent claude-code - ✔ Connected$/);
 
-  const entry = JSON.parse(readFileSync(join(box.project, '.mcp.json'), 'utf8')).mcpServers['warden-stdio'] as { command: string; args: string[] };
+  const entry = (JSON.parse(readFileSync(join(box.project, '.mcp.json'), 'utf8')) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers['warden-stdio']!;
   expect(await toolsBehind(entry.command, entry.args, box.env)).toContain('echo_echo');
 }, 300_000);
 
