@@ -51,10 +51,13 @@ export class Outbound {
     this.#timer = setTimeout(onTimeout, this.#timeoutMs, this);
   }
 
-  /** Cancels the request when `signal` aborts. */
-  watch(signal: AbortSignal): void {
+  /** Cancels the request when `signal` aborts, giving the other side `reason` (else the signal's). */
+  watch(signal: AbortSignal, reason?: string): void {
     this.#signal = signal;
-    this.#onAbort = () => this.#owner.cancel(this, abortError(signal.reason), String(signal.reason));
+    this.#onAbort = () => {
+      const why: unknown = reason ?? signal.reason;
+      this.#owner.cancel(this, abortError(why), String(why));
+    };
     signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 

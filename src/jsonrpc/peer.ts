@@ -89,7 +89,7 @@ export class Peer implements InboundOwner, OutboundOwner {
     }
     this.#outbound.set(id, entry);
     entry.startTimer(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.resetTimeoutOnProgress === true, options.maxTotalTimeoutMs);
-    if (signal) entry.watch(signal);
+    if (signal) entry.watch(signal, options.cancelReason);
     const message = (sentParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: sentParams }) as JSONRPCMessage;
     // An async wrapper so a transport that throws synchronously rejects `sent` with the very same error.
     const sent = (async () =>

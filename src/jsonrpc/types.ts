@@ -31,6 +31,8 @@ export interface InboundRequest {
 export interface OutboundOptions {
   /** Aborting it sends `notifications/cancelled` and rejects with the abort reason (an RpcError). */
   signal?: AbortSignal;
+  /** The reason sent (and rejected with) when `signal` aborts, instead of the signal's own reason. */
+  cancelReason?: string;
   /** Rejects with RequestTimeout (and cancels) after this long; default 60 s as the SDK; Infinity for none. */
   timeoutMs?: number;
   /** Each progress notification for this request restarts the `timeoutMs` timer. */

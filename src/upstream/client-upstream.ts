@@ -13,7 +13,7 @@ import { RestartBackoff, type BackoffOptions } from './restart-backoff.js';
 import { raceDeadline, sleep, withTimeout } from './deadline.js';
 import { startFailure } from './start-failure.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo, UpstreamRequestOptions } from './types.js';
-import { cancelledError, exitedError, timeoutError, unavailableError } from './upstream-errors.js';
+import { cancelledError, cancelledText, exitedError, timeoutError, unavailableError } from './upstream-errors.js';
 
 export interface ClientUpstreamOptions {
   id: string;
@@ -173,15 +173,12 @@ export class ClientUpstream implements Upstream {
     const waited = Date.now() - startedAt;
     const requestOptions: OutboundOptions = { timeoutMs: Math.max(1, timeoutMs - waited) };
     const outer = options.signal;
-    let forward: (() => void) | undefined;
     if (outer) {
       if (outer.aborted) throw cancelledError(this.id, method);
+      requestOptions.signal = outer;
       // The server is told that this call was cancelled in our words, never the caller's reason (which
-      // may say things about the agent): the Peer sends the reason of the signal it is given.
-      const own = new AbortController();
-      forward = () => own.abort(cancelledError(this.id, method).message);
-      outer.addEventListener('abort', forward, { once: true });
-      requestOptions.signal = own.signal;
+      // may say things about the agent). One string per call, where there was an AbortController.
+      requestOptions.cancelReason = cancelledText(this.id, method);
     }
     const { onprogress } = options;
     if (onprogress) {
@@ -196,8 +193,6 @@ export class ClientUpstream implements Upstream {
       return await connection.peer.request(method, params, requestOptions);
     } catch (error) {
       throw this.#callError(error, connection, { method, signal: outer, timeoutMs, maxTotalMs: timeoutMs * MAX_TOTAL_FACTOR });
-    } finally {
-      if (forward) outer!.removeEventListener('abort', forward);
     }
   }
 

@@ -17,7 +17,12 @@ export function totalTimeoutError(id: string, method: string, maxTotalMs: number
 
 /** The agent (or whoever held the signal) gave up on the call. */
 export function cancelledError(id: string, method: string): WardenError {
-  return new WardenError('CANCELLED', `The call of "${method}" on upstream "${id}" was cancelled`);
+  return new WardenError('CANCELLED', cancelledText(id, method));
+}
+
+/** What the server is told when a call is cancelled: our words, never the caller's reason. */
+export function cancelledText(id: string, method: string): string {
+  return `The call of "${method}" on upstream "${id}" was cancelled`;
 }
 
 /** The connection went away while the call was in flight. `how`: `exited (code 1)`, `closed the connection`, `failed (write EPIPE)`. */

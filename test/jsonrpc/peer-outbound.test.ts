@@ -251,3 +251,13 @@ test('a request on behalf of an aborted inbound request rejects without sending'
   await expect(inbound!.request('elicitation/create', {})).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed });
   expect(wire.received).toHaveLength(count);
 });
+
+test('with cancelReason, an abort tells the other side that reason, never the signal\'s', async () => {
+  const wire = await wirePair();
+  const controller = new AbortController();
+  const pending = wire.peer.request('slow', undefined, { signal: controller.signal, cancelReason: 'The call was cancelled' });
+  controller.abort('the agent said something private');
+  const error = await pending.catch((caught: unknown) => caught);
+  expect((error as Error).message).toContain('The call was cancelled');
+  expect(wire.received[1]).toEqual({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 0, reason: 'The call was cancelled' } });
+});
