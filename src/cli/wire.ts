@@ -7,6 +7,7 @@ import { createJsonlSink, createNullSink } from '../audit/jsonl-sink.js';
 import type { AuditSink } from '../audit/types.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { GatewayDeps } from '../gateway/types.js';
+import { observedSink, type GatewayObserver } from '../gateway/observer.js';
 import { approvalAuditor } from './approval-audit.js';
 
 export interface WireOptions {
@@ -21,6 +22,8 @@ export interface WireOptions {
   consoleUrl?: () => string | undefined;
   /** A required server cannot start (see GatewayDeps.fatal). */
   fatal?: (error: Error) => void;
+  /** Told what happens: the decision log, metrics, status (see gateway/observer.ts). */
+  observer?: GatewayObserver;
   /** Where stdio upstreams record their process groups, so the caller's signal handlers can end them. */
   children?: ChildRegistry;
 }
@@ -28,7 +31,9 @@ export interface WireOptions {
 /** The real parts, wired. Close `approver` and `audit` when done. */
 export function wireGateway(options: WireOptions): GatewayDeps {
   const { config, environment } = options;
-  const audit = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path, { fsync: config.audit.fsync }) : createNullSink());
+  const stored = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path, { fsync: config.audit.fsync }) : createNullSink());
+  // Observers hear of every decision, audited or not (an environment may keep no audit log).
+  const audit = observedSink(stored, options.observer);
   const store = createFileTicketStore(options.stateDir ? { stateDir: options.stateDir } : {});
   const approver = createApprover(config.approval, {
     nonInteractive: options.nonInteractive,
@@ -45,5 +50,6 @@ export function wireGateway(options: WireOptions): GatewayDeps {
     audit,
     log: options.log,
     ...(options.fatal ? { fatal: options.fatal } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   };
 }

@@ -64,6 +64,7 @@ export class GatewaySession {
     this.#upstreams = new UpstreamSet({
       rules: this.rules,
       deps,
+      identity: { agent: this.agent, session: this.id },
       peer: options.peer,
       onNotification: (server, notification) => this.#onUpstreamNotification(server, notification),
       // Decided and audited first: the upstream's SDK-side capability check is the upstream's to skip.
@@ -79,6 +80,7 @@ export class GatewaySession {
       deps,
     });
     this.passthrough = new Passthrough(this.#ports);
+    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, at: Date.now() });
   }
 
   /** The agent's compiled policy. */
@@ -191,6 +193,7 @@ export class GatewaySession {
     this.#closed = true;
     this.deps.approver.forgetSession?.(this.id);
     await this.#upstreams.close();
+    this.deps.observer?.session?.({ type: 'closed', agent: this.agent, session: this.id, at: Date.now() });
   }
 }
 

@@ -6,6 +6,7 @@ import type { Upstream, UpstreamHooks } from '../upstream/types.js';
 import type { Inspection } from '../policy/types.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Approver } from '../approval/types.js';
+import type { GatewayObserver } from './observer.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -56,4 +57,6 @@ export interface GatewayDeps {
   log?: (message: string) => void;
   /** A server marked `required` cannot start: the gateway must stop, giving this reason (serve exits 1). */
   fatal?: (error: Error) => void;
+  /** Told what happens (decisions, upstream states, sessions): the decision log, metrics, status. */
+  observer?: GatewayObserver;
 }

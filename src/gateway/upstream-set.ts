@@ -12,6 +12,7 @@ import { UpstreamStarts } from './upstream-starts.js';
 import { findUnavailable, type UnavailableServer } from './unavailable.js';
 import type { AgentRules, ToolLookup, Upstreams } from './ports.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
+import type { UpstreamStateEvent } from './observer.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -22,7 +23,9 @@ const NO_BOUND_MS = 2 ** 31 - 1;
 
 export interface UpstreamSetOptions {
   rules: AgentRules;
-  deps: Pick<GatewayDeps, 'createUpstream' | 'log' | 'fatal'>;
+  deps: Pick<GatewayDeps, 'createUpstream' | 'log' | 'fatal' | 'observer'>;
+  /** Who this set serves, for the observer's upstream events. */
+  identity: { agent: string; session: string };
   /** Told when a late or recovered server comes up (once the agent has its initialize answer); asked what an upstream asks outside any call. */
   peer: Pick<AgentPeer, 'notify' | 'request'>;
   /** What each upstream sends on its own (notifications, requests to the agent), by server. */
@@ -72,7 +75,10 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       const hooks: UpstreamHooks = {
         onNotification: (notification) => this.#onNotification(server.id, notification),
         onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
-        onDisconnect: (error) => this.#options.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`),
+        onDisconnect: (error) => {
+          this.#options.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`);
+          this.#tell(server.id, 'down', { error: error.message });
+        },
       };
       this.#upstreams.set(
         server.id,
@@ -209,6 +215,14 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     this.#closed = true;
     this.#starts.close();
     await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
+    for (const server of this.#infos.keys()) this.#tell(server, 'stopped');
+  }
+
+  #tell(server: string, state: UpstreamStateEvent['state'], details: Partial<UpstreamStateEvent> = {}): void {
+    const { observer } = this.#options.deps;
+    if (!observer?.upstream) return;
+    const { agent, session } = this.#options.identity;
+    observer.upstream({ ...details, server, agent, session, state, at: Date.now() });
   }
 
   #onNotification(server: string, notification: { method: string; params?: JsonObject }): void {
@@ -232,6 +246,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   /** One start attempt as the retry loop makes it: connected, and its tools read. */
   async #bringUp(server: string): Promise<void> {
+    this.#tell(server, 'starting');
     const upstream = await this.#connect(server);
     this.#stale.delete(server);
     this.#setTools(server, this.#infos.get(server)?.capabilities.tools ? await upstream.listTools() : []);
@@ -259,6 +274,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   #onUp(server: string, attempts: number): void {
     if (this.#closed) return;
+    this.#tell(server, 'up', { attempts });
     if (attempts > 1) this.#options.deps.log?.(`Upstream "${server}" is up after ${attempts} attempts`);
     if (!this.#announced) return;
     // A late or recovered server: the agent has been told what there was without it. A notification that
@@ -273,7 +289,9 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
     if (this.#closed) return;
     const { fatal, log } = this.#options.deps;
-    if (this.#servers.get(server)?.required && fatal) {
+    const required = Boolean(this.#servers.get(server)?.required && fatal);
+    this.#tell(server, 'failed', { attempts, error: error.message, ...(required ? {} : { retryInMs }) });
+    if (required && fatal) {
       // No more attempts of any server: the gateway is stopping.
       this.#starts.close();
       fatal(new WardenError('UPSTREAM_UNAVAILABLE', `Required upstream "${server}" cannot start: ${error.message.replace(/^Cannot (?:start|connect to) upstream "[^"]*": /, '')}`, { cause: error }));

@@ -1,0 +1,2 @@
+export type { ScanEntity, ScanFinding } from './types.js';
+export { scanEntities } from './scan.js';
