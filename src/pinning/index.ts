@@ -1,0 +1,2 @@
+export type { PinnedEntity, PinnedKind, PinSource, PinStatus, PinStore, ServerPins } from './types.js';
+export { canonicalDefinition, digestOf, pinEntity } from './digest.js';
