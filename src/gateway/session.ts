@@ -80,7 +80,8 @@ export class GatewaySession {
       deps,
     });
     this.passthrough = new Passthrough(this.#ports);
-    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, at: Date.now() });
+    const client = options.peer.clientInfo?.();
+    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, ...(client ? { client } : {}), at: Date.now() });
   }
 
   /** The agent's compiled policy. */
