@@ -64,7 +64,8 @@ export function describeUpstream(entry: UpstreamEntry, now: number): string {
 
 function attemptText(entry: UpstreamEntry, now: number, next: string): string {
   const attempt = entry.attempts ? `attempt ${entry.attempts}, ` : '';
-  if (entry.retrying) return `${attempt}trying again now`;
+  // An entry is rewritten on events only: a retry time that has passed is an attempt under way.
+  if (entry.retrying || (entry.retryAt !== undefined && entry.retryAt <= now)) return `${attempt}trying again now`;
   if (entry.retryAt === undefined) return `${attempt}no more attempts`;
   return `${attempt}${next} in ${formatSeconds(entry.retryAt - now)}`;
 }

@@ -24,6 +24,7 @@ test.each<[string, boolean, Array<Omit<UpstreamStateEvent, 'server' | 'agent' | 
   ['up', false, [{ state: 'starting' }, { state: 'up', attempts: 1 }], 2000, 'up'],
   ['never came up', false, [{ state: 'starting' }, { state: 'failed', attempts: 3, error: WHY, retryInMs: 4000 }], 2000, `failed: ${WHY} (attempt 3, next try in 4.0 s)`],
   ['the next attempt under way after a failure', false, [{ state: 'failed', attempts: 1, error: WHY, retryInMs: 250 }, { state: 'starting' }], 2000, `failed: ${WHY} (attempt 1, trying again now)`],
+  ['a retry time that has passed', false, [{ state: 'failed', attempts: 2, error: WHY, retryInMs: 500 }], 1600, `failed: ${WHY} (attempt 2, trying again now)`],
   ['a required server: no more attempts', false, [{ state: 'failed', attempts: 1, error: WHY }], 1000, `failed: ${WHY} (attempt 1, no more attempts)`],
   ['up, then lost', false, [{ state: 'up', attempts: 1 }, { state: 'down', error: 'Upstream "db" exited with code 1' }], 2000, 'down: Upstream "db" exited with code 1 (restarts on the next call)'],
   ['up, lost, and failing to come back', false, [{ state: 'up', attempts: 1 }, { state: 'down', error: 'exited' }, { state: 'starting' }, { state: 'failed', attempts: 3, error: WHY, retryInMs: 12_400 }], 4000, `restarting (attempt 3, next in 12 s): ${WHY}`],
