@@ -5,6 +5,7 @@
 // told of the broken server too: in the initialize instructions, and in the error of a call to it.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { StatusReport } from '../../src/status/status-report.js';
 import {
@@ -182,3 +183,38 @@ test('a gateway that stops is gone from status at once; one killed with -9 is go
   ]);
   expect((await status()).gateways).toEqual([]);
 }, 90_000);
+
+test('a server that first fails after initialize (lazy) is a warning log notification to the agent, once', async () => {
+  const lazy = writeConfig(`
+servers:
+  echo:
+    command: node
+    args: ["{{fixtures}}/echo-server.mjs"]
+  broken:
+    command: "{{dir}}/no-such-server"
+    startup: lazy
+agents:
+  dev:
+    allow: ["echo/*", "broken/*"]
+environments:
+  dev: { safety: full }
+`);
+  const logs: Array<{ level: string; logger?: string; data: unknown }> = [];
+  const agent = await connectStdio(lazy, 'dev', {
+    setup: (client) => client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => void logs.push(notification.params)),
+  });
+  // Nothing had failed at initialize: the lazy server starts on the first tools/list.
+  expect(agent.client.getInstructions() ?? '').not.toContain('broken');
+  expect(agent.client.getServerCapabilities()?.logging).toEqual({});
+  const tools = (await agent.client.listTools()).tools.map((tool) => tool.name);
+  expect(tools).toContain('echo_echo');
+  await eventually(() => logs.length > 0, 20_000);
+  expect(logs[0]).toEqual({ level: 'warning', logger: 'mcp-warden', data: expect.stringMatching(/^Upstream "broken" is unavailable: command not found\. mcp-warden tries to start it again/) as unknown });
+  // Retries go on; further failures of the same run are not repeated to the agent.
+  await eventually(async () => {
+    const report = JSON.parse((await runWarden(lazy.dir, ['status', '--json'])).stdout) as StatusReport;
+    return (report.gateways[0]?.sessions[0]?.upstreams.broken?.attempts ?? 0) >= 3;
+  }, 30_000);
+  expect(logs.filter((log) => String(log.data).includes('"broken"'))).toHaveLength(1);
+  await agent.close();
+}, 60_000);
