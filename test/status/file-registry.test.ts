@@ -15,7 +15,7 @@ function entry(pid: number, started: string | undefined, startedAt = 1): Gateway
 
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid!;
+  return spawnSync(process.execPath, ['-e', '']).pid;
 }
 
 test('entries of live gateways are listed oldest first; dead ones are dropped and their files removed', async () => {
