@@ -39,7 +39,7 @@ function instructionsFor(session: GatewaySession): string | undefined {
     failing.length === 0
       ? []
       : [
-          `mcp-warden: ${failing.length === 1 ? 'one upstream server is' : `${failing.length} upstream servers are`} not available, so ${failing.length === 1 ? 'its' : 'their'} tools are missing from the list (mcp-warden keeps trying; the operator sees why with "mcp-warden status"):\n${failing.map((f) => `- ${f.message}`).join('\n')}`,
+          `mcp-warden: ${failing.length === 1 ? 'one upstream server is' : `${failing.length} upstream servers are`} not available, so ${failing.length === 1 ? 'its' : 'their'} tools are missing from the list. mcp-warden keeps trying to start ${failing.length === 1 ? 'it' : 'them'}; tools that come up are announced with notifications/tools/list_changed, and the operator sees why with "mcp-warden status":\n${failing.map((f) => `- ${f.message}`).join('\n')}`,
         ];
   const parts = Object.keys(session.deps.config.servers)
     .map((id) => session.info(id)?.instructions)

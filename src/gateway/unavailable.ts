@@ -42,6 +42,7 @@ const PROBE_TOOL = 'mcp-warden.any-tool';
 /** A server that has failed to start, and what the agent is told of it (no command, path or environment). */
 export interface FailingServer {
   server: string;
+  /** `Upstream "db" is unavailable: command not found`: the reason, without a retry time. */
   message: string;
 }
 
@@ -53,13 +54,14 @@ export interface FailingServer {
  * reach only by exact tool names is not named (fail closed on what the agent is told; `mcp-warden
  * status` shows it to the operator).
  */
-export function failingServers(lookup: Omit<UnavailableLookup, 'passthrough'>, now = Date.now()): FailingServer[] {
+export function failingServers(lookup: Omit<UnavailableLookup, 'passthrough'>): FailingServer[] {
   const failing: FailingServer[] = [];
   for (const server of lookup.servers) {
     const state = lookup.state(server);
-    const failed = state.state === 'down' || (state.state === 'starting' && state.error !== undefined);
-    if (!failed || !lookup.visible(server, PROBE_TOOL)) continue;
-    failing.push({ server, message: unavailableError(server, state, now).agentMessage });
+    const error = state.state === 'down' || state.state === 'starting' ? state.error : undefined;
+    if (!error || !lookup.visible(server, PROBE_TOOL)) continue;
+    // The reason alone: instructions last the whole session, so a retry time in them would go stale.
+    failing.push({ server, message: sentence(error.agentMessage) });
   }
   return failing;
 }

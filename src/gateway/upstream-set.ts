@@ -299,7 +299,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     const told = this.failing().find((failing) => failing.server === server);
     if (!told) return;
     // Advice, like list_changed: a client that did not get the logging capability, or a closing transport, drops it.
-    this.#options.peer.notify('notifications/message', { level: 'warning', logger: 'mcp-warden', data: told.message }).catch(() => {});
+    const data = `${told.message}. mcp-warden keeps trying to start it; its tools appear once it is up, and the agent is told with notifications/tools/list_changed`;
+    this.#options.peer.notify('notifications/message', { level: 'warning', logger: 'mcp-warden', data }).catch(() => {});
   }
 
   #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
