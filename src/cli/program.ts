@@ -107,6 +107,13 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .action(action(async () => (await import('./approvals.js')).runApprovalsDeny));
 
   program
+    .command('status')
+    .description('the gateways this user runs (stdio and HTTP) with their approval console links, the calls waiting for approval, and the state of every upstream')
+    .option('--json', 'print JSON')
+    .option('--state-dir <dir>', 'the state directory the gateways share (default $MCP_WARDEN_STATE_DIR, else ~/.mcp-warden)')
+    .action(action(async () => (await import('./status.js')).runStatus));
+
+  program
     .command('init')
     .description('write a gateway.yaml fronting the MCP servers your clients already have: secrets become ${VAR} references, one agent per client where reads run and writes ask a human')
     .option('--from <client>', 'read only this client: claude-code, opencode, claude-desktop, cursor, vscode or all (default all)')

@@ -10,6 +10,8 @@ import { describeListenError } from './listen-errors.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
 import { connectInstructions } from './connect-instructions.js';
+import { fanOut } from '../gateway/observer.js';
+import { trackGateway } from '../status/track-gateway.js';
 import type { Io } from './io.js';
 
 export interface ServeOptions extends ConfigOptions {
@@ -48,7 +50,10 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     onFatal();
   };
   const children = new ChildRegistry();
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
+  // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
+  const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), log });
+  const observer = fanOut([status.observer]);
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer });
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -63,6 +68,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   const shutdown = onceAsync(async () => {
     await withdrawWaiting();
     for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
+    await status.close().catch(failedTo('remove this gateway from "mcp-warden status"'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
   });
   process.once('exit', () => children.killAll());
@@ -83,11 +89,13 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
       if (running) {
         closers.push(() => running.close());
         consoleUrl = running.url;
+        status.setConsole(running.url, running.reused);
         log(`approval console: ${running.loginUrl}${running.reused ? " (shared with another gateway)" : ""}`);
       }
     }
     const front = await serveStdio(deps, { agent: values.agent, beforeClose: withdrawWaiting });
     closers.push(() => front.close());
+    await status.start();
     done = front.closed;
   } else {
     const { host, port } = parseListen(values.http!);
@@ -101,12 +109,15 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
       throw error;
     });
     closers.push(() => front.close());
+    status.setUrl(front.url);
     if (mounted) {
       closers.push(() => mounted.close());
       consoleUrl = mounted.urlFor(front.url);
       // So that `mcp-warden approvals list` can point people at this console too; the console serves without it.
       await writeConsoleAddress(consoleUrl, stateDir ? { stateDir } : {}).catch(failedTo('record the approval console address'));
+      status.setConsole(consoleUrl, false);
     }
+    await status.start();
     io.err(connectInstructions(config, front.url, environment, mounted?.loginUrlFor(front.url)));
     done = new Promise<void>(() => {});
   }

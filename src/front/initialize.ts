@@ -28,10 +28,21 @@ export function initializeResult(session: GatewaySession, capabilities: ServerCa
   };
 }
 
-/** The instructions of every upstream that gave some, in config order. */
+/**
+ * The instructions of every upstream that gave some, in config order; first, the servers that failed
+ * to start. A client shows a gateway whose servers all fail as connected with fewer tools or none,
+ * and clients put instructions before the agent: this is where the agent learns why tools are missing.
+ */
 function instructionsFor(session: GatewaySession): string | undefined {
+  const failing = session.failingUpstreams();
+  const notice =
+    failing.length === 0
+      ? []
+      : [
+          `mcp-warden: ${failing.length === 1 ? 'one upstream server is' : `${failing.length} upstream servers are`} not available, so ${failing.length === 1 ? 'its' : 'their'} tools are missing from the list. mcp-warden keeps trying to start ${failing.length === 1 ? 'it' : 'them'}; tools that come up are announced with notifications/tools/list_changed, and the operator sees why with "mcp-warden status":\n${failing.map((f) => `- ${f.message}`).join('\n')}`,
+        ];
   const parts = Object.keys(session.deps.config.servers)
     .map((id) => session.info(id)?.instructions)
     .filter((text): text is string => Boolean(text));
-  return parts.length > 0 ? parts.join('\n\n') : undefined;
+  return [...notice, ...parts].length > 0 ? [...notice, ...parts].join('\n\n') : undefined;
 }

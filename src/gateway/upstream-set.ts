@@ -9,7 +9,7 @@ import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo } from '../upstream/types.js';
 import { Catalog } from './catalog.js';
 import { UpstreamStarts } from './upstream-starts.js';
-import { findUnavailable, type UnavailableServer } from './unavailable.js';
+import { failingServers, findUnavailable, type FailingServer, type UnavailableServer } from './unavailable.js';
 import type { AgentRules, ToolLookup, Upstreams } from './ports.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 import type { UpstreamStateEvent } from './observer.js';
@@ -179,6 +179,15 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     });
   }
 
+  /** The servers whose start has failed so far, as the agent may be told of them (see failingServers). */
+  failing(): FailingServer[] {
+    return failingServers({
+      servers: [...this.#servers.keys()],
+      state: (server) => this.#starts.state(server),
+      visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
+    });
+  }
+
   async withInflight<T>(server: string, context: CallContext, work: () => Promise<T>): Promise<T> {
     const list = this.#inflight.get(server) ?? [];
     list.push(context);
@@ -286,11 +295,22 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (offers?.prompts) peer.notify('notifications/prompts/list_changed').catch(() => {});
   }
 
+  #warnAgent(server: string): void {
+    const told = this.failing().find((failing) => failing.server === server);
+    if (!told) return;
+    // Advice, like list_changed: a client that did not get the logging capability, or a closing transport, drops it.
+    const data = `${told.message}. mcp-warden keeps trying to start it; its tools appear once it is up, and the agent is told with notifications/tools/list_changed`;
+    this.#options.peer.notify('notifications/message', { level: 'warning', logger: 'mcp-warden', data }).catch(() => {});
+  }
+
   #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
     if (this.#closed) return;
     const { fatal, log } = this.#options.deps;
     const required = Boolean(this.#servers.get(server)?.required && fatal);
     this.#tell(server, 'failed', { attempts, error: error.message, ...(required ? {} : { retryInMs }) });
+    // A server that stops working after the agent has its initialize answer (whose instructions named
+    // the ones failing then): said once per run of failures, to clients that show server logs.
+    if (attempts === 1 && this.#announced && !required) this.#warnAgent(server);
     if (required && fatal) {
       // No more attempts of any server: the gateway is stopping.
       this.#starts.close();
