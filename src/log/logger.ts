@@ -37,7 +37,8 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
   if (options.pretty) {
     // prettyFactory formats one JSON line synchronously: no stream in between, so pretty lines leave
     // in the same order and at the same moment as JSON ones would.
-    const { prettyFactory } = await import('pino-pretty');
+    // A CommonJS module: bundled, its import has only a default export (the module object).
+    const { prettyFactory } = (await import('pino-pretty')).default;
     const format = prettyFactory({
       colorize: options.colorize ?? false,
       // The message already says what the fields hold; the fields are for the JSON form.
