@@ -129,7 +129,6 @@ test.skipIf(!hasScript)('on a terminal the log is pretty: time, level and messag
     const url = /listening on (http:\/\/\S+\/mcp)/.exec(output)![1]!;
     expect((await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${BAD_TOKEN}` }, body: '{}' })).status).toBe(401);
     await eventually(() => output.includes('Rejected HTTP request'), 20_000);
-    // eslint-disable-next-line no-control-regex -- colours on a terminal
     const plain = output.replace(/\u001b\[[\d;]*m/g, '');
     expect(plain).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: Rejected HTTP request: unknown bearer token from 127\.0\.0\.1\r?$/m);
     // The start-up instructions for a person, and no JSON log line.
