@@ -15,7 +15,7 @@ export function bearerAuth(tokens: TokenTable, observer?: GatewayObserver): Guar
     const { authorization } = ctx.req.headers;
     const agent = tokens.agentFor(authorization);
     if (!agent) {
-      const reason = authorization === undefined ? 'missing bearer token' : 'unknown bearer token';
+      const reason = /^Bearer\s+\S/i.test(authorization ?? '') ? 'unknown bearer token' : 'missing bearer token';
       const remote = ctx.req.socket.remoteAddress;
       observer?.authRejected?.({ reason, ...(remote ? { remote } : {}), at: Date.now() });
       throw new HttpError(401, 'Missing or unknown bearer token', { headers: CHALLENGE });
