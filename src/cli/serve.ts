@@ -28,8 +28,8 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
   }
   // The log goes through process.stderr, like everything else this process writes there, so its
-  // lines stay in order with upstream stderr and start-up text, and a line written is never lost to
-  // an exit (Node writes files and terminals at once; see log/destination.ts for pipes).
+  // lines stay in order with upstream stderr and start-up text. On Linux Node writes stderr at once
+  // (files, terminals and pipes alike), so a line logged survives a kill -9 (docs/logging.md).
   const logging = logSettings(values, io.env, Boolean(process.stderr.isTTY));
   const logger = await createLogger({ ...logging, colorize: logging.pretty && Boolean(process.stderr.isTTY), destination: process.stderr });
   const { config, environment } = await loadContext(io, values);

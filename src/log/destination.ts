@@ -1,6 +1,7 @@
-// Log lines held to a bound: Node writes to a file or a terminal at once, but to a pipe nobody reads
-// it queues every write in memory. Past the bound, lines are dropped and counted, and the count is
-// logged once the stream has room again.
+// Log lines held to a bound. On Linux Node writes stderr synchronously (a pipe nobody reads blocks
+// the writer instead); where it queues writes in memory instead, a reader that stops would make the
+// queue grow with every call. Past the bound, lines are dropped and counted, and the count is logged
+// once the stream has room again.
 import type { LineSink } from './logger.js';
 
 /** Bytes that may wait in the stream's buffer before log lines are dropped. */
