@@ -53,6 +53,10 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--non-interactive', 'nobody can answer an ask: each becomes approval.non_interactive (default deny); the default with CI=true and no webhook channel')
     .option('--console-port <port>', 'port of the approval console of a stdio gateway (default $MCP_WARDEN_CONSOLE_PORT, else 8788)')
     .option('--state-dir <dir>', 'where approval tickets and the console address are kept (default $MCP_WARDEN_STATE_DIR)')
+    // The stderr log (docs/logging.md).
+    .option('--quiet', 'log warnings and errors only (same as --log-level warn)')
+    .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default $MCP_WARDEN_LOG_LEVEL, else info)')
+    .option('--log-format <format>', 'pretty or json (default: pretty when stderr is a terminal, else json lines)')
     .action(action(async () => (await import('./serve.js')).runServe));
 
   withConfig(program.command('check'))

@@ -75,10 +75,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       const hooks: UpstreamHooks = {
         onNotification: (notification) => this.#onNotification(server.id, notification),
         onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
-        onDisconnect: (error) => {
-          this.#options.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`);
-          this.#tell(server.id, 'down', { error: error.message });
-        },
+        // Said to the operator by the decision log (an observer), like every state below.
+        onDisconnect: (error) => this.#tell(server.id, 'down', { error: error.message }),
       };
       this.#upstreams.set(
         server.id,
@@ -284,7 +282,6 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   #onUp(server: string, attempts: number): void {
     if (this.#closed) return;
     this.#tell(server, 'up', { attempts });
-    if (attempts > 1) this.#options.deps.log?.(`Upstream "${server}" is up after ${attempts} attempts`);
     if (!this.#announced) return;
     // A late or recovered server: the agent has been told what there was without it. A notification that
     // cannot be sent is dropped: it is advice to list again, and a failing transport is closing anyway.
@@ -305,7 +302,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
     if (this.#closed) return;
-    const { fatal, log } = this.#options.deps;
+    const { fatal } = this.#options.deps;
     const required = Boolean(this.#servers.get(server)?.required && fatal);
     this.#tell(server, 'failed', { attempts, error: error.message, ...(required ? {} : { retryInMs }) });
     // A server that stops working after the agent has its initialize answer (whose instructions named
@@ -315,18 +312,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       // No more attempts of any server: the gateway is stopping.
       this.#starts.close();
       fatal(new WardenError('UPSTREAM_UNAVAILABLE', `Required upstream "${server}" cannot start: ${error.message.replace(/^Cannot (?:start|connect to) upstream "[^"]*": /, '')}`, { cause: error }));
-      return;
-    }
-    // Said once per attempt, and less often as the failures go on: a server that stays down is
-    // retried every 10 s for as long as the session lasts.
-    if (attempts <= 3 || Number.isInteger(Math.log2(attempts))) {
-      log?.(`${error.message} (attempt ${attempts}; next in ${formatDelay(retryInMs)})`);
     }
   }
-}
-
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 /**
