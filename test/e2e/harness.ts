@@ -47,13 +47,13 @@ export interface StdioConnection {
 export async function connectStdio(
   config: { dir: string; file: string },
   agent: string,
-  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; setup?: (client: Client) => void } = {},
+  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; cwd?: string; setup?: (client: Client) => void } = {},
 ): Promise<StdioConnection> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'serve', '--config', config.file, '--agent', agent, ...(options.args ?? [])],
     env: gatewayEnv(config.dir, options.env),
-    cwd: config.dir,
+    cwd: options.cwd ?? config.dir,
     stderr: 'pipe',
   });
   let stderr = '';
