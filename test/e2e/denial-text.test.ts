@@ -92,9 +92,10 @@ test('a denied resource read is one JSON-RPC error with one "MCP error" prefix a
 });
 
 test('an unknown tool is refused once-prefixed, saying what to do instead', async () => {
-  await expect(dev.client.callTool({ name: 'nope', arguments: {} })).rejects.toThrow(
-    new Error('MCP error -32602: Unknown tool "nope": it does not exist or this agent may not use it. Do not retry it; use a tool from tools/list, or ask the user.'),
-  );
+  await expect(dev.client.callTool({ name: 'nope', arguments: {} })).rejects.toMatchObject({
+    code: -32602,
+    message: 'MCP error -32602: Unknown tool "nope": it does not exist or this agent may not use it. Do not retry it; use a tool from tools/list, or ask the user.',
+  });
 });
 
 test("an upstream's own JSON-RPC error reaches the agent with one prefix, as from the server directly", async () => {
