@@ -67,7 +67,7 @@ test('in an environment whose channels leave out elicitation, an auto-accepting 
   expect(cli.code).toBe(0);
   const result = await call;
   expect(result.isError).toBe(true);
-  expect(textOf(result)).toMatch(/\nApproval was not given: Denied by "?[^\n]*via cli: not in prod$/);
+  expect(textOf(result)).toMatch(/\nApproval was not given: Denied by "?[^\n]*via cli: not in prod$/m);
   expect(prompts).toEqual([]);
 });
 
