@@ -47,7 +47,7 @@ export interface StdioConnection {
 export async function connectStdio(
   config: { dir: string; file: string },
   agent: string,
-  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; cwd?: string; setup?: (client: Client) => void } = {},
+  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; cwd?: string; clientInfo?: { name: string; version: string }; setup?: (client: Client) => void } = {},
 ): Promise<StdioConnection> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -58,7 +58,7 @@ export async function connectStdio(
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const client = new Client({ name: 'e2e-client', version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
+  const client = new Client(options.clientInfo ?? { name: 'e2e-client', version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
   options.setup?.(client);
   await client.connect(transport);
   return { client, transport, stderr: () => stderr, pid: transport.pid!, close: () => client.close() };
