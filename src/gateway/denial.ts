@@ -1,6 +1,7 @@
 // The text an agent gets back when mcp-warden refuses a call: who refused, which rule, and why, so
 // the model can adapt instead of retrying blindly.
 import path from 'node:path';
+import type { ApprovalOutcome } from '../approval/types.js';
 import type { Decision, Reason } from '../policy/types.js';
 
 /**
@@ -42,10 +43,22 @@ export function decisiveReasons(decision: Decision): Reason[] {
  * matching the tool's schema) is not a policy decision: its reasons say how to fix the call.
  */
 export function denialText(qualified: string, decision: Decision, extra?: string): string {
-  const decisive = decisiveReasons(decision);
+  return refusal(qualified, decision, extra, decisiveReasons(decision).some((reason) => reason.layer !== 'input'));
+}
+
+/**
+ * The text of a call that asked and was not approved. A call withdrawn before anyone decided (the
+ * agent cancelled it, the gateway shut down) was not refused by policy, so it gets no NEXT_STEP:
+ * the same call may well succeed once the gateway is back.
+ */
+export function approvalDenialText(qualified: string, decision: Decision, outcome: Pick<ApprovalOutcome, 'channel' | 'reason'>): string {
+  return refusal(qualified, decision, `Approval was not given: ${outcome.reason}`, outcome.channel !== 'cancelled');
+}
+
+function refusal(qualified: string, decision: Decision, extra: string | undefined, policy: boolean): string {
   const lines = [`mcp-warden denied the call to "${qualified}".`];
-  for (const reason of decisive) lines.push(describe(reason));
+  for (const reason of decisiveReasons(decision)) lines.push(describe(reason));
   if (extra) lines.push(extra);
-  if (decisive.some((reason) => reason.layer !== 'input')) lines.push(NEXT_STEP);
+  if (policy) lines.push(NEXT_STEP);
   return lines.join('\n');
 }
