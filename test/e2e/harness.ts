@@ -75,18 +75,18 @@ export interface StdioConnection {
 export async function connectStdio(
   config: { dir: string; file: string },
   agent: string,
-  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; setup?: (client: Client) => void } = {},
+  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; cwd?: string; clientInfo?: { name: string; version: string }; setup?: (client: Client) => void } = {},
 ): Promise<StdioConnection> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'serve', '--config', config.file, '--agent', agent, ...(options.args ?? [])],
     env: gatewayEnv(config.dir, options.env),
-    cwd: config.dir,
+    cwd: options.cwd ?? config.dir,
     stderr: 'pipe',
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const client = new Client({ name: 'e2e-client', version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
+  const client = new Client(options.clientInfo ?? { name: 'e2e-client', version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
   options.setup?.(client);
   await client.connect(transport);
   return { client, transport, stderr: () => readableStderr(stderr), rawStderr: () => stderr, pid: transport.pid!, close: () => client.close() };
