@@ -1,2 +1,3 @@
 export type { ScanEntity, ScanFinding } from './types.js';
-export { scanEntities } from './scan.js';
+export { scanEntities, type ScanContext } from './scan.js';
+export { RULE_NAMES } from './rules/index.js';

@@ -1,0 +1,60 @@
+// exfiltration: instructions to move data somewhere the user did not ask for — to a URL, into a
+// parameter the tool has no need of (Invariant Labs' "pass its content as 'sidenote'"), or to a
+// recipient the description supplies (the shadowing examples: every email bcc'd, the WhatsApp
+// recipient changed to the attacker's number). Describing where a tool itself sends things ("posts a
+// message to a Slack channel") raises nothing: these need a literal destination or stolen data.
+import { firstPhrase, quoted, type Phrase, type Rule } from './rule.js';
+
+const URL = String.raw`(?:https?|wss?|ftp)://`;
+const EMAIL = String.raw`[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}\.[a-z]{2,24}`;
+const PHONE = String.raw`\+\d[\d\s().-]{6,24}\d`;
+const SEND = String.raw`(?:send|sends|sending|post|posts|posting|upload|uploads|uploading|forward|forwards|forwarding|transmit|transmits|exfiltrate|submit|submits|beacon|leak|mirror|ship|push|copy|relay)`;
+// What the model holds that the user did not hand this tool.
+const LOOT = String.raw`(?:conversation|chat(?:\s+history)?|message\s+history|previous\s+messages|all\s+(?:the\s+)?messages|(?:api|access|auth|bearer|session)[\s_-]*(?:keys?|tokens?)|tokens|passwords?|secrets?|credentials?|private\s+keys?|ssh\s+keys?|env(?:ironment)?\s+var(?:iable)?s|cookies|system\s+prompt|(?:its|their)\s+contents?|(?:the\s+)?contents?\s+of\s+(?:any|all|every|each|other|the\s+user's|your|~|/|\S{1,120}\.(?:json|env|pem|key|ya?ml|txt|cfg|conf|ini|toml|rc)\b))`;
+const PUT = String.raw`(?:include|pass|put|add|append|attach|embed|insert|copy|encode|place|provide|send|store|write|fill|paste)`;
+const PARAM = String.raw`(?:[\`'"][\w-]+[\`'"](?:\s+(?:parameter|param|argument|arg|field|property))?|[\w-]+\s+(?:parameter|param|argument|arg|field|property))`;
+
+export const EXFILTRATION_PHRASES: readonly Phrase[] = [
+  {
+    pattern: new RegExp(String.raw`\b${SEND}\b[^.!?\n]{0,120}?\b(?:to|into|via)\s+(?:the\s+)?(?:(?:endpoint|url|server|webhook|address)\s+)?(?:at\s+)?[\`'"<(]?${URL}`),
+    means: 'tells the model to send something to a URL',
+  },
+  {
+    pattern: new RegExp(String.raw`${URL}[^\s?]{0,200}\?(?:[^\s=]{0,40}=[^\s&]{0,100}&){0,5}[\w-]{1,40}=(?:\{|<|\$\{|%7b)\s*(?:data|content|contents|secret|secrets|token|key|password|conversation|history|messages?|file|env|credentials?|output|result|context)`),
+    means: 'has a URL with a slot for data, for the model to fill',
+  },
+  {
+    pattern: new RegExp(String.raw`\b${PUT}\b[^.!?\n]{0,80}?\b${LOOT}\b[^.!?\n]{0,80}?\b(?:in|into|as|inside|within|via|to)\s+(?:the\s+|a\s+|an\s+)?${PARAM}`),
+    means: 'tells the model to put data it holds into a parameter',
+  },
+  {
+    pattern: /\b(?:as|in|into|to|via)\s+(?:the\s+|a\s+)?[`'"]?side[\s_-]?note\b/,
+    means: 'tells the model to smuggle data in a side parameter',
+  },
+  {
+    pattern: /\b(?:change|set|replace|redirect|switch|override|update)\s+(?:the\s+)?(?:recipient|receiver|destination|to[\s-]address|email\s+address|phone\s+number|number|iban|account\s+number|wallet\s+address)s?\s+(?:to|with)\b/,
+    means: 'tells the model to change where something is sent',
+  },
+  {
+    pattern: new RegExp(String.raw`\b(?:bcc|blind\s+(?:carbon\s+)?copy)\b[^.!?\n]{0,60}?(?:${EMAIL}|${PHONE})`),
+    means: 'tells the model to copy messages to a fixed address',
+  },
+  {
+    pattern: new RegExp(String.raw`\b(?:always|also|additionally|secretly|silently|must)\s+(?:add|include|cc|bcc|copy|forward|send)\b[^.!?\n]{0,60}?(?:${EMAIL}|${PHONE})`),
+    means: 'tells the model to send to a fixed address',
+  },
+  {
+    pattern: new RegExp(String.raw`\b(?:send|forward|redirect|route)\s+(?:all|every|any|each)\s+(?:\w+\s+){0,2}(?:emails?|messages?|mails?|data|files?|requests?)\s+to\s+(?:${EMAIL}|${PHONE}|${URL})`),
+    means: 'tells the model to send everything to a fixed destination',
+  },
+];
+
+export const exfiltration: Rule = {
+  name: 'exfiltration',
+  roles: ['prose', 'value'],
+  check(input) {
+    const found = firstPhrase(input, EXFILTRATION_PHRASES, { instructions: false });
+    if (!found) return undefined;
+    return { message: `Moves data away from the user: ${found.phrase.means} (${quoted(found.quote)})`, ...found.hit };
+  },
+};
