@@ -44,6 +44,8 @@ export interface FieldWalk {
   fields: ScanField[];
   /** Set when the walk stopped at WALK_LIMITS: the reason. */
   truncated?: string;
+  /** Where it stopped: the schema it was walking. */
+  truncatedAt?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -99,10 +101,12 @@ function walkSchema(node: unknown, path: string, depth: number, walk: FieldWalk,
   if (walk.truncated) return;
   if (walk.fields.length >= WALK_LIMITS.strings) {
     walk.truncated = `more than ${WALK_LIMITS.strings} strings`;
+    walk.truncatedAt = path.split(/[.[]/)[0];
     return;
   }
   if (depth > WALK_LIMITS.depth) {
     walk.truncated = `nested deeper than ${WALK_LIMITS.depth} levels at ${path}`;
+    walk.truncatedAt = path.split(/[.[]/)[0];
     return;
   }
   if (typeof node === 'string') {

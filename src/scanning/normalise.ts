@@ -44,7 +44,11 @@ export function normalise(original: string): Normalised {
     const cp = original.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
     const tag = tagCharacter(cp);
-    if (tag !== undefined) push(tag.toLowerCase(), i);
+    if (cp >= 0x21 && cp < 0x7f && cp !== 0x2a) {
+      // Printable ASCII, the bulk of every description: nothing to fold but case.
+      text += cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : ch;
+      origin.push(i);
+    } else if (tag !== undefined) push(tag.toLowerCase(), i);
     else if (invisibleKind(cp) || ch === '*') {
       // Dropped: what hides between letters must not split the word it hides in.
     } else if (SPACE.test(ch)) {

@@ -8,8 +8,10 @@ import { RULES } from './rules/index.js';
 import type { ScanEntity, ScanFinding } from './types.js';
 import { showInvisible } from './unicode.js';
 
-/** Phrase rules read at most this much of one string; longer text is an `oversized` finding anyway. */
-export const MAX_READ = 100_000;
+/** Rules read at most this much of one string (bounding the scan's cost); longer text is an `oversized` finding anyway. */
+export const MAX_READ = 32_000;
+/** Rules read at most this much of one entity in all: a definition padded with thousands of strings must not stall a list. */
+export const ENTITY_BUDGET = 256_000;
 const EXCERPT_CONTEXT = 40;
 
 /** What the scan needs besides the entities: every configured server's id (for references to them). */
@@ -27,9 +29,17 @@ export function scanEntities(entities: readonly ScanEntity[], context: ScanConte
   for (const entity of entities) {
     const ruleContext: RuleContext = { entity, scope: scopes.get(entity.server)! };
     const walk = entityFields(entity);
-    for (const field of walk.fields) findings.push(...scanField(field, ruleContext, RULES));
+    let budget = ENTITY_BUDGET;
+    for (const field of walk.fields) {
+      if (budget <= 0) {
+        walk.truncated ??= `more than ${ENTITY_BUDGET.toLocaleString('en-US')} characters`;
+        break;
+      }
+      budget -= Math.min(field.text.length, MAX_READ);
+      findings.push(...scanField(field, ruleContext, RULES));
+    }
     if (walk.truncated) {
-      findings.push(finding(entity, { rule: 'oversized', field: 'inputSchema', message: `Has a schema too large to read in full (${walk.truncated}); what was not read cannot be vouched for` }));
+      findings.push(finding(entity, { rule: 'oversized', field: walk.truncatedAt ?? 'definition', message: `Is too large to read in full (${walk.truncated}); what was not read cannot be vouched for` }));
     }
   }
   return findings;

@@ -10,13 +10,15 @@ const EMAIL = String.raw`[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}\.[a-z]{
 const PHONE = String.raw`\+\d[\d\s().-]{6,24}\d`;
 const SEND = String.raw`(?:send|sends|sending|post|posts|posting|upload|uploads|uploading|forward|forwards|forwarding|transmit|transmits|exfiltrate|submit|submits|beacon|leak|mirror|ship|push|copy|relay)`;
 // What the model holds that the user did not hand this tool.
-const LOOT = String.raw`(?:conversation|chat(?:\s+history)?|message\s+history|previous\s+messages|all\s+(?:the\s+)?messages|(?:api|access|auth|bearer|session)[\s_-]*(?:keys?|tokens?)|tokens|passwords?|secrets?|credentials?|private\s+keys?|ssh\s+keys?|env(?:ironment)?\s+var(?:iable)?s|cookies|system\s+prompt|(?:its|their)\s+contents?|(?:the\s+)?contents?\s+of\s+(?:any|all|every|each|other|the\s+user's|your|~|/|\S{1,120}\.(?:json|env|pem|key|ya?ml|txt|cfg|conf|ini|toml|rc)\b))`;
+const LOOT = String.raw`(?:(?:conversation|chat(?:\s+history)?|message\s+history|previous\s+messages|all\s+(?:the\s+)?messages|(?:api|access|auth|bearer|session)[\s_-]*(?:keys?|tokens?)|tokens|passwords?|secrets?|credentials?|private\s+keys?|ssh\s+keys?|env(?:ironment)?\s+var(?:iable)?s|cookies|system\s+prompt|(?:its|their)\s+contents?|(?:the\s+)?contents?\s+of\s+(?:any|all|every|each|other|the\s+user's|your))\b|(?:the\s+)?contents?\s+of\s+(?:[~/]\S{1,120}|\S{1,120}\.(?:json|env|pem|key|ya?ml|txt|cfg|conf|ini|toml|rc)\b))`;
 const PUT = String.raw`(?:include|pass|put|add|append|attach|embed|insert|copy|encode|place|provide|send|store|write|fill|paste)`;
+/** Up to n characters within one sentence (a dot inside a path or host name does not end it). */
+const within = (n: number) => String.raw`(?:[^.!?\n]|[.!?](?=[\w/~]))` + `{0,${n}}?`;
 const PARAM = String.raw`(?:[\`'"][\w-]+[\`'"](?:\s+(?:parameter|param|argument|arg|field|property))?|[\w-]+\s+(?:parameter|param|argument|arg|field|property))`;
 
 export const EXFILTRATION_PHRASES: readonly Phrase[] = [
   {
-    pattern: new RegExp(String.raw`\b${SEND}\b[^.!?\n]{0,120}?\b(?:to|into|via)\s+(?:the\s+)?(?:(?:endpoint|url|server|webhook|address)\s+)?(?:at\s+)?[\`'"<(]?${URL}`),
+    pattern: new RegExp(String.raw`\b${SEND}\b${within(120)}\b(?:to|into|via)\s+(?:the\s+)?(?:(?:endpoint|url|server|webhook|address)\s+)?(?:at\s+)?[\`'"<(]?${URL}`),
     means: 'tells the model to send something to a URL',
   },
   {
@@ -24,7 +26,11 @@ export const EXFILTRATION_PHRASES: readonly Phrase[] = [
     means: 'has a URL with a slot for data, for the model to fill',
   },
   {
-    pattern: new RegExp(String.raw`\b${PUT}\b[^.!?\n]{0,80}?\b${LOOT}\b[^.!?\n]{0,80}?\b(?:in|into|as|inside|within|via|to)\s+(?:the\s+|a\s+|an\s+)?${PARAM}`),
+    pattern: new RegExp(String.raw`\b${PUT}\b${within(80)}\b${LOOT}${within(80)}\b(?:in|into|as|inside|within|via|to)\s+(?:the\s+|a\s+|an\s+)?${PARAM}`),
+    means: 'tells the model to put data it holds into a parameter',
+  },
+  {
+    pattern: new RegExp(String.raw`\b${LOOT}${within(80)}\b${PUT}\s+(?:it|them|this|that)?\s*(?:in|into|as|inside|within|via|to)\s+(?:the\s+|a\s+|an\s+)?${PARAM}`),
     means: 'tells the model to put data it holds into a parameter',
   },
   {
@@ -36,11 +42,11 @@ export const EXFILTRATION_PHRASES: readonly Phrase[] = [
     means: 'tells the model to change where something is sent',
   },
   {
-    pattern: new RegExp(String.raw`\b(?:bcc|blind\s+(?:carbon\s+)?copy)\b[^.!?\n]{0,60}?(?:${EMAIL}|${PHONE})`),
+    pattern: new RegExp(String.raw`\b(?:bcc|blind\s+(?:carbon\s+)?copy)\b${within(60)}(?:${EMAIL}|${PHONE})`),
     means: 'tells the model to copy messages to a fixed address',
   },
   {
-    pattern: new RegExp(String.raw`\b(?:always|also|additionally|secretly|silently|must)\s+(?:add|include|cc|bcc|copy|forward|send)\b[^.!?\n]{0,60}?(?:${EMAIL}|${PHONE})`),
+    pattern: new RegExp(String.raw`\b(?:always|also|additionally|secretly|silently|must)\s+(?:add|include|cc|bcc|copy|forward|send)\b${within(60)}(?:${EMAIL}|${PHONE})`),
     means: 'tells the model to send to a fixed address',
   },
   {
