@@ -40,7 +40,8 @@ function patternsFor(context: RuleContext) {
         message: (m) => `names "${m[0]}", tool "${m[1]}" of server "${server}"`,
       });
     }
-    patterns.push({
+    // "Echo Tool" in the title of a server's own `echo` tool is that tool, not a server named echo.
+    if (!own.has(server.toLowerCase())) patterns.push({
       pattern: new RegExp(String.raw`(?<![a-z0-9-])${id}(?![a-z0-9-])(?:'s)?\s+(?:mcp\s+)?(?:tools?|server|functions?|integration)\b|\b(?:tools?|functions?)\s+(?:from|of|on|in|provided\s+by)\s+(?:the\s+)?${id}(?![a-z0-9-])`, 'g'),
       message: () => `refers to the tools of server "${server}"`,
     });
