@@ -33,7 +33,7 @@ test('--scan prints each finding with rule, server, tool and field, and exits 1'
   const lines = result.stdout.split('\n');
   expect(lines[0]).toMatch(/^Scanned 2 servers: \d+ tools, 2 prompts, \d+ resource templates, the instructions of \d+ servers?\. 5 findings:$/);
   expect(result.stdout).toContain('instruction-phrase  poisoned/add (tool)  description\n  Text aimed at the model, not the reader: has a tag that dresses text up as instructions for the model ("<important>")');
-  expect(result.stdout).toContain('sensitive-path  poisoned/add (tool)  description\n  Points at an MCP client config holding other servers\' tokens: ".cursor/mcp.json"');
+  expect(result.stdout).toContain('sensitive-path  poisoned/add (tool)  description\n  Points at an MCP client config holding other servers\' tokens: "~/.cursor/mcp.json"');
   expect(result.stdout).toContain('exfiltration  poisoned/add (tool)  description');
   expect(result.stdout).toContain('hidden-unicode  poisoned/summary (prompt)  arguments[0].description');
   expect(result.stdout).toContain('instruction-phrase  poisoned/summary (prompt)  arguments[0].description');

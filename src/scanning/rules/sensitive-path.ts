@@ -19,7 +19,7 @@ export const SENSITIVE_PATHS: readonly Phrase[] = [
   path(String.raw`${B}\.env(?:\.[a-z]+)?(?![\w-])`, 'a .env secrets file'),
   path(String.raw`\.aws/(?:credentials|config)${E}|${B}\.boto${E}`, 'cloud credentials'),
   path(String.raw`\.config/gcloud${E}|application_default_credentials\.json|\.azure/|${B}\.oci/config`, 'cloud credentials'),
-  path(String.raw`\.cursor/mcp\.json|${B}mcp\.json${E}|claude_desktop_config\.json|${B}\.claude(?:\.json)?(?:/|${E})|windsurf/mcp_config\.json|\.codeium/|\.vscode/mcp\.json|\.continue/config`, 'an MCP client config holding other servers\' tokens'),
+  path(String.raw`(?:~/)?\.cursor/mcp\.json|${B}mcp\.json${E}|claude_desktop_config\.json|${B}\.claude(?:\.json)?(?:/|${E})|windsurf/mcp_config\.json|\.codeium/|\.vscode/mcp\.json|\.continue/config`, 'an MCP client config holding other servers\' tokens'),
   path(String.raw`/etc/(?:passwd|shadow|gshadow|sudoers|master\.passwd)${E}|/etc/ssh/`, 'system account files'),
   path(String.raw`${B}\.(?:npmrc|pypirc|netrc|git-credentials|pgpass|my\.cnf|vault-token|terraformrc|dockercfg)${E}|\.docker/config\.json|credentials\.tfrc\.json|\.config/gh/hosts\.yml`, 'registry or service credentials'),
   path(String.raw`\.kube/config${E}|(?<![a-z0-9])kubeconfig(?![a-z0-9])`, 'Kubernetes credentials'),
