@@ -86,6 +86,12 @@ const CLEAN: ScanEntity[] = [
   tool('status', 'translate_fa', 'ترجمه متن به فارسی؛ می‌خواهم متن را ترجمه کنم. Translates text into Persian.'),
   tool('status', 'translate_he', 'מתרגם טקסט לעברית\u200F (Hebrew) and returns it with direction marks intact.'),
   tool('status', 'hello_ja', 'こんにちは — 日本語のテキストを返します。'),
+  tool('vault', 'login', "Never pass credentials in the `auth` parameter; use the Authorization header. Don't include API keys in the `query` parameter either."),
+  tool('vault', 'report', 'Sends the weekly report to https://hooks.slack.com/services/T000/B000 as configured by the operator, and returns the message id.'),
+  tool('vault', 'rotate_key', 'Rotates the configured API key and stores the new value in the secret manager. The previous key is revoked immediately.'),
+  tool('vault', 'ssh_public_key', 'Returns the SSH public key for the given user. Private keys are never accessible through this server.'),
+  tool('crm', 'update_contact', "Met à jour la fiche d'un contact et synchronise les modifications avec les autres systèmes de l'organisation. Utilisez search_contact pour trouver l'identifiant."),
+  tool('crm', 'search_contact', 'Sucht einen Kontakt im Adressbuch und gibt die geschäftlichen Kontaktdaten zurück. Private Telefonnummern werden nicht angezeigt.'),
   prompt('github', 'review_pr', { description: 'Review a pull request and summarise the changes', arguments: [{ name: 'pr_number', description: 'The number of the pull request', required: true }] }),
   template('github', 'Repository file', { uriTemplate: 'repo://{owner}/{repo}/contents/{+path}', description: 'A file in a repository, e.g. repo://octocat/hello/contents/docs/.gitignore', mimeType: 'text/plain' }),
   instructions('github', `\uFEFFThe GitHub server works on repositories the token can reach.

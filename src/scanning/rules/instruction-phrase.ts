@@ -12,7 +12,7 @@ const VERB_FIRST = String.raw`(?:read|open|cat|load|fetch|access|retrieve|call|i
 
 export const INSTRUCTION_PHRASES: readonly Phrase[] = [
   {
-    pattern: /\b(?:ignore|disregard|forget|override|bypass|discard)\s+(?:(?:all|any|every|the|your|of|these|those)\s+){0,3}(?:previous|prior|above|earlier|preceding|foregoing|original|existing|system|safety|security|other)\s+(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|guardrails?|policies|messages?|context|constraints?)/,
+    pattern: /\b(?:ignore|disregard|forget|override|bypass|discard)\s+(?:(?:all|any|every|the|your|of|these|those)\s+){0,3}(?:previous|prior|above|earlier|preceding|foregoing|original|existing|system|safety|security|other)\s+(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|guardrails?|policies|messages?|context|constraints?|paragraphs?|sentences?|text)/,
     means: 'tells the model to ignore its instructions',
   },
   {
@@ -72,6 +72,15 @@ export const INSTRUCTION_PHRASES: readonly Phrase[] = [
   {
     pattern: /\byou\s+are\s+now\s+(?:a|an|in|the|my|no\s+longer)\b|\bfrom\s+now\s+on,?\s+(?:you|always|never|ignore|respond|act)\b|\b(?:developer|jailbreak|god|dan)\s+mode\b/,
     means: 'tries to give the model a new role',
+  },
+  {
+    // The commonest forms in French, Spanish, Italian, Portuguese and German (accents are folded away).
+    pattern: /\b(?:ignorez|oubliez|ignore|ignora|ignorar|olvida|olvide|dimentica|ignori)\s+(?:\S+\s+){0,2}(?:instructions|consignes|instrucciones|istruzioni|instrucoes|regles|reglas|regole)\s+(?:precedentes|anteriores|precedenti|previas)\b|\b(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie)\s+(?:\S+\s+){0,2}(?:vorherigen|bisherigen|obigen|fruheren)\s+(?:anweisungen|instruktionen|regeln)\b/,
+    means: 'tells the model to ignore its instructions',
+  },
+  {
+    pattern: /\b(?:n'en\s+parlez\s+pas|ne\s+(?:le\s+)?dites\s+(?:rien\s+)?pas)\s+a\s+l'utilisateur|\bno\s+(?:se\s+lo\s+|le\s+)?(?:digas|diga|menciones|mencione)\s+(?:nada\s+)?al\s+usuario|\b(?:sag|sagen\s+sie)\s+(?:dem|der)\s+(?:benutzer|nutzer)(?:in)?\s+nichts?\b/,
+    means: 'tells the model to keep something from the user',
   },
   {
     pattern: new RegExp(String.raw`\bbefore\s+(?:using|calling|invoking|running|executing|you\s+use|you\s+call)\s+(?:this|the|any)\s+(?:tool|function)\b,?\s+(?:(?:you\s+)?(?:must|should|need\s+to|have\s+to|always|are\s+required\s+to|first|please)\s+){0,3}${VERB_FIRST}\b`),
