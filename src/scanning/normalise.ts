@@ -32,30 +32,36 @@ function fold(ch: string): string {
 
 /** `original` as the phrase rules read it, with the index map back. */
 export function normalise(original: string): Normalised {
-  let text = '';
+  // Built as parts and joined once: appending to one string and asking its end each time is quadratic.
+  const parts: string[] = [];
   const origin: number[] = [];
+  let spaced = true;
   const push = (chunk: string, at: number) => {
     for (const ch of chunk) {
-      text += ch;
+      parts.push(ch);
       for (let i = 0; i < ch.length; i += 1) origin.push(at);
+      spaced = ch === ' ';
     }
   };
   for (let i = 0; i < original.length; ) {
     const cp = original.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
     const tag = tagCharacter(cp);
-    if (cp >= 0x21 && cp < 0x7f && cp !== 0x2a) {
+    if (cp === 0x20 || cp === 0x0a || cp === 0x09 || cp === 0x0d) {
+      if (!spaced) push(' ', i);
+    } else if (cp >= 0x21 && cp < 0x7f && cp !== 0x2a) {
       // Printable ASCII, the bulk of every description: nothing to fold but case.
-      text += cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : ch;
+      parts.push(cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : ch);
       origin.push(i);
+      spaced = false;
     } else if (tag !== undefined) push(tag.toLowerCase(), i);
     else if (invisibleKind(cp) || ch === '*') {
       // Dropped: what hides between letters must not split the word it hides in.
     } else if (SPACE.test(ch)) {
-      if (text.length > 0 && !text.endsWith(' ')) push(' ', i);
+      if (!spaced) push(' ', i);
     } else push(fold(ch), i);
     i += ch.length;
   }
   origin.push(original.length);
-  return { text, origin };
+  return { text: parts.join(''), origin };
 }

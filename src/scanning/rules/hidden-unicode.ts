@@ -60,6 +60,8 @@ function flagSequences(points: Array<{ cp: number }>): Set<number> {
 
 /** The hidden code points of `text`, in order. */
 export function hiddenCodePoints(text: string): Found[] {
+  // Printable ASCII and ordinary whitespace hide nothing: most descriptions end here.
+  if (!/[^\t\n\r\x20-\x7e]/.test(text)) return [];
   const points = codePoints(text);
   const flags = flagSequences(points);
   const found: Found[] = [];

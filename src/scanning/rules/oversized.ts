@@ -14,7 +14,7 @@ function longestBlank(text: string): { start: number; length: number; newlines: 
   let newlines = 0;
   for (let i = 0; i <= text.length; i += 1) {
     const ch = text[i];
-    if (ch !== undefined && /\s/.test(ch)) {
+    if (ch !== undefined && (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r' || (ch > '\x7f' && /\s/.test(ch)))) {
       if (start < 0) {
         start = i;
         newlines = 0;
