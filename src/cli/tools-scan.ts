@@ -5,8 +5,7 @@
 import type { Upstream } from '../upstream/types.js';
 import { GatewaySession } from '../gateway/session.js';
 import { createNullSink } from '../audit/jsonl-sink.js';
-import { collectEntities } from '../scanning/collect.js';
-import { scanEntities, type ScanEntity, type ScanFinding } from '../scanning/index.js';
+import { collectEntities, scanEntities, type ScanEntity, type ScanFinding } from '../scanning/index.js';
 import { required } from './args.js';
 import { loadContext, requireAgent } from './context.js';
 import type { ToolsOptions } from './tools.js';

@@ -92,6 +92,7 @@ const CLEAN: ScanEntity[] = [
   tool('vault', 'ssh_public_key', 'Returns the SSH public key for the given user. Private keys are never accessible through this server.'),
   tool('crm', 'update_contact', "Met à jour la fiche d'un contact et synchronise les modifications avec les autres systèmes de l'organisation. Utilisez search_contact pour trouver l'identifiant."),
   tool('crm', 'search_contact', 'Sucht einen Kontakt im Adressbuch und gibt die geschäftlichen Kontaktdaten zurück. Private Telefonnummern werden nicht angezeigt.'),
+  tool('crm', 'export_contacts', 'Exports contacts as CSV. When dry_run is used, nothing is written; when pagination is used, pass the cursor from the previous page.', oneProperty('dry_run', 'Report what would be exported without writing a file')),
   prompt('github', 'review_pr', { description: 'Review a pull request and summarise the changes', arguments: [{ name: 'pr_number', description: 'The number of the pull request', required: true }] }),
   template('github', 'Repository file', { uriTemplate: 'repo://{owner}/{repo}/contents/{+path}', description: 'A file in a repository, e.g. repo://octocat/hello/contents/docs/.gitignore', mimeType: 'text/plain' }),
   instructions('github', `\uFEFFThe GitHub server works on repositories the token can reach.

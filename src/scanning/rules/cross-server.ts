@@ -54,8 +54,9 @@ function patternsFor(context: RuleContext) {
     }
   }
   patterns.push({
-    pattern: /\bwhen(?:ever)?\s+(?:the\s+)?(?:\([^()]{0,40}\)\s*)?[`'"]?([a-z][\w.-]*)[`'"]?\s+(?:tool\s+|function\s+)?(?:is|gets|has\s+been|was)\s+(?:used|called|invoked|run|executed|available|present)\b/g,
-    message: (m) => (GENERIC.has(m[1]!) || own.has(m[1]!) ? undefined : `tells the model how to use "${m[1]}", which is not a tool of this server`),
+    pattern: /\bwhen(?:ever)?\s+(?:the\s+)?(?:\([^()]{0,40}\)\s*)?[`'"]?([a-z][\w.-]*)[`'"]?\s+(tool\s+|function\s+)?(?:is|gets|has\s+been|was)\s+(?:used|called|invoked|run|executed|available|present)\b/g,
+    // Only what reads as a tool's name ("send_email", "the transfer tool"): "when pagination is used" is not one.
+    message: (m) => (GENERIC.has(m[1]!) || own.has(m[1]!) || (!m[2] && !/[_-]/.test(m[1]!)) ? undefined : `tells the model how to use "${m[1]}", which is not a tool of this server`),
   });
   patterns.push({
     pattern: /\bside\s+effects?\s+on\s+(?:the\s+)?(?:also\s+present\s+)?(?:other\s+)?[`'"]?[a-z][\w-]*/g,
@@ -69,6 +70,13 @@ function patternsFor(context: RuleContext) {
   return patterns;
 }
 
+/** The entity's own parameter names (top level): "when dry_run is used" speaks of a parameter, not a tool. */
+function ownParameters(context: RuleContext): Set<string> {
+  const definition = context.entity.definition as { inputSchema?: { properties?: unknown } } | null;
+  const properties = typeof definition === 'object' && definition !== null ? definition.inputSchema?.properties : undefined;
+  return new Set(typeof properties === 'object' && properties !== null ? Object.keys(properties).map((name) => name.toLowerCase()) : []);
+}
+
 function check(input: RuleInput, context: RuleContext): RuleHit | undefined {
   const text = input.normalised.text;
   let best: { index: number; length: number; message: string } | undefined;
@@ -76,7 +84,7 @@ function check(input: RuleInput, context: RuleContext): RuleHit | undefined {
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (best && match.index >= best.index) break;
-      const said = message(match);
+      const said = ownParameters(context).has(match[1] ?? '') ? undefined : message(match);
       if (said) {
         best = { index: match.index, length: match[0].length, message: said };
         break;
