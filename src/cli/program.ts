@@ -85,6 +85,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('connect to the upstreams as the agent would and list which tools it sees, which ask and which are hidden')
     .option('--agent <name>', 'the agent (required)')
     .option('--json', 'print JSON')
+    .option('--scan', 'instead, scan every server\'s tools, prompts, templates and instructions for poisoning; exit 1 on a finding')
     .action(action(async () => (await import('./tools.js')).runTools));
 
   withConfig(program.command('test'))

@@ -10,7 +10,7 @@ test.each([
   [['check'], ['--config', '--env', '--strict']],
   [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--json']],
   [['profile'], ['--config', '--env', '--agent', '--json']],
-  [['tools'], ['--config', '--env', '--agent', '--json']],
+  [['tools'], ['--config', '--env', '--agent', '--json', '--scan']],
   [['test'], ['--config', '--env', '<tests.yaml>']],
   [['approvals', 'list'], ['--json', '--state-dir']],
   [['approvals', 'approve'], ['[id]', '--remember', '--json', '--state-dir']],
