@@ -12,6 +12,7 @@ test.each([
   [['profile'], ['--config', '--env', '--agent', '--json']],
   [['tools'], ['--config', '--env', '--agent', '--json']],
   [['test'], ['--config', '--env', '<tests.yaml>']],
+  [['pin'], ['--config', '--env', '--check', '--lockfile', '--server', '--json']],
   [['approvals', 'list'], ['--json', '--state-dir']],
   [['approvals', 'approve'], ['[id]', '--remember', '--json', '--state-dir']],
   [['approvals', 'deny'], ['[id]', '--reason', '--json', '--state-dir']],
@@ -27,7 +28,7 @@ test.each([
 test('the top-level help lists every command; with no command it goes to stderr with exit 1', async () => {
   const help = await runCli(['--help'], '/nonexistent');
   expect(help.code).toBe(0);
-  for (const command of ['serve', 'check', 'explain', 'profile', 'tools', 'test', 'approvals']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['serve', 'check', 'explain', 'profile', 'tools', 'test', 'pin', 'approvals']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
   const bare = await runCli([], '/nonexistent');
   expect(bare.code).toBe(1);
   expect(bare.err).toContain('Usage: mcp-warden');
