@@ -69,7 +69,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--resource <uri>', 'a resource read (with --server)')
     .option('--server <name>', 'the server of --resource')
     .option('--prompt <server/name>', 'a prompt get')
-    .option('--json', 'print one JSON object: decision and reasons')
+    .option('--lockfile <file>', 'the lockfile whose pin of --tool is shown (default gateway.lock beside the config)')
+    .option('--json', 'print one JSON object: decision, reasons and, for --tool, pin')
     .action(action(async () => (await import('./explain.js')).runExplain));
 
   withConfig(program.command('profile'))

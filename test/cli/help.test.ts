@@ -8,7 +8,7 @@ import { runCli } from './run-cli.js';
 test.each([
   [['serve'], ['--config', '--env', '--agent', '--http', '--non-interactive', '--console-port', '--state-dir']],
   [['check'], ['--config', '--env', '--strict']],
-  [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--json']],
+  [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--lockfile', '--json']],
   [['profile'], ['--config', '--env', '--agent', '--json']],
   [['tools'], ['--config', '--env', '--agent', '--json']],
   [['test'], ['--config', '--env', '<tests.yaml>']],
