@@ -3,7 +3,7 @@
 // the diff) and removed. `--check` writes nothing and exits 1 on any drift, for CI. Fail closed: a
 // server that cannot be listed is an error in both modes, and `pin` then writes nothing, so a server
 // that happens to be down never drops out of the lockfile.
-import { WardenError } from '../errors.js';
+import { WardenError, isWardenError } from '../errors.js';
 import { displayPath, didYouMean, quoteList } from '../config/index.js';
 import { createUpstream } from '../upstream/index.js';
 import { comparePins, serverPinsOf, type ListedServer } from '../pinning/compare.js';
@@ -32,7 +32,7 @@ export async function runPin(values: PinOptions, io: Io): Promise<number> {
     if (!known.includes(server)) throw new WardenError('BAD_INPUT', `Unknown server "${server}"${didYouMean(server, known) || `; the config defines ${quoteList(known)}`}`);
   }
   const chosen = values.server?.length ? known.filter((server) => values.server!.includes(server)) : known;
-  const existing = await readLockfile(file, shown);
+  const existing = await readExisting(file, shown, values.check === true, io);
   const extraEnv = { ...config.environments[environment]?.env };
 
   const listings = await Promise.all(
@@ -80,4 +80,19 @@ export async function runPin(values: PinOptions, io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The lockfile as it is. For `--check` a malformed or tampered one is the error it is; `pin` replaces
+ * it with what the servers list now (the diff in version control shows what that changed), after
+ * saying why on stderr.
+ */
+async function readExisting(file: string, shown: string, check: boolean, io: Io): Promise<Lockfile | undefined> {
+  try {
+    return await readLockfile(file, shown);
+  } catch (error) {
+    if (check || !isWardenError(error) || error.code !== 'CONFIG_INVALID') throw error;
+    io.err(`mcp-warden: ${shown} is invalid and will be written anew from the servers; review its diff before committing it:\n${error.message}`);
+    return undefined;
+  }
 }

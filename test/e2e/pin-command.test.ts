@@ -131,9 +131,14 @@ agents:
   dev:
     allow: ["drift/*"]
 `);
-  expect(pin(config, ['--lockfile', 'pins/team.lock']).code).toBe(1);
+  // A directory that does not exist is not created: exit 1, with the reason.
+  const nowhere = pin(config, ['--lockfile', 'pins/team.lock']);
+  expect(nowhere.code).toBe(1);
+  expect(nowhere.err).toMatch(/Cannot write ".*pins\/team\.lock": ENOENT/);
   writeFileSync(join(config.dir, 'team.lock'), '');
-  expect(pin(config, ['--lockfile', 'team.lock']).code).toBe(1);
+  const empty = pin(config, ['--lockfile', 'team.lock', '--check']);
+  expect(empty.code).toBe(1);
+  expect(empty.err).toContain('team.lock:1:1');
   const good = pin(config, ['--lockfile', 'other.lock']);
   expect(good.code).toBe(0);
   const file = join(config.dir, 'other.lock');
@@ -141,6 +146,13 @@ agents:
   const tampered = pin(config, ['--lockfile', 'other.lock', '--check']);
   expect(tampered.code).toBe(1);
   expect(tampered.err).toMatch(/^other\.lock:\d+:\d+ servers\.drift\.tools\.add\.digest: The digest of tool "add" does not match its definition/);
+  // pin itself writes it anew from the servers, saying why.
+  const repinned = pin(config, ['--lockfile', 'other.lock']);
+  expect(repinned.code).toBe(0);
+  expect(repinned.err).toContain('mcp-warden: other.lock is invalid and will be written anew from the servers; review its diff before committing it:\nother.lock:');
+  expect(repinned.out).toContain('other.lock: written; commit it');
+  expect(readFileSync(file, 'utf8')).toContain('description: Adds two numbers.\n');
+  expect(pin(config, ['--lockfile', 'other.lock', '--check']).code).toBe(0);
 });
 
 test('server-everything: its tools, prompts and templates pin and check clean', { timeout: 120_000 }, () => {
