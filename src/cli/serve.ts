@@ -55,7 +55,8 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
   // Hot reload (docs/operations.md): the file is watched and SIGHUP reloads it; /readyz reports on it.
   const listen = values.http ? parseListen(values.http) : undefined;
-  const hot = enableHotReload(deps, { environment, io, log, ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
+  // MCP_WARDEN_WATCH=off: reload only on SIGHUP (file systems without change events, or reloads made deliberate).
+  const hot = enableHotReload(deps, { environment, io, log, watch: io.env.MCP_WARDEN_WATCH !== 'off', ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
   const readiness = gatewayReadiness(hot.source, environment);
   if (values.agent) {
     const agent = values.agent;
