@@ -192,6 +192,31 @@ test(
 );
 
 test(
+  'HTTP: a call in flight finishes under the policy and on the process it started with',
+  async () => {
+    const paths = setUp(config());
+    gateway = await startHttpGateway(paths);
+    const alice = await connectHttp(gateway.url, 'token-alice');
+    clients.push(alice);
+    const oldPid = Number((await callText(alice, 'other_pid')).text);
+    let progressed!: () => void;
+    const started = new Promise<void>((resolve) => (progressed = resolve));
+    // 20 steps over 4 s; the first progress says the call is running on the upstream.
+    const slow = alice.callTool({ name: 'other_slow', arguments: { ms: 4000, steps: 20 } }, undefined, { onprogress: () => progressed(), timeout: 60_000 });
+    await started;
+    // The reload both denies the tool and changes the server's definition.
+    replaceByRename(paths, config({ aliceDeny: ['other/slow'], otherArgs: ['--name', 'other-renamed'] }));
+    await eventually(async () => (await readyz(gateway!)).body.config.generation === 2, 20_000);
+    // The replaced process is kept while its call runs.
+    expect(alivePid(oldPid)).toBe(true);
+    expect(textOf(await slow)).toBe('done after 20 steps');
+    await eventually(() => !alivePid(oldPid), 20_000);
+    expect((await callText(alice, 'other_slow', { ms: 1 })).text).toContain('Unknown tool "other_slow"');
+  },
+  TIMEOUT,
+);
+
+test(
   'HTTP: with the watch off, SIGHUP reloads (and no longer stops the gateway)',
   async () => {
     const paths = setUp(config());
