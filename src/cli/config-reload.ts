@@ -12,7 +12,7 @@ export interface ReloaderOptions {
   cwd: string;
   /** What a new config must also satisfy to run in this process (its environment exists, ...); throws WardenError. */
   check?(config: ResolvedConfig): void;
-  log(message: string): void;
+  log: (message: string) => void;
 }
 
 /** Settings read once at start-up: a reload that changes them says they wait for a restart. */
