@@ -254,6 +254,19 @@ test(
   TIMEOUT,
 );
 
+test(
+  'stdio: a reload that removes the one agent served stops the gateway, saying why',
+  async () => {
+    const paths = setUp(config());
+    stdio = await connectStdio(paths, 'bob');
+    expect(await callText(stdio.client, 'echo_echo', { text: 'hi' })).toEqual({ text: 'hi', isError: false });
+    replaceByRename(paths, config({ withBob: false }));
+    await eventually(() => !alivePid(stdio!.pid), 20_000);
+    expect(stdio.stderr()).toContain('Agent "bob" is no longer defined in the reloaded config; stopping');
+  },
+  TIMEOUT,
+);
+
 function alive(running: HttpGateway): boolean {
   return running.child.exitCode === null && running.child.signalCode === null;
 }
