@@ -117,7 +117,14 @@ export class GatewaySession {
       this.#revoked = `Agent "${this.agent}" is no longer defined in the gateway's config`;
       return;
     }
-    const view = config.agentView(this.agent, this.deps.environment);
+    let view: AgentView;
+    try {
+      view = config.agentView(this.agent, this.deps.environment);
+    } catch (error) {
+      // The loader validated the config; should this still fail, the old rules must not serve on.
+      this.#revoked = `The reloaded config could not be applied to agent "${this.agent}"`;
+      throw error;
+    }
     this.#view = view;
     this.#rules = agentRules(view, this.deps.inspector);
     const changes = this.#upstreams.reconfigure(this.#rules);

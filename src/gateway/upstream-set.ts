@@ -13,6 +13,7 @@ import { findUnavailable, type UnavailableServer } from './unavailable.js';
 import type { AgentRules, ToolLookup, Upstreams } from './ports.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 import type { UpstreamStateEvent } from './observer.js';
+import { definitionOf, type ConnectionOptions } from './connection-definition.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -53,6 +54,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   /** What the agent's client declared; undefined until `create`. */
   #clientCapabilities: ClientCapabilities | undefined;
   #created = false;
+  /** Replaced connections still finishing their calls; closed with the set at the latest. */
+  readonly #retiring = new Set<Upstream>();
   /** Made only for a call whose upstream sends the agent a request, so most calls allocate nothing. */
   readonly #callEnded = new WeakMap<CallContext, AbortController>();
   readonly #starts: UpstreamStarts;
@@ -87,13 +90,18 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     for (const server of this.#servers.values()) this.#createOne(server);
   }
 
-  #createOne(server: ServerConfig): void {
+  /** What a connection to `server` is created with, under the current rules. */
+  #connectionOptions(server: ServerConfig): ConnectionOptions {
     const { view } = this.#rules;
-    const options = {
+    return {
       extraEnv: { ...view.extraEnv },
       timeoutMs: view.timeoutMs ?? server.timeoutMs,
       clientCapabilities: upstreamClientCapabilities(this.#clientCapabilities, server, this.#policy),
     };
+  }
+
+  #createOne(server: ServerConfig): void {
+    const options = this.#connectionOptions(server);
     // A connection replaced on a reload may still finish its calls; what it says after that is not news.
     const current = (): boolean => this.#upstreams.get(server.id) === upstream;
     const hooks: UpstreamHooks = {
@@ -131,16 +139,10 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       this.#retire(id);
       changes.removed.push(id);
     }
-    const { view } = rules;
     for (const server of this.#servers.values()) {
       if (!this.#created) break;
       const old = this.#upstreams.get(server.id);
-      const wanted = {
-        extraEnv: { ...view.extraEnv },
-        timeoutMs: view.timeoutMs ?? server.timeoutMs,
-        clientCapabilities: upstreamClientCapabilities(this.#clientCapabilities, server, this.#policy),
-      };
-      if (old && this.#definitions.get(server.id) === definitionOf(server, wanted)) continue;
+      if (old && this.#definitions.get(server.id) === definitionOf(server, this.#connectionOptions(server))) continue;
       const wasStarted = old !== undefined && this.#starts.state(server.id).state !== 'idle';
       if (old) this.#retire(server.id);
       this.#createOne(server);
@@ -163,8 +165,10 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     const calls = [...(this.#inflight.get(server) ?? [])];
     // Bounded by the longest a call may take; an upstream's own deadline ends its calls by then.
     const boundMs = (this.#rules.view.timeoutMs ?? this.#servers.get(server)?.timeoutMs ?? 60_000) + 1_000;
+    this.#retiring.add(upstream);
     void this.#drained(server, calls, boundMs)
       .then(() => upstream.close())
+      .finally(() => this.#retiring.delete(upstream))
       .catch((error: unknown) => this.#options.deps.log?.(`Closing the replaced connection to upstream "${server}" failed: ${(error as Error).message}`))
       .finally(() => this.#tell(server, 'stopped'));
   }
@@ -311,7 +315,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (this.#closed) return;
     this.#closed = true;
     this.#starts.close();
-    await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
+    await Promise.allSettled([...this.#upstreams.values(), ...this.#retiring].map((upstream) => upstream.close()));
     for (const server of this.#infos.keys()) this.#tell(server, 'stopped');
   }
 
@@ -406,19 +410,6 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       log?.(`${error.message} (attempt ${attempts}; next in ${formatDelay(retryInMs)})`);
     }
   }
-}
-
-/**
- * What a connection is made from, as text to compare: the fields that start or reach the server and
- * the options it was created with. Policy fields (kind, readonly, rules) and where they were written
- * are left out, so an edit elsewhere in the file restarts nothing.
- */
-function definitionOf(server: ServerConfig, options: { extraEnv: Record<string, string>; timeoutMs: number | undefined; clientCapabilities: ClientCapabilities }): string {
-  const reach =
-    server.transport === 'stdio'
-      ? { transport: server.transport, command: server.command, args: server.args, env: server.env, cwd: server.cwd, maxResultBytes: server.maxResultBytes }
-      : { transport: server.transport, url: server.url, headers: server.headers };
-  return JSON.stringify({ reach, ...options });
 }
 
 function formatDelay(ms: number): string {
