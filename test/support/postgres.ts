@@ -56,13 +56,17 @@ export function postgresMissing(): string | undefined {
  */
 export function describeWithPostgres(name: string, body: () => void): void {
   const missing = postgresMissing();
-  if (!missing) return describe(name, body);
+  if (!missing) {
+    describe(name, body);
+    return;
+  }
   if (process.env.CI === 'true') {
-    return describe(name, () => {
+    describe(name, () => {
       test('PostgreSQL is available', () => {
         throw new Error(`These tests need PostgreSQL: ${missing}`);
       });
     });
+    return;
   }
   console.warn(`Skipping "${name}": ${missing}`);
   describe.skip(name, body);
