@@ -9,6 +9,7 @@ import type { ConfigOptions } from './args.js';
 import { describeListenError } from './listen-errors.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
+import { openStore, sharedConsoleToken } from '../store/open-store.js';
 import { connectInstructions } from './connect-instructions.js';
 import type { Io } from './io.js';
 
@@ -48,7 +49,15 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     onFatal();
   };
   const children = new ChildRegistry();
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
+  // Tickets, the console token and (postgres) the audit log; a database that is away does not stop
+  // the start: asks are denied and audited calls refused until it is back (its storeReady() says so).
+  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log });
+  const consoleToken = await sharedConsoleToken(store, { log }).catch(async (error: unknown) => {
+    await store.close();
+    throw new WardenError('STORE_UNAVAILABLE', `Cannot read the console token from the ${config.store.kind} store: ${(error as Error).message}`, { cause: error });
+  });
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, store });
+  const sharedConsole = store.kind === 'file' ? {} : { store: store.tickets, ...(consoleToken ? { token: consoleToken } : {}) };
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -64,6 +73,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     await withdrawWaiting();
     for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
+    await store.close().catch(failedTo(`close the ${store.kind} store`));
   });
   process.once('exit', () => children.killAll());
 
@@ -72,7 +82,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     const chosenPort = values.consolePort ?? io.env.MCP_WARDEN_CONSOLE_PORT;
     const consolePort = chosenPort === undefined ? 8788 : parsePort(chosenPort, '--console-port');
     if (!nonInteractive && wantsConsole) {
-      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {
+      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}), ...sharedConsole }).catch((error: Error) => {
         // A port asked for on the command line and not to be had is the user's to fix now; a port
         // from the environment (or the default) that is taken only costs this gateway its own
         // console: asks can still be answered elsewhere, so serving goes on.
@@ -93,11 +103,12 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     const { host, port } = parseListen(values.http!);
     const mounted =
       !nonInteractive && wantsConsole
-        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
+        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), ...sharedConsole, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
         : undefined;
     const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
       await mounted?.close().catch(() => {});
       await deps.audit.close().catch(() => {});
+      await store.close().catch(() => {});
       throw error;
     });
     closers.push(() => front.close());

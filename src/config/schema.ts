@@ -210,8 +210,8 @@ export const auditRequired = z
 
 export const auditSchema = z.strictObject({
   path: nonEmpty.optional(),
-  required: auditRequired,
   fsync: z.boolean().optional().describe('fsync each batch of records before the answers of its calls leave, so a power loss cannot lose an answered call’s record (default false).'),
+  required: auditRequired,
 });
 
 export const storeSchema = z
