@@ -5,6 +5,7 @@ import { createPgAuditSink, type PgAuditSinkOptions } from '../../audit/pg-sink.
 import type { AuditSink } from '../../audit/types.js';
 import { PostgresConnection, type PostgresConnectionOptions, type StoreReadiness } from './connection.js';
 import { loadSharedConsoleToken } from './console-token.js';
+import { PgPinStore } from '../../pinning/pg-pin-store.js';
 
 export { PostgresConnection, describeStoreError, type StoreReadiness, type PostgresConnectionOptions } from './connection.js';
 export { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -14,6 +15,8 @@ export { loadSharedConsoleToken } from './console-token.js';
 export interface PostgresStore {
   connection: PostgresConnection;
   tickets: PgTicketStore;
+  /** Pins and trusted changes, shared by the replicas. */
+  pins: PgPinStore;
   /** The audit sink on this store (one per gateway). */
   auditSink(options?: PgAuditSinkOptions): AuditSink;
   /** The console token every replica shares. */
@@ -39,6 +42,7 @@ export function openPostgresStore(options: OpenPostgresStoreOptions): PostgresSt
   return {
     connection,
     tickets,
+    pins: new PgPinStore(connection),
     auditSink: (sinkOptions = {}) => createPgAuditSink(connection, { replica: tickets.lease.id, ...sinkOptions }),
     consoleToken: () => loadSharedConsoleToken(connection),
     storeReady: () => connection.ready(),

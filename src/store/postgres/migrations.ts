@@ -68,6 +68,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'pins and trusted changes',
+    sql: `
+      CREATE TABLE IF NOT EXISTS warden_pins (
+        server text NOT NULL,
+        kind text NOT NULL,
+        name text NOT NULL,
+        -- The pinned entity whole (kind, name, definition, digest).
+        entity jsonb NOT NULL,
+        digest text NOT NULL,
+        trusted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (server, kind, name)
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */
