@@ -22,7 +22,10 @@ import {
   serverSchema,
   type EnvironmentEntry,
   type PolicyEntry,
+  pinningSchema,
+  scanningSchema,
 } from './schema.js';
+import { vettingSettings } from './vetting-settings.js';
 import { extendsOf, section, single, type Section } from './sections.js';
 import { resolveServer, serverStartedIn, withGlobalSensitivePaths } from './servers.js';
 import type { SourceMap } from './source-map.js';
@@ -119,6 +122,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
   const approval = resolveApproval(data, { agents, environments }, context);
   const audit = single(data, 'audit', auditSchema);
   const http = resolveHttp(data);
+  const pinning = single(data, 'pinning', pinningSchema);
+  const scanning = single(data, 'scanning', scanningSchema);
   const serverPolicies: Record<string, ServerPolicy> = Object.fromEntries(
     Object.values(servers).map((server) => [server.id, { kind: server.kind, readonly: server.readonly, trusted: server.trusted }]),
   );
@@ -142,6 +147,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     approval,
     audit: { path: path.resolve(baseDir, audit?.path ?? './audit.jsonl'), fsync: audit?.fsync ?? false },
     http,
+    lockfile: path.resolve(baseDir, pinning?.lockfile ?? './gateway.lock'),
+    vetting: vettingSettings({ pinning, scanning }, [], map) ?? {},
     policyFor(agent, environmentName) {
       const profile = profileOf(agent);
       const environment = environments.get(environmentName);
