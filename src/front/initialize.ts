@@ -28,10 +28,10 @@ export function initializeResult(session: GatewaySession, capabilities: ServerCa
   };
 }
 
-/** The instructions of every upstream that gave some, in config order. */
+/** The instructions of every upstream that gave some, in config order (less those pinning or scanning withholds). */
 function instructionsFor(session: GatewaySession): string | undefined {
   const parts = Object.keys(session.deps.config.servers)
-    .map((id) => session.info(id)?.instructions)
+    .map((id) => session.instructions(id))
     .filter((text): text is string => Boolean(text));
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
