@@ -28,6 +28,16 @@ export function digestOf(definition: unknown): string {
 /** The pinned form of one listed entity. */
 export function pinEntity(kind: PinnedKind, listed: unknown): PinnedEntity {
   const definition = canonicalDefinition(kind, listed);
-  const name = kind === 'instructions' ? '' : String((listed as { name?: unknown } | undefined)?.name ?? (listed as { uriTemplate?: unknown } | undefined)?.uriTemplate ?? '');
-  return { kind, name, definition, digest: digestOf(definition) };
+  return { kind, name: entityName(kind, listed), definition, digest: digestOf(definition) };
+}
+
+/**
+ * What an entity is known by: its name; a resource template's URI template, which is what a read
+ * matches and, unlike its display name, cannot be shared by two templates of one server.
+ */
+export function entityName(kind: PinnedKind, listed: unknown): string {
+  if (kind === 'instructions') return '';
+  const source = (listed ?? {}) as { name?: unknown; uriTemplate?: unknown };
+  const value = kind === 'resource-template' ? source.uriTemplate : source.name;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
