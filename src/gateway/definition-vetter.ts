@@ -3,11 +3,10 @@
 // and vetted; what is not clean is audited and logged once per change, not per call. A person's
 // "trust" answer goes back to the store, so the definition is clean in every session from then on.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { pinEntity, type PinnedEntity, type PinStatus, type PinStore } from '../pinning/index.js';
+import { pinEntity, pinOf, statusOf, type PinnedEntity, type PinStatus } from '../pinning/index.js';
 import { scanEntities, type ScanEntity, type ScanFinding } from '../scanning/index.js';
 import type { AuditRecord } from '../audit/types.js';
 import { auditHead } from './audit-head.js';
-import { checkPins } from './pin-check.js';
 import { revet, vet, type Vetting, type VettingModes } from './vetting.js';
 import type { SessionIdentity } from './ports.js';
 import type { GatewayDeps } from './types.js';
@@ -58,7 +57,7 @@ export class DefinitionVetter implements DefinitionChecks {
     let pinned = false;
     if (vetting.drift && this.#options.deps.pins) {
       const pins = await this.#options.deps.pins.load(server).catch(() => undefined);
-      pinned = pins !== undefined && checkPins(pins, [current])[0]?.state === 'pinned';
+      pinned = pinOf(pins, current.kind, current.name)?.digest === current.digest;
     }
     return pinned || findingsAccepted ? revet(vetting, { pinned, findingsAccepted }) : vetting;
   }
@@ -102,7 +101,7 @@ export class DefinitionVetter implements DefinitionChecks {
       await Promise.all(entities.map((entity) => store.trust(server, entity)));
       return { statuses: entities.map((entity) => ({ state: 'pinned', pin: entity })), modes };
     }
-    return { statuses: checkPins(pins, entities), modes };
+    return { statuses: entities.map((entity) => statusOf(pinOf(pins, entity.kind, entity.name), entity)), modes };
   }
 
   #scan(server: string, listed: Array<{ entity: PinnedEntity; listed: unknown }>): ScanFinding[] {

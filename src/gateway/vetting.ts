@@ -5,7 +5,7 @@ import type { NewToolsMode, VettingMode } from '../config/types.js';
 import type { PinnedEntity, PinStatus } from '../pinning/index.js';
 import type { Reason, Setting, Verdict } from '../policy/types.js';
 import type { ScanFinding } from '../scanning/index.js';
-import { changedFields } from './pin-check.js';
+import { canonicalJson } from '../audit/canonical.js';
 
 export type VettingResponse = 'clean' | 'warn' | 'ask' | 'deny';
 
@@ -106,4 +106,12 @@ function consequence(answer: VettingResponse, rule: string): string {
   if (answer === 'deny') return `denied by ${rule}`;
   if (answer === 'ask') return `a person must approve its calls (${rule})`;
   return `allowed with a warning (${rule})`;
+}
+
+/** The top-level fields of two definitions that differ (`description`, `inputSchema`), sorted. */
+export function changedFields(before: unknown, after: unknown): string[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(before) || !isObject(after)) return canonicalJson(before) === canonicalJson(after) ? [] : ['definition'];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys.filter((key) => canonicalJson(before[key] ?? null) !== canonicalJson(after[key] ?? null) || key in before !== key in after);
 }
