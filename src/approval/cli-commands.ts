@@ -95,7 +95,7 @@ function definitionLines(definition: NonNullable<TicketView['definition']>): str
   const lines: string[] = [];
   if (definition.pin) {
     lines.push(definition.pin.state === 'new' ? '  definition: a new tool, not pinned:' : `  definition changed since it was pinned (${definition.pin.fields.join(', ')}):`);
-    if (definition.pin.diff) lines.push(...printable(definition.pin.diff).split('\n').map((line) => `    ${line}`));
+    if (definition.pin.diff) lines.push(...definition.pin.diff.split('\n').map((line) => `    ${printable(line)}`));
   }
   for (const finding of definition.findings ?? []) {
     lines.push(`  scanning: ${finding.rule} in ${finding.field}: ${printable(finding.message)}${finding.excerpt ? ` (${printable(finding.excerpt)})` : ''}`);

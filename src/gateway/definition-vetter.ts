@@ -17,6 +17,8 @@ export interface DefinitionVetterOptions {
   modes(server: string): VettingModes;
   /** Every configured server id, for the scanner's cross-server references. */
   serverIds: readonly string[];
+  /** The scanner; default the built-in rules (`scanEntities`). */
+  scan?: typeof scanEntities;
 }
 
 /** What the enforcement steps ask of the vetter when a vetted definition is called. */
@@ -107,7 +109,7 @@ export class DefinitionVetter implements DefinitionChecks {
   #scan(server: string, listed: Array<{ entity: PinnedEntity; listed: unknown }>): ScanFinding[] {
     const entities: ScanEntity[] = listed.map(({ entity, listed: definition }) => ({ kind: entity.kind, server, name: scanName(server, entity), definition }));
     try {
-      return scanEntities(entities, { serverIds: this.#options.serverIds });
+      return (this.#options.scan ?? scanEntities)(entities, { serverIds: this.#options.serverIds });
     } catch (error) {
       // A scanner that breaks must not turn every tool clean.
       this.#options.deps.log?.(`Definitions of upstream "${server}" could not be scanned: ${(error as Error).message}`);
