@@ -4,6 +4,7 @@
 // "trust" answer goes back to the store, so the definition is clean in every session from then on.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { pinEntity, pinOf, statusOf, type PinnedEntity, type PinStatus } from '../pinning/index.js';
+import { tableOf } from '../pinning/server-pins.js';
 import { scanEntities, type ScanEntity, type ScanFinding } from '../scanning/index.js';
 import type { AuditRecord } from '../audit/types.js';
 import { auditHead } from './audit-head.js';
@@ -27,6 +28,8 @@ export interface DefinitionChecks {
   refresh(vetting: Vetting): Promise<Vetting>;
   /** Records a person's "trust" answer: the definition becomes the pin, and its findings are accepted in this session. */
   trust(vetting: Vetting): Promise<void>;
+  /** The vetting of each prompt or resource template `server` listed, by name (a template by its uriTemplate). */
+  vetListed(server: string, kind: 'prompt' | 'resource-template', items: readonly unknown[]): Promise<Map<string, Vetting>>;
 }
 
 export class DefinitionVetter implements DefinitionChecks {
@@ -51,6 +54,11 @@ export class DefinitionVetter implements DefinitionChecks {
     const instructions = vettings.find((vetting) => vetting.input.current.kind === 'instructions');
     const tools = new Map(vettings.filter((vetting) => vetting.input.current.kind === 'tool').map((vetting) => [vetting.input.current.name, vetting]));
     return { tools, ...(instructions ? { instructions } : {}) };
+  }
+
+  async vetListed(server: string, kind: 'prompt' | 'resource-template', items: readonly unknown[]): Promise<Map<string, Vetting>> {
+    const vettings = await this.#vetAll(server, items.map((item) => ({ entity: pinEntity(kind, item), listed: item })));
+    return new Map(vettings.map((vetting) => [vetting.input.current.name, vetting]));
   }
 
   async refresh(vetting: Vetting): Promise<Vetting> {
@@ -99,9 +107,15 @@ export class DefinitionVetter implements DefinitionChecks {
       this.#options.deps.log?.(`Pins of upstream "${server}" cannot be read (${(error as Error).message}); its definitions are denied`);
       return { statuses: entities.map((current) => ({ state: 'new', current })), modes: { pinning: { value: 'deny', source: why }, scanning: modes.scanning } };
     }
-    if (!pins) {
-      await Promise.all(entities.map((entity) => store.trust(server, entity)));
-      return { statuses: entities.map((entity) => ({ state: 'pinned', pin: entity })), modes };
+    // Trust on first use, of the server (no pins at all), or, without a lockfile, of a kind it listed
+    // for the first time: prompts and templates are listed only when the agent asks, after the tools.
+    const firstUse = (entity: PinnedEntity) =>
+      !pins || (store.source().kind === 'state' && entity.kind !== 'tool' && entity.kind !== 'instructions' && Object.keys(tableOf(pins, entity.kind)).length === 0);
+    if (entities.some(firstUse)) {
+      const trusted = entities.filter(firstUse);
+      await Promise.all(trusted.map((entity) => store.trust(server, entity)));
+      if (!pins) return { statuses: entities.map((entity) => ({ state: 'pinned', pin: entity })), modes };
+      return { statuses: entities.map((entity) => (trusted.includes(entity) ? { state: 'pinned', pin: entity } : statusOf(pinOf(pins, entity.kind, entity.name), entity))), modes };
     }
     return { statuses: entities.map((entity) => statusOf(pinOf(pins, entity.kind, entity.name), entity)), modes };
   }
