@@ -48,7 +48,7 @@ export class DefinitionVetter implements DefinitionChecks {
    * together, so that trust on first use pins everything the server showed in one go.
    */
   async vetServer(server: string, listed: { tools: readonly Tool[]; instructions?: string | undefined }): Promise<{ tools: Map<string, Vetting>; instructions?: Vetting }> {
-    const items = listed.tools.map((tool) => ({ entity: pinEntity('tool', tool), listed: tool as unknown }));
+    const items: Array<{ entity: PinnedEntity; listed: unknown }> = listed.tools.map((tool) => ({ entity: pinEntity('tool', tool), listed: tool }));
     if (listed.instructions) items.push({ entity: pinEntity('instructions', listed.instructions), listed: listed.instructions });
     const vettings = await this.#vetAll(server, items);
     const instructions = vettings.find((vetting) => vetting.input.current.kind === 'instructions');
