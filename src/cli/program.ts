@@ -53,6 +53,10 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--non-interactive', 'nobody can answer an ask: each becomes approval.non_interactive (default deny); the default with CI=true and no webhook channel')
     .option('--console-port <port>', 'port of the approval console of a stdio gateway (default $MCP_WARDEN_CONSOLE_PORT, else 8788)')
     .option('--state-dir <dir>', 'where approval tickets and the console address are kept (default $MCP_WARDEN_STATE_DIR)')
+    // The stderr log (docs/logging.md).
+    .option('--quiet', 'log warnings and errors only (same as --log-level warn)')
+    .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default $MCP_WARDEN_LOG_LEVEL, else info)')
+    .option('--log-format <format>', 'pretty or json (default: pretty when stderr is a terminal, else json lines)')
     .action(action(async () => (await import('./serve.js')).runServe));
 
   withConfig(program.command('check'))
@@ -81,6 +85,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('connect to the upstreams as the agent would and list which tools it sees, which ask and which are hidden')
     .option('--agent <name>', 'the agent (required)')
     .option('--json', 'print JSON')
+    .option('--scan', 'instead, scan every server\'s tools, prompts, templates and instructions for poisoning; exit 1 on a finding')
     .action(action(async () => (await import('./tools.js')).runTools));
 
   withConfig(program.command('test'))
@@ -106,6 +111,13 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--reason <text>', 'why, for the agent and the audit')
     .option('--json', 'print the ticket as JSON')
     .action(action(async () => (await import('./approvals.js')).runApprovalsDeny));
+
+  program
+    .command('status')
+    .description('the gateways this user runs (stdio and HTTP) with their approval console links, the calls waiting for approval, and the state of every upstream')
+    .option('--json', 'print JSON')
+    .option('--state-dir <dir>', 'the state directory the gateways share (default $MCP_WARDEN_STATE_DIR, else ~/.mcp-warden)')
+    .action(action(async () => (await import('./status.js')).runStatus));
 
   program
     .command('init')

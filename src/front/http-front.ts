@@ -61,6 +61,7 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     allowedOrigins: config.http.allowedOrigins,
     maxBodyBytes: config.http.maxBodyBytes,
     ...(options.extraHandler ? { extraHandler: options.extraHandler } : {}),
+    ...(deps.observer ? { observer: deps.observer } : {}),
   });
 
   const respondWithError = errorResponder(log);

@@ -13,6 +13,7 @@ import type { UpstreamInfo } from '../upstream/types.js';
 import type { Catalog } from './catalog.js';
 import { agentRules } from './agent-rules.js';
 import { UpstreamSet } from './upstream-set.js';
+import type { FailingServer } from './unavailable.js';
 import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
 import { relayUpstreamRequest } from './upstream-requests.js';
@@ -92,7 +93,8 @@ export class GatewaySession {
       deps,
     });
     this.passthrough = new Passthrough(this.#ports);
-    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, at: Date.now() });
+    const client = options.peer.clientInfo?.();
+    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, ...(client ? { client } : {}), at: Date.now() });
   }
 
   /** The agent's compiled policy. */
@@ -149,6 +151,11 @@ export class GatewaySession {
    */
   async listServerTools(server: string): Promise<Tool[]> {
     return (await this.#upstreams.connect(server)).listTools();
+  }
+
+  /** The servers that have failed to start so far, in what the agent may be told (see failingServers). */
+  failingUpstreams(): FailingServer[] {
+    return this.#upstreams.failing();
   }
 
   /** What `server` announced, if it is connected. */

@@ -9,7 +9,7 @@ import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo } from '../upstream/types.js';
 import { Catalog } from './catalog.js';
 import { UpstreamStarts } from './upstream-starts.js';
-import { findUnavailable, type UnavailableServer } from './unavailable.js';
+import { failingServers, findUnavailable, type FailingServer, type UnavailableServer } from './unavailable.js';
 import type { AgentRules, ToolLookup, Upstreams } from './ports.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 import type { UpstreamStateEvent } from './observer.js';
@@ -86,10 +86,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       const hooks: UpstreamHooks = {
         onNotification: (notification) => this.#onNotification(server.id, notification),
         onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
-        onDisconnect: (error) => {
-          this.#options.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`);
-          this.#tell(server.id, 'down', { error: error.message });
-        },
+        // Said to the operator by the decision log (an observer), like every state below.
+        onDisconnect: (error) => this.#tell(server.id, 'down', { error: error.message }),
       };
       this.#upstreams.set(
         server.id,
@@ -191,6 +189,15 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     return findUnavailable(exposed, {
       servers: [...this.#servers.keys()],
       passthrough: this.#options.rules.view.toolNames === 'passthrough',
+      state: (server) => this.#starts.state(server),
+      visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
+    });
+  }
+
+  /** The servers whose start has failed so far, as the agent may be told of them (see failingServers). */
+  failing(): FailingServer[] {
+    return failingServers({
+      servers: [...this.#servers.keys()],
       state: (server) => this.#starts.state(server),
       visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
     });
@@ -334,7 +341,6 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   #onUp(server: string, attempts: number): void {
     if (this.#closed) return;
     this.#tell(server, 'up', { attempts });
-    if (attempts > 1) this.#options.deps.log?.(`Upstream "${server}" is up after ${attempts} attempts`);
     if (!this.#announced) return;
     // A late or recovered server: the agent has been told what there was without it. A notification that
     // cannot be sent is dropped: it is advice to list again, and a failing transport is closing anyway.
@@ -345,27 +351,28 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (offers?.prompts) peer.notify('notifications/prompts/list_changed').catch(() => {});
   }
 
+  #warnAgent(server: string): void {
+    const told = this.failing().find((failing) => failing.server === server);
+    if (!told) return;
+    // Advice, like list_changed: a client that did not get the logging capability, or a closing transport, drops it.
+    const data = `${told.message}. mcp-warden keeps trying to start it; its tools appear once it is up, and the agent is told with notifications/tools/list_changed`;
+    this.#options.peer.notify('notifications/message', { level: 'warning', logger: 'mcp-warden', data }).catch(() => {});
+  }
+
   #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
     if (this.#closed) return;
-    const { fatal, log } = this.#options.deps;
+    const { fatal } = this.#options.deps;
     const required = Boolean(this.#servers.get(server)?.required && fatal);
     this.#tell(server, 'failed', { attempts, error: error.message, ...(required ? {} : { retryInMs }) });
+    // A server that stops working after the agent has its initialize answer (whose instructions named
+    // the ones failing then): said once per run of failures, to clients that show server logs.
+    if (attempts === 1 && this.#announced && !required) this.#warnAgent(server);
     if (required && fatal) {
       // No more attempts of any server: the gateway is stopping.
       this.#starts.close();
       fatal(new WardenError('UPSTREAM_UNAVAILABLE', `Required upstream "${server}" cannot start: ${error.message.replace(/^Cannot (?:start|connect to) upstream "[^"]*": /, '')}`, { cause: error }));
-      return;
-    }
-    // Said once per attempt, and less often as the failures go on: a server that stays down is
-    // retried every 10 s for as long as the session lasts.
-    if (attempts <= 3 || Number.isInteger(Math.log2(attempts))) {
-      log?.(`${error.message} (attempt ${attempts}; next in ${formatDelay(retryInMs)})`);
     }
   }
-}
-
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { compose, type Next } from './compose.js';
 import type { HttpContext } from './context.js';
 import type { TokenTable } from '../http-guard.js';
+import type { GatewayObserver } from '../../gateway/observer.js';
 import type { HttpSessions } from './sessions.js';
 import { hostAndOrigin } from './guards/host-origin.js';
 import { bearerAuth } from './guards/auth.js';
@@ -23,6 +24,8 @@ export interface RouterOptions {
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
   extraHandler?: ExtraHandler;
+  /** Told of requests refused for their bearer token. */
+  observer?: GatewayObserver;
 }
 
 /** The chain for each request, picked by path and method. */
@@ -32,7 +35,7 @@ export type Router = (ctx: HttpContext) => Next;
 export function createRouter(options: RouterOptions): Router {
   const { sessions } = options;
   // Host and Origin first (DNS rebinding), then who the agent is, then what it speaks.
-  const front = [hostAndOrigin(options.allowedHosts, options.allowedOrigins), bearerAuth(options.tokens), protocolVersion];
+  const front = [hostAndOrigin(options.allowedHosts, options.allowedOrigins), bearerAuth(options.tokens, options.observer), protocolVersion];
   const healthz = compose([health(() => sessions.size)]);
   const post = compose([...front, acceptsJsonAndStream, jsonContentType, jsonRpcBody(options.maxBodyBytes), namedSession(sessions), initializeAlone, postMessages(sessions)]);
   const get = compose([...front, acceptsStream, requiredSession(sessions), openStream(sessions)]);
