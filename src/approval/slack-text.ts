@@ -50,7 +50,7 @@ export function definitionSlackLines(review: { pin?: { state: string; fields: st
     lines.push(review.pin.state === 'new' ? 'Definition: a new tool, not pinned.' : `Definition changed since it was pinned: ${slackCode(review.pin.fields.join(', '))}`);
     if (review.pin.diff) {
       const diff = review.pin.diff.length > MAX_DIFF ? `${review.pin.diff.slice(0, MAX_DIFF)}…` : review.pin.diff;
-      lines.push(`Diff: ${slackCode(diff)}`);
+      lines.push('Diff (- pinned, + listed now):', slackBlock(diff));
     }
   }
   for (const finding of review.findings ?? []) lines.push(`Scanning: ${slackCode(`${finding.rule} in ${finding.field}: ${finding.message}`)}`);

@@ -54,15 +54,12 @@ export function initializeResult(session: GatewaySession, capabilities: ServerCa
   };
 }
 
-<<<<<<< HEAD
-/** The instructions of every upstream that gave some, in config order (less those pinning or scanning withholds). */
-=======
 /**
- * The instructions of every upstream that gave some, in config order; first, the servers that failed
- * to start. A client shows a gateway whose servers all fail as connected with fewer tools or none,
- * and clients put instructions before the agent: this is where the agent learns why tools are missing.
+ * The instructions of every upstream that gave some, in config order (less those pinning or scanning
+ * withholds); first, the servers that failed to start. A client shows a gateway whose servers all fail
+ * as connected with fewer tools or none, and clients put instructions before the agent: this is where
+ * the agent learns why tools are missing.
  */
->>>>>>> main
 function instructionsFor(session: GatewaySession): string | undefined {
   const failing = session.failingUpstreams();
   const notice =
