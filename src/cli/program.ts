@@ -15,6 +15,7 @@ Examples:
   mcp-warden serve --agent claude-code            stdio front for one agent
   mcp-warden serve --http 127.0.0.1:8787          HTTP front, agents identified by token
   mcp-warden explain --agent ci --tool fs/write_file --args '{"path": "a.txt"}'
+  mcp-warden pin --check                          exit 1 when a server drifted from gateway.lock
   mcp-warden approvals list
 
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is
@@ -72,7 +73,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--resource <uri>', 'a resource read (with --server)')
     .option('--server <name>', 'the server of --resource')
     .option('--prompt <server/name>', 'a prompt get')
-    .option('--json', 'print one JSON object: decision and reasons')
+    .option('--lockfile <file>', 'the lockfile whose pin of --tool is shown (default gateway.lock beside the config)')
+    .option('--json', 'print one JSON object: decision, reasons and, for --tool, pin')
     .action(action(async () => (await import('./explain.js')).runExplain));
 
   withConfig(program.command('profile'))
@@ -87,6 +89,14 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--json', 'print JSON')
     .option('--scan', 'instead, scan every server\'s tools, prompts, templates and instructions for poisoning; exit 1 on a finding')
     .action(action(async () => (await import('./tools.js')).runTools));
+
+  withConfig(program.command('pin'))
+    .description('start every upstream and pin what it shows the model (tools, prompts, resource templates, instructions) in gateway.lock, printing what was added, changed (with the diff) and removed; --check writes nothing and exits 1 on any drift')
+    .option('--check', 'write nothing; exit 1 when a server drifted from the lockfile, it is missing, or a server cannot be listed (for CI)')
+    .option('--lockfile <file>', 'the lockfile (default gateway.lock beside the config)')
+    .option('--server <name...>', 'only these servers (the lockfile keeps the others)')
+    .option('--json', 'print JSON')
+    .action(action(async () => (await import('./pin.js')).runPin));
 
   withConfig(program.command('test'))
     .description('policy tests: calls and the decision (and optionally the rule or layer) each must get; exit 1 on a mismatch')
@@ -177,7 +187,9 @@ function withConfig(command: Command): Command {
 }
 
 function withStateDir(command: Command): Command {
-  return command.option('--state-dir <dir>', 'where the tickets are kept (default $MCP_WARDEN_STATE_DIR)');
+  return command
+    .option('--state-dir <dir>', 'where the tickets are kept (default $MCP_WARDEN_STATE_DIR)')
+    .option('--config <file>', 'a gateway config whose store is postgres: answer the tickets kept there (default $MCP_WARDEN_CONFIG)');
 }
 
 /** Commander's `error: unknown option '--x'\n(Did you mean --y?)` as our one line. */

@@ -9,12 +9,17 @@ import type { ConfigOptions } from './args.js';
 import { describeListenError } from './listen-errors.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
+import { openStore, sharedConsoleToken } from '../store/open-store.js';
 import { connectInstructions } from './connect-instructions.js';
 import { trackGateway } from '../status/track-gateway.js';
 import type { Io } from './io.js';
 import { gatewayObservers } from './observers.js';
 import { createLogger } from '../log/logger.js';
 import { logSettings, type LogFlags } from '../log/settings.js';
+import { enableHotReload } from './hot-reload.js';
+import { gatewayReadiness } from './readiness-checks.js';
+import { isLoopbackHost } from '../http-host.js';
+import type { ResolvedConfig } from '../config/types.js';
 
 export interface ServeOptions extends ConfigOptions, LogFlags {
   agent?: string;
@@ -58,10 +63,32 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     onFatal();
   };
   const children = new ChildRegistry();
+  // Tickets, the console token and (postgres) the audit log; a database that is away does not stop
+  // the start: asks are denied and audited calls refused until it is back (its storeReady() says so).
+  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log });
+  const consoleToken = await sharedConsoleToken(store, { log }).catch(async (error: unknown) => {
+    await store.close();
+    throw new WardenError('STORE_UNAVAILABLE', `Cannot read the console token from the ${config.store.kind} store: ${(error as Error).message}`, { cause: error });
+  });
   // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
   const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), log });
   const observer = gatewayObservers({ logger, consoleUrl: () => consoleUrl, extra: [status.observer] });
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer });
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer, store });
+  // Hot reload (docs/operations.md): the file is watched and SIGHUP reloads it; /readyz reports on it.
+  const listen = values.http ? parseListen(values.http) : undefined;
+  // MCP_WARDEN_WATCH=off: reload only on SIGHUP (file systems without change events, or reloads made deliberate).
+  const hot = enableHotReload(deps, { environment, io, log, watch: io.env.MCP_WARDEN_WATCH !== 'off', ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
+  const readiness = gatewayReadiness(hot.source, environment);
+  // The store's detail says what failed (the database unreachable), never its URL.
+  readiness.add({ name: 'store', check: () => store.storeReady() });
+  if (values.agent) {
+    const agent = values.agent;
+    // The one agent this process serves was removed: it may not go on under the old policy.
+    hot.source.onChange((next) => {
+      if (!next.agents[agent]) fatal(new WardenError('UNKNOWN_AGENT', `Agent "${agent}" is no longer defined in the reloaded config`));
+    });
+  }
+  const sharedConsole = store.kind === 'file' ? {} : { store: store.tickets, ...(consoleToken ? { token: consoleToken } : {}) };
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -74,10 +101,12 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve));
   });
   const shutdown = onceAsync(async () => {
+    hot.close();
     await withdrawWaiting();
     for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
     await status.close().catch(failedTo('remove this gateway from "mcp-warden status"'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
+    await store.close().catch(failedTo(`close the ${store.kind} store`));
   });
   process.once('exit', () => children.killAll());
 
@@ -86,7 +115,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     const chosenPort = values.consolePort ?? io.env.MCP_WARDEN_CONSOLE_PORT;
     const consolePort = chosenPort === undefined ? 8788 : parsePort(chosenPort, '--console-port');
     if (!nonInteractive && wantsConsole) {
-      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {
+      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}), ...sharedConsole }).catch((error: Error) => {
         // A port asked for on the command line and not to be had is the user's to fix now; a port
         // from the environment (or the default) that is taken only costs this gateway its own
         // console: asks can still be answered elsewhere, so serving goes on.
@@ -106,14 +135,16 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     await status.start();
     done = front.closed;
   } else {
-    const { host, port } = parseListen(values.http!);
+    const { host, port } = listen!;
     const mounted =
       !nonInteractive && wantsConsole
-        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
+        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), ...sharedConsole, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
         : undefined;
-    const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
+    const front = await serveHttp(deps, { host, port, readiness: () => readiness.report(), ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
+      hot.close();
       await mounted?.close().catch(() => {});
       await deps.audit.close().catch(() => {});
+      await store.close().catch(() => {});
       throw error;
     });
     closers.push(() => front.close());
@@ -137,7 +168,8 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     done = new Promise<void>(() => {});
   }
   const stopped = new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // SIGHUP reloads the config (hot-reload.ts) rather than stopping the gateway.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         // Whoever signals us may SIGKILL us next, before the graceful close (stdin end, a wait, then
         // SIGTERM) reaches the upstreams; a server that ignores stdin's end would be orphaned. So the
@@ -150,6 +182,14 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   await Promise.race([done, stopped, failed]);
   await shutdown();
   return fatalError ? 1 : 0;
+}
+
+/** A reloaded config for an HTTP front off loopback must give every agent a token, as at start. */
+function everyAgentHasToken(host: string): (config: ResolvedConfig) => void {
+  return (config) => {
+    const untokened = Object.values(config.agents).filter((agent) => !agent.token).map((agent) => `"${agent.name}"`);
+    if (untokened.length > 0) throw new WardenError('BAD_INPUT', `Listening on "${host}", every agent needs a token; ${untokened.join(', ')} has none`);
+  };
 }
 
 function onceAsync(fn: () => Promise<void>): () => Promise<void> {

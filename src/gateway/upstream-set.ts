@@ -15,6 +15,7 @@ import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 import type { UpstreamStateEvent } from './observer.js';
 import type { DefinitionVetter } from './definition-vetter.js';
 import type { Vetting } from './vetting.js';
+import { definitionOf, type ConnectionOptions } from './connection-definition.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -39,13 +40,26 @@ export interface UpstreamSetOptions {
 
 export class UpstreamSet implements ToolLookup, Upstreams {
   readonly #options: UpstreamSetOptions;
-  readonly #servers: ReadonlyMap<string, ServerConfig>;
-  readonly #policy: CompiledPolicy;
+  // The agent's rules, replaced as a whole when the config is reloaded (see `reconfigure`).
+  #rules: AgentRules;
+  #servers: ReadonlyMap<string, ServerConfig>;
+  #policy: CompiledPolicy;
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
   readonly #inflight = new Map<string, CallContext[]>();
   /** Every tool each server listed (hidden ones too): what its resources and prompts follow by default. */
   readonly #toolNames = new Map<string, string[]>();
+  /** Every tool each server listed, as listed: filtered again when the policy changes. */
+  readonly #listed = new Map<string, Tool[]>();
+  /** What each connection was made from; a reload restarts only the servers whose definition changed. */
+  readonly #definitions = new Map<string, string>();
+  /** Told whenever a call in flight ends, so a replaced connection can close once its calls are done. */
+  readonly #callDone = new Set<() => void>();
+  /** What the agent's client declared; undefined until `create`. */
+  #clientCapabilities: ClientCapabilities | undefined;
+  #created = false;
+  /** Replaced connections still finishing their calls; closed with the set at the latest. */
+  readonly #retiring = new Set<Upstream>();
   /** Made only for a call whose upstream sends the agent a request, so most calls allocate nothing. */
   readonly #callEnded = new WeakMap<CallContext, AbortController>();
   readonly #starts: UpstreamStarts;
@@ -69,6 +83,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   constructor(options: UpstreamSetOptions) {
     this.#options = options;
+    this.#rules = options.rules;
     this.#servers = options.rules.view.servers;
     this.#policy = options.rules.policy;
     this.#starts = new UpstreamStarts({
@@ -81,24 +96,109 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   /** Creates one connection per server, offering upstreams only what the agent's client can answer. */
   create(clientCapabilities: ClientCapabilities | undefined): void {
-    const { view } = this.#options.rules;
-    for (const server of this.#servers.values()) {
-      const hooks: UpstreamHooks = {
-        onNotification: (notification) => this.#onNotification(server.id, notification),
-        onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
-        // Said to the operator by the decision log (an observer), like every state below.
-        onDisconnect: (error) => this.#tell(server.id, 'down', { error: error.message }),
-      };
-      this.#upstreams.set(
-        server.id,
-        this.#options.deps.createUpstream(server, {
-          hooks,
-          extraEnv: { ...view.extraEnv },
-          timeoutMs: view.timeoutMs ?? server.timeoutMs,
-          clientCapabilities: upstreamClientCapabilities(clientCapabilities, server, this.#policy),
-        }),
-      );
+    this.#clientCapabilities = clientCapabilities;
+    this.#created = true;
+    for (const server of this.#servers.values()) this.#createOne(server);
+  }
+
+  /** What a connection to `server` is created with, under the current rules. */
+  #connectionOptions(server: ServerConfig): ConnectionOptions {
+    const { view } = this.#rules;
+    return {
+      extraEnv: { ...view.extraEnv },
+      timeoutMs: view.timeoutMs ?? server.timeoutMs,
+      clientCapabilities: upstreamClientCapabilities(this.#clientCapabilities, server, this.#policy),
+    };
+  }
+
+  #createOne(server: ServerConfig): void {
+    const options = this.#connectionOptions(server);
+    // A connection replaced on a reload may still finish its calls; what it says after that is not news.
+    const current = (): boolean => this.#upstreams.get(server.id) === upstream;
+    const hooks: UpstreamHooks = {
+      onNotification: (notification) => {
+        if (current()) this.#onNotification(server.id, notification);
+      },
+      onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
+      onDisconnect: (error) => {
+        if (!current()) return;
+        // Said to the operator by the decision log (an observer), like every state change.
+        this.#tell(server.id, 'down', { error: error.message });
+      },
+    };
+    const upstream = this.#options.deps.createUpstream(server, { hooks, ...options });
+    this.#upstreams.set(server.id, upstream);
+    this.#definitions.set(server.id, definitionOf(server, options));
+  }
+
+  /**
+   * Applies the agent's rules from a reloaded config, at once for every call that starts from now on
+   * (a call already under way keeps the rules it started with). Tool lists are filtered again by the
+   * new policy; a server whose definition changed (command, args, env, URL, ...) gets a new connection,
+   * started again if the old one had been; a server no longer configured is closed; a new one is
+   * created like the others. A replaced connection closes once the calls in flight on it are done.
+   */
+  reconfigure(rules: AgentRules): { restarted: string[]; removed: string[]; added: string[] } {
+    const changes = { restarted: [] as string[], removed: [] as string[], added: [] as string[] };
+    if (this.#closed) return changes;
+    const previous = this.#servers;
+    this.#rules = rules;
+    this.#servers = rules.view.servers;
+    this.#policy = rules.policy;
+    for (const id of previous.keys()) {
+      if (this.#servers.has(id)) continue;
+      this.#retire(id);
+      changes.removed.push(id);
     }
+    for (const server of this.#servers.values()) {
+      if (!this.#created) break;
+      const old = this.#upstreams.get(server.id);
+      if (old && this.#definitions.get(server.id) === definitionOf(server, this.#connectionOptions(server))) continue;
+      const wasStarted = old !== undefined && this.#starts.state(server.id).state !== 'idle';
+      if (old) this.#retire(server.id);
+      this.#createOne(server);
+      (old ? changes.restarted : changes.added).push(server.id);
+      if (wasStarted || server.startup === 'eager' || server.required) this.#starts.begin(server.id);
+    }
+    for (const [server, tools] of this.#listed) this.#filterTools(server, tools);
+    this.#catalog = undefined;
+    this.#ready = undefined;
+    return changes;
+  }
+
+  /** Takes `server`'s connection out of the set now, and closes it once the calls in flight on it have ended. */
+  #retire(server: string): void {
+    const upstream = this.#upstreams.get(server);
+    for (const map of [this.#upstreams, this.#infos, this.#visible, this.#listed, this.#toolNames, this.#definitions]) map.delete(server);
+    this.#stale.delete(server);
+    this.#starts.forget(server);
+    if (!upstream) return;
+    const calls = [...(this.#inflight.get(server) ?? [])];
+    // Bounded by the longest a call may take; an upstream's own deadline ends its calls by then.
+    const boundMs = (this.#rules.view.timeoutMs ?? this.#servers.get(server)?.timeoutMs ?? 60_000) + 1_000;
+    this.#retiring.add(upstream);
+    void this.#drained(server, calls, boundMs)
+      .then(() => upstream.close())
+      .finally(() => this.#retiring.delete(upstream))
+      .catch((error: unknown) => this.#options.deps.log?.(`Closing the replaced connection to upstream "${server}" failed: ${(error as Error).message}`))
+      .finally(() => this.#tell(server, 'stopped'));
+  }
+
+  #drained(server: string, calls: CallContext[], boundMs: number): Promise<void> {
+    const pending = (): boolean => calls.some((call) => this.#inflight.get(server)?.includes(call));
+    if (!pending()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#callDone.delete(check);
+        resolve();
+      };
+      const check = (): void => {
+        if (!pending()) done();
+      };
+      const timer = setTimeout(done, boundMs);
+      this.#callDone.add(check);
+    });
   }
 
   /** Begins starting `servers` in the background and waits for their first attempts until `deadline` (epoch ms). */
@@ -132,7 +232,9 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   async #connect(server: string, signal?: AbortSignal): Promise<Upstream> {
     const upstream = this.#upstreams.get(server);
     if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
-    this.#infos.set(server, await upstream.connect(signal));
+    const info = await upstream.connect(signal);
+    // A connection replaced meanwhile (config reload) still serves the call that asked, but is no longer the server's.
+    if (this.#upstreams.get(server) === upstream) this.#infos.set(server, info);
     return upstream;
   }
 
@@ -162,7 +264,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   async reachableServers(): Promise<string[]> {
     // An agent the environment does not list reaches nothing, not even servers without tools.
-    if (!this.#options.rules.view.active) return [];
+    if (!this.#rules.view.active) return [];
     const catalog = await this.catalog();
     const withVisible = new Set(catalog.tools().map((tool) => catalog.lookup(tool.name)!.server));
     return [...this.#infos.keys()].filter((server) => withVisible.has(server) || !this.#infos.get(server)?.capabilities.tools);
@@ -188,7 +290,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   unavailable(exposed: string): UnavailableServer | undefined {
     return findUnavailable(exposed, {
       servers: [...this.#servers.keys()],
-      passthrough: this.#options.rules.view.toolNames === 'passthrough',
+      passthrough: this.#rules.view.toolNames === 'passthrough',
       state: (server) => this.#starts.state(server),
       visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
     });
@@ -211,6 +313,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       return await work();
     } finally {
       list.splice(list.indexOf(context), 1);
+      for (const check of [...this.#callDone]) check();
       // A prompt the upstream sent the agent for this call (elicitation, sampling) is withdrawn when
       // the call ends, on a timeout too: the upstream itself rarely cancels it.
       this.#callEnded.get(context)?.abort('The tool call that asked this has ended');
@@ -238,7 +341,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (this.#closed) return;
     this.#closed = true;
     this.#starts.close();
-    await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
+    await Promise.allSettled([...this.#upstreams.values(), ...this.#retiring].map((upstream) => upstream.close()));
     for (const server of this.#infos.keys()) this.#tell(server, 'stopped');
   }
 
@@ -283,7 +386,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   #build(): Catalog {
     const vettings = new Map<string, Vetting>();
     for (const [server, byTool] of this.#vettings) for (const [tool, vetting] of byTool) vettings.set(`${server}/${tool}`, vetting);
-    return Catalog.build(this.#visible, this.#options.rules.view.toolNames, vettings);
+    return Catalog.build(this.#visible, this.#rules.view.toolNames, vettings);
   }
 
   /** One start attempt as the retry loop makes it: connected, and its tools read. */
@@ -293,8 +396,9 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     this.#stale.delete(server);
     const info = this.#infos.get(server);
     const tools = info?.capabilities.tools ? await upstream.listTools() : [];
+    if (this.#upstreams.get(server) !== upstream) return;
     await this.#vet(server, tools, { instructions: info?.instructions });
-    this.#setTools(server, tools);
+    if (this.#upstreams.get(server) === upstream) this.#setTools(server, tools);
   }
 
   async #listAgain(server: string): Promise<void> {
@@ -330,12 +434,17 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   #setTools(server: string, tools: Tool[]): void {
     this.#toolNames.set(server, tools.map((tool) => tool.name));
+    this.#listed.set(server, tools);
+    this.#filterTools(server, tools);
+    this.#catalog = undefined;
+    this.#ready = undefined;
+  }
+
+  #filterTools(server: string, tools: Tool[]): void {
     this.#visible.set(
       server,
       tools.filter((tool) => visibility(this.#policy, server, tool.name, tool.annotations).verdict !== 'deny'),
     );
-    this.#catalog = undefined;
-    this.#ready = undefined;
   }
 
   #onUp(server: string, attempts: number): void {

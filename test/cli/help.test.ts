@@ -8,10 +8,11 @@ import { runCli } from './run-cli.js';
 test.each([
   [['serve'], ['--config', '--env', '--agent', '--http', '--non-interactive', '--console-port', '--state-dir', '--quiet', '--log-level', '--log-format']],
   [['check'], ['--config', '--env', '--strict']],
-  [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--json']],
+  [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--lockfile', '--json']],
   [['profile'], ['--config', '--env', '--agent', '--json']],
   [['tools'], ['--config', '--env', '--agent', '--json', '--scan']],
   [['test'], ['--config', '--env', '<tests.yaml>']],
+  [['pin'], ['--config', '--env', '--check', '--lockfile', '--server', '--json']],
   [['approvals', 'list'], ['--json', '--state-dir']],
   [['approvals', 'approve'], ['[id]', '--remember', '--json', '--state-dir']],
   [['approvals', 'deny'], ['[id]', '--reason', '--json', '--state-dir']],
@@ -28,7 +29,7 @@ test.each([
 test('the top-level help lists every command; with no command it goes to stderr with exit 1', async () => {
   const help = await runCli(['--help'], '/nonexistent');
   expect(help.code).toBe(0);
-  for (const command of ['serve', 'check', 'explain', 'profile', 'tools', 'test', 'approvals', 'status']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['serve', 'check', 'explain', 'profile', 'tools', 'test', 'pin', 'approvals', 'status']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
   const bare = await runCli([], '/nonexistent');
   expect(bare.code).toBe(1);
   expect(bare.err).toContain('Usage: mcp-warden');
