@@ -112,6 +112,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('approve a ticket (a unique prefix of 4+ characters is enough)')
     .argument('[id]', 'the ticket id')
     .option('--remember', 'also allow identical calls for the rest of the session')
+    .option('--trust', 'for a tool whose definition changed or was flagged: make this definition its pin (then run "mcp-warden pin")')
     .option('--json', 'print the ticket as JSON')
     .action(action(async () => (await import('./approvals.js')).runApprovalsApprove));
   withStateDir(approvals.command('deny'))

@@ -23,7 +23,10 @@ import {
   serverSchema,
   type EnvironmentEntry,
   type PolicyEntry,
+  pinningSchema,
+  scanningSchema,
 } from './schema.js';
+import { vettingSettings } from './vetting-settings.js';
 import { extendsOf, section, single, type Section } from './sections.js';
 import { resolveServer, serverStartedIn, withGlobalSensitivePaths } from './servers.js';
 import type { SourceMap } from './source-map.js';
@@ -123,6 +126,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
   const store: ResolvedConfig['store'] =
     storeEntry?.kind === 'postgres' && storeEntry.url ? { kind: 'postgres', url: storeEntry.url, poolSize: storeEntry.pool_size ?? 10 } : { kind: 'file' };
   const http = resolveHttp(data);
+  const pinning = single(data, 'pinning', pinningSchema);
+  const scanning = single(data, 'scanning', scanningSchema);
   const serverPolicies: Record<string, ServerPolicy> = Object.fromEntries(
     Object.values(servers).map((server) => [server.id, { kind: server.kind, readonly: server.readonly, trusted: server.trusted }]),
   );
@@ -153,6 +158,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     },
     store,
     http,
+    lockfile: path.resolve(baseDir, pinning?.lockfile ?? './gateway.lock'),
+    vetting: vettingSettings({ pinning, scanning }, [], map) ?? {},
     policyFor(agent, environmentName) {
       const profile = profileOf(agent);
       const environment = environments.get(environmentName);
