@@ -71,8 +71,9 @@ export class PgGatewayRegistry implements GatewayRegistry {
       [FORGET_AFTER_MS],
     );
     const gateways = await this.#db.query<{ id: string; gateway: Omit<GatewayEntry, 'sessions' | 'updatedAt'>; heartbeat: string }>(
-      `SELECT r.id, r.gateway, (extract(epoch FROM r.heartbeat_at) * 1000)::bigint AS heartbeat FROM warden_replicas r
-       WHERE r.gateway IS NOT NULL AND ${replicaAlive('r.id', '$1')}`,
+      // Not aliased `r`: replicaAlive's subquery uses that name.
+      `SELECT g.id, g.gateway, (extract(epoch FROM g.heartbeat_at) * 1000)::bigint AS heartbeat FROM warden_replicas g
+       WHERE g.gateway IS NOT NULL AND ${replicaAlive('g.id', '$1')}`,
       [this.#leaseMs],
     );
     const sessions = await this.#db.query<{ replica: string; id: string; agent: string; client_name: string | null; client_version: string | null; opened_at: string }>(
