@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, challengeProof, hostAllowed, loginCookie, originAllowed, tokenMatches, type ConsoleAccess } from './console-auth.js';
 import { consolePage } from './console-page.js';
 import { randomBytes } from 'node:crypto';
+import { ownerText } from './owner-text.js';
 import { describeDecision } from './ticket.js';
 import type { Clock, TicketAnswer, TicketStore, TicketView } from './types.js';
 
@@ -109,9 +110,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, optio
   return sendJson(res, 409, { error: `Ticket "${id}" was already decided: ${describeDecision(result.ticket)}`, ticket: result.ticket });
 }
 
-async function listing(options: ConsoleHandlerOptions): Promise<{ pending: TicketView[]; history: TicketView[] }> {
+async function listing(options: ConsoleHandlerOptions): Promise<{ pending: Array<TicketView & { where?: string }>; history: TicketView[] }> {
   const tickets = await options.store.list();
-  const pending = tickets.filter((t) => t.state === 'pending').sort((a, b) => a.createdAt - b.createdAt);
+  // `where`: the replica (or host) holding the session that asked, worded once here for the card.
+  const pending = tickets
+    .filter((t) => t.state === 'pending')
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((t) => (t.owner ? { ...t, where: ownerText(t.owner) } : t));
   const history = tickets
     .filter((t) => t.state !== 'pending')
     .sort((a, b) => (b.decidedAt ?? b.createdAt) - (a.decidedAt ?? a.createdAt))

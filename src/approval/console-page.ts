@@ -113,6 +113,8 @@ function card(t) {
   head.append(el('span', 'badge session', 'session ' + t.session));
   if (t.client) head.append(el('span', 'badge client', 'client ' + t.client.name + ' ' + t.client.version));
   if (t.workingDir) head.append(el('span', 'badge cwd', 'in ' + t.workingDir));
+  // Which replica (or host) holds the session, worded by the server: several may serve one console.
+  if (t.where) head.append(el('span', 'badge where', t.where));
   const expires = el('span', 'expires', left(t.expiresAt - Date.now()));
   expires.dataset.expiresAt = String(t.expiresAt);
   head.append(expires);

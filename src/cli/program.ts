@@ -127,6 +127,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('the gateways this user runs (stdio and HTTP) with their approval console links, the calls waiting for approval, and the state of every upstream')
     .option('--json', 'print JSON')
     .option('--state-dir <dir>', 'the state directory the gateways share (default $MCP_WARDEN_STATE_DIR, else ~/.mcp-warden)')
+    .option('--config <file>', 'a gateway.yaml whose store is postgres: every replica on that store and its sessions (default $MCP_WARDEN_CONFIG)')
     .action(action(async () => (await import('./status.js')).runStatus));
 
   program
