@@ -2,6 +2,7 @@
 // and one immutable answer file whose creation is the decision. Both are written to a temp file and
 // hard-linked into place; link(2) fails if the name exists, so exactly one answer wins however many
 // gateways, consoles and CLIs race for it, and nobody reads half a file.
+import { TicketWatchers } from './ticket-watchers.js';
 import { type FSWatcher, watch as watchDir } from 'node:fs';
 import { readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -52,7 +53,7 @@ export class FileTicketStore implements TicketStore {
   // Both kinds of file are immutable once they exist, so what was read once stays true.
   #tickets = new Map<string, Ticket>();
   #answers = new Map<string, AnswerRecord>();
-  #watchers = new Map<string, Set<(ticket: TicketView) => void>>();
+  readonly #watchers = new TicketWatchers(() => this.#stopWatching());
   #fsWatcher: FSWatcher | undefined;
   #poll: NodeJS.Timeout | undefined;
   #checking = false;
@@ -123,16 +124,10 @@ export class FileTicketStore implements TicketStore {
   }
 
   watch(id: string, onDecided: (ticket: TicketView) => void): () => void {
-    let listeners = this.#watchers.get(id);
-    if (!listeners) this.#watchers.set(id, (listeners = new Set()));
-    listeners.add(onDecided);
+    const stop = this.#watchers.add(id, onDecided);
     this.#startWatching();
     void this.#check();
-    return () => {
-      listeners.delete(onDecided);
-      if (listeners.size === 0 && this.#watchers.get(id) === listeners) this.#watchers.delete(id);
-      if (this.#watchers.size === 0) this.#stopWatching();
-    };
+    return stop;
   }
 
   async close(): Promise<void> {
@@ -276,7 +271,7 @@ export class FileTicketStore implements TicketStore {
     if (this.#checking) return;
     this.#checking = true;
     try {
-      for (const id of [...this.#watchers.keys()]) {
+      for (const id of this.#watchers.ids()) {
         const ticket = await this.#readTicket(id);
         if (!ticket) continue;
         const current = await this.#current(ticket);
@@ -288,11 +283,7 @@ export class FileTicketStore implements TicketStore {
   }
 
   #notify(ticket: TicketView): void {
-    const listeners = this.#watchers.get(ticket.id);
-    if (!listeners) return;
-    this.#watchers.delete(ticket.id);
-    if (this.#watchers.size === 0) this.#stopWatching();
-    for (const listener of listeners) queueMicrotask(() => listener(ticket));
+    this.#watchers.notify(ticket);
   }
 
   #forget(id: string): void {

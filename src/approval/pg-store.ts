@@ -4,6 +4,7 @@
 // an answer through LISTEN/NOTIFY on a connection of its own, and polls as a fallback (a NOTIFY is
 // lost while that connection is down). The ticket's owner is the replica that waits on it (see
 // store/postgres/replica.ts); a human answer to a ticket whose replica is gone records nothing.
+import { TicketWatchers } from './ticket-watchers.js';
 import pg from 'pg';
 import { WardenError } from '../errors.js';
 import { PostgresConnection, describeStoreError } from '../store/postgres/connection.js';
@@ -53,7 +54,7 @@ export class PgTicketStore implements TicketStore {
   readonly #historyLimit: number;
   readonly #leaseMs: number;
   readonly #log: (message: string) => void;
-  #watchers = new Map<string, Set<(ticket: TicketView) => void>>();
+  readonly #watchers = new TicketWatchers(() => this.#stopPolling());
   #listener: pg.Client | undefined;
   #listening: Promise<void> | undefined;
   #listenRetry: NodeJS.Timeout | undefined;
@@ -141,16 +142,10 @@ export class PgTicketStore implements TicketStore {
   }
 
   watch(id: string, onDecided: (ticket: TicketView) => void): () => void {
-    let listeners = this.#watchers.get(id);
-    if (!listeners) this.#watchers.set(id, (listeners = new Set()));
-    listeners.add(onDecided);
+    const stop = this.#watchers.add(id, onDecided);
     this.#startWatching();
     void this.#check();
-    return () => {
-      listeners.delete(onDecided);
-      if (listeners.size === 0 && this.#watchers.get(id) === listeners) this.#watchers.delete(id);
-      if (this.#watchers.size === 0) this.#stopPolling();
-    };
+    return stop;
   }
 
   /** Stops watching and ends this replica's lease; the connection itself is closed by its owner. */
@@ -270,7 +265,7 @@ export class PgTicketStore implements TicketStore {
   /** Reads the watched tickets (or `only`) and tells the watchers of each decided one. */
   async #check(only?: string[]): Promise<void> {
     if (this.#closed) return;
-    const ids = only ?? [...this.#watchers.keys()];
+    const ids = only ?? this.#watchers.ids();
     if (ids.length === 0) return;
     // A poll skips a turn while one runs; a NOTIFY's check always runs, it is the fast path.
     if (!only) {
@@ -288,11 +283,7 @@ export class PgTicketStore implements TicketStore {
   }
 
   #notify(ticket: TicketView): void {
-    const listeners = this.#watchers.get(ticket.id);
-    if (!listeners) return;
-    this.#watchers.delete(ticket.id);
-    if (this.#watchers.size === 0) this.#stopPolling();
-    for (const listener of listeners) queueMicrotask(() => listener(ticket));
+    this.#watchers.notify(ticket);
   }
 }
 
