@@ -53,6 +53,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--non-interactive', 'nobody can answer an ask: each becomes approval.non_interactive (default deny); the default with CI=true and no webhook channel')
     .option('--console-port <port>', 'port of the approval console of a stdio gateway (default $MCP_WARDEN_CONSOLE_PORT, else 8788)')
     .option('--state-dir <dir>', 'where approval tickets and the console address are kept (default $MCP_WARDEN_STATE_DIR)')
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics, a port of their own (off by default; metrics.token in gateway.yaml to require a token)')
     .action(action(async () => (await import('./serve.js')).runServe));
 
   withConfig(program.command('check'))

@@ -11,6 +11,8 @@ import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
 import { connectInstructions } from './connect-instructions.js';
 import type { Io } from './io.js';
+import { createGatewayMetrics, startMetricsServer } from '../metrics/index.js';
+import { fanOut } from '../gateway/observer.js';
 
 export interface ServeOptions extends ConfigOptions {
   agent?: string;
@@ -18,6 +20,7 @@ export interface ServeOptions extends ConfigOptions {
   nonInteractive?: boolean;
   consolePort?: string;
   stateDir?: string;
+  metrics?: string;
 }
 
 export async function runServe(values: ServeOptions, io: Io): Promise<number> {
@@ -48,7 +51,14 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     onFatal();
   };
   const children = new ChildRegistry();
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
+  // Metrics (--metrics HOST:PORT): their own listener, started before the gateway so no event is missed.
+  const metrics = values.metrics ? createGatewayMetrics() : undefined;
+  const metricsServer = metrics
+    ? await startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics })
+    : undefined;
+  if (metricsServer) log(`metrics: ${metricsServer.url}`);
+  const observer = fanOut([metrics?.observer]);
+  const deps = wireGateway({ observer, config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -64,6 +74,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     await withdrawWaiting();
     for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
+    await metricsServer?.close();
   });
   process.once('exit', () => children.killAll());
 
@@ -139,11 +150,11 @@ function parsePort(value: string, flag: string): number {
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or just `PORT` (loopback). */
-export function parseListen(value: string): { host: string; port: number } {
+export function parseListen(value: string, flag = '--http'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value) ?? (/^(\d+)$/.test(value) ? [value, undefined, '127.0.0.1', value] : null);
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new WardenError('BAD_INPUT', `Option "--http" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
+    throw new WardenError('BAD_INPUT', `Option "${flag}" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
   }
   return { host: match[1] ?? match[2], port };
 }

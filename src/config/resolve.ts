@@ -17,6 +17,7 @@ import {
   environmentSchema,
   gatewaySchema,
   httpSchema,
+  metricsSchema,
   policySchema,
   profileSchema,
   serverSchema,
@@ -119,6 +120,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
   const approval = resolveApproval(data, { agents, environments }, context);
   const audit = single(data, 'audit', auditSchema);
   const http = resolveHttp(data);
+  const metricsToken = single(data, 'metrics', metricsSchema)?.token;
   const serverPolicies: Record<string, ServerPolicy> = Object.fromEntries(
     Object.values(servers).map((server) => [server.id, { kind: server.kind, readonly: server.readonly, trusted: server.trusted }]),
   );
@@ -142,6 +144,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     approval,
     audit: { path: path.resolve(baseDir, audit?.path ?? './audit.jsonl'), fsync: audit?.fsync ?? false },
     http,
+    metrics: metricsToken === undefined ? {} : { token: metricsToken },
     policyFor(agent, environmentName) {
       const profile = profileOf(agent);
       const environment = environments.get(environmentName);

@@ -137,6 +137,8 @@ export interface ResolvedConfig {
   approval: ApprovalConfig;
   audit: AuditConfig;
   http: HttpConfig;
+  /** The `/metrics` listener of `serve --metrics`. */
+  metrics: { token?: string };
   /** The merged policy of `agent` in `environment`; throws UNKNOWN_AGENT / UNKNOWN_ENVIRONMENT. */
   policyFor(agent: string, environment: string): EffectivePolicy;
   /** Per-agent working directory for stdio upstreams (the profile's working_dir), absolute, if set. */

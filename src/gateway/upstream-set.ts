@@ -39,6 +39,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   readonly #policy: CompiledPolicy;
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
+  /** Servers whose connection was lost; the next call's connect restarts them, and says so to the observer. */
+  readonly #lost = new Set<string>();
   readonly #inflight = new Map<string, CallContext[]>();
   /** Every tool each server listed (hidden ones too): what its resources and prompts follow by default. */
   readonly #toolNames = new Map<string, string[]>();
@@ -77,6 +79,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
         onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
         onDisconnect: (error) => {
           this.#options.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`);
+          this.#lost.add(server.id);
           this.#tell(server.id, 'down', { error: error.message });
         },
       };
@@ -123,7 +126,18 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   async #connect(server: string, signal?: AbortSignal): Promise<Upstream> {
     const upstream = this.#upstreams.get(server);
     if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
-    this.#infos.set(server, await upstream.connect(signal));
+    const restarting = this.#lost.delete(server);
+    if (restarting) this.#tell(server, 'starting');
+    try {
+      this.#infos.set(server, await upstream.connect(signal));
+    } catch (error) {
+      if (restarting) {
+        this.#lost.add(server);
+        this.#tell(server, 'failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+      throw error;
+    }
+    if (restarting) this.#tell(server, 'up', { attempts: 1 });
     return upstream;
   }
 
