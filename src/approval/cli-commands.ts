@@ -16,6 +16,11 @@ export interface ApprovalsCliOptions {
   dir?: string;
   /** Who answers, for the audit log; default the OS user name. */
   by?: string;
+  /**
+   * The consoles of the gateways running now (from the status registry); when none is given, the
+   * recorded console address, if the gateway that recorded it still runs.
+   */
+  consoles?: string[];
   clock?: Clock;
 }
 
@@ -25,6 +30,8 @@ export interface ApprovalsListing {
   orphaned: TicketView[];
   history: TicketView[];
   consoleUrl?: string;
+  /** Every live console (any of them answers any ticket). */
+  consoles: string[];
   /** Ready to print. */
   text: string;
 }
@@ -47,12 +54,11 @@ export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<App
     // Listing is also the clean-up: the store withdraws a pending ticket whose gateway is gone.
     const orphaned = decided.filter((t) => t.channel === ORPHANED);
     const history = decided.filter((t) => t.channel !== ORPHANED);
-    const consoleUrl = opts.store ? undefined : await readConsoleAddress(location(opts));
-    const lines = [
-      pending.length === 0
-        ? 'No call is waiting for approval.'
-        : `${pending.length} call${pending.length === 1 ? '' : 's'} waiting for approval${consoleUrl ? ` (console: ${consoleUrl})` : ''}:`,
-    ];
+    const recorded = opts.consoles?.length || opts.store ? undefined : await readConsoleAddress(location(opts));
+    const consoles = opts.consoles?.length ? opts.consoles : recorded ? [recorded] : [];
+    const consoleUrl = consoles[0];
+    const where = consoles.length === 0 ? '' : consoles.length === 1 ? ` (console: ${consoleUrl})` : ` (consoles: ${consoles.join(', ')})`;
+    const lines = [pending.length === 0 ? 'No call is waiting for approval.' : `${pending.length} call${pending.length === 1 ? '' : 's'} waiting for approval${where}:`];
     for (const t of pending) {
       lines.push('', `${t.id}  ${qualifiedTool(t)}  agent "${t.agent}"  environment "${t.environment}"  denied in ${formatDuration(t.expiresAt - now)} without an answer`);
       for (const r of t.reasons) lines.push(`  why: ${r.message} (${r.rule}, ${r.source})`);
@@ -72,7 +78,7 @@ export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<App
         lines.push(`  ${new Date(t.decidedAt ?? t.createdAt).toISOString()}  ${t.id}  ${qualifiedTool(t)}  agent "${t.agent}"  ${describeDecision(t)}`);
       }
     }
-    return { pending, orphaned, history, ...(consoleUrl ? { consoleUrl } : {}), text: lines.join('\n') };
+    return { pending, orphaned, history, ...(consoleUrl ? { consoleUrl } : {}), consoles, text: lines.join('\n') };
   });
 }
 

@@ -3,7 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { approvalsDir, ensurePrivateDir } from './state-dir.js';
+import { currentOwner, ownerGone } from './gateway-owner.js';
+import type { TicketOwner } from './types.js';
 
 export interface ConsoleStateOptions {
   /** The approvals directory; default `approvalsDir(stateDir)`. */
@@ -34,19 +37,27 @@ export async function writeConsoleAddress(url: string, options: ConsoleStateOpti
   const dir = options.dir ?? approvalsDir(options.stateDir);
   await ensurePrivateDir(dir);
   const temp = join(dir, `.tmp-console-${process.pid}`);
-  await writeFile(temp, JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
+  await writeFile(temp, JSON.stringify({ url, pid: process.pid, owner: currentOwner() }), { mode: 0o600 });
   await rename(temp, join(dir, 'console.json'));
 }
 
-/** The URL of the console last started by a gateway of this user, if it was recorded. */
+/** The URL of the console last started by a gateway of this user, if it was recorded and that gateway still runs. */
 export async function readConsoleAddress(options: ConsoleStateOptions = {}): Promise<string | undefined> {
   const dir = options.dir ?? approvalsDir(options.stateDir);
   try {
-    const parsed = JSON.parse(await readFile(join(dir, 'console.json'), 'utf8')) as { url?: unknown };
+    const parsed = JSON.parse(await readFile(join(dir, 'console.json'), 'utf8')) as { url?: unknown; pid?: unknown; owner?: TicketOwner };
+    // A console whose gateway was killed answers nobody; a file of an older version names only the pid.
+    const owner = parsed.owner ?? (typeof parsed.pid === 'number' ? { pid: parsed.pid, host: hostname() } : undefined);
+    if (ownerGone(owner)) return undefined;
     return typeof parsed.url === 'string' ? parsed.url : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The console token if one was created, without creating it (for commands that only read). */
+export async function readConsoleToken(options: ConsoleStateOptions = {}): Promise<string | undefined> {
+  return readToken(join(options.dir ?? approvalsDir(options.stateDir), 'console-token'));
 }
 
 async function readToken(path: string): Promise<string | undefined> {

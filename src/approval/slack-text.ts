@@ -18,6 +18,18 @@ export function slackCode(text: string): string {
 }
 
 /**
+ * Untrusted multi-line text as a code block, line breaks kept, so a script or a file's content reads
+ * as text. Escaped like a span; backticks become the look-alike, so nothing inside can close the
+ * block, and a lone carriage return (which could redraw a line) is shown as `\u000d`.
+ */
+export function slackBlock(text: string): string {
+  const inner = visible(text.replace(/\r\n/g, '\n'))
+    .replaceAll('\r', '\\u000d')
+    .replaceAll('`', '\u02cb');
+  return ['```', escapeSlack(inner), '```'].join('\n');
+}
+
+/**
  * Characters that change how text is laid out without being seen (line and paragraph separators,
  * bidirectional overrides, zero-width characters) shown as `\uXXXX`, so what a person reads in the
  * channel is what the call holds.

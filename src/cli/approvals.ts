@@ -2,6 +2,8 @@
 // command reaches every gateway this user runs.
 import { WardenError } from '../errors.js';
 import { approveTicket, denyTicket, listApprovals } from '../approval/index.js';
+import { FileGatewayRegistry } from '../status/file-registry.js';
+import { liveConsoles } from '../status/live-consoles.js';
 import type { Io } from './io.js';
 
 export interface ApprovalsOptions {
@@ -10,8 +12,11 @@ export interface ApprovalsOptions {
 }
 
 export async function runApprovalsList(values: ApprovalsOptions, io: Io): Promise<number> {
-  const listing = await listApprovals(storeOf(values, io));
-  io.out(values.json ? JSON.stringify({ pending: listing.pending, orphaned: listing.orphaned, history: listing.history }, null, 2) : listing.text);
+  const location = storeOf(values, io);
+  // The consoles of gateways running now, never one whose gateway has exited.
+  const consoles = liveConsoles(await new FileGatewayRegistry(location).live());
+  const listing = await listApprovals({ ...location, consoles });
+  io.out(values.json ? JSON.stringify({ pending: listing.pending, orphaned: listing.orphaned, history: listing.history, consoles: listing.consoles }, null, 2) : listing.text);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // Claude Code and OpenCode, naming the environment variables the tokens come from.
 import { fileURLToPath } from 'node:url';
 import type { AgentConfig, ResolvedConfig } from '../config/types.js';
+import { HTTP_ENTRY, STDIO_ENTRY } from '../setup/gateway-route.js';
 
 /** The launcher next to dist/, so the stdio command works from a clone as well as an install. */
 const LAUNCHER = fileURLToPath(new URL('../../bin/mcp-warden.js', import.meta.url));
@@ -27,9 +28,10 @@ export function connectInstructions(config: ResolvedConfig, url: string, environ
     lines.push(
       '',
       'Claude Code (HTTP):',
-      `  claude mcp add --transport http warden ${url} --header "Authorization: Bearer ${shellToken(claude)}"`,
+      // Two names, as `mcp-warden connect` writes them: a second `claude mcp add` of the same name fails.
+      `  claude mcp add --transport http ${HTTP_ENTRY} ${url} --header "Authorization: Bearer ${shellToken(claude)}"`,
       'Claude Code (stdio, one gateway per agent):',
-      `  claude mcp add warden -- node ${LAUNCHER} serve --config ${config.file} --agent ${claude.name}`,
+      `  claude mcp add ${STDIO_ENTRY} -- node ${LAUNCHER} serve --config ${config.file} --agent ${claude.name}`,
     );
   }
   if (opencode) {
@@ -40,7 +42,7 @@ export function connectInstructions(config: ResolvedConfig, url: string, environ
         {
           $schema: 'https://opencode.ai/config.json',
           mcp: {
-            warden: {
+            [HTTP_ENTRY]: {
               type: 'remote',
               url,
               enabled: true,

@@ -8,6 +8,7 @@ import { accessSubject } from '../policy/index.js';
 import { decideAccessWith, type AccessTarget } from '../gateway/enforce-access.js';
 import { createUpstream } from '../upstream/index.js';
 import { required, type ConfigOptions } from './args.js';
+import { explainPin } from './explain-pin.js';
 import { loadContext, requireAgent } from './context.js';
 import type { Io } from './io.js';
 
@@ -18,6 +19,7 @@ export interface ExplainOptions extends ConfigOptions {
   resource?: string;
   server?: string;
   prompt?: string;
+  lockfile?: string;
   json?: boolean;
 }
 
@@ -32,10 +34,17 @@ export async function runExplain(values: ExplainOptions, io: Io): Promise<number
   const { config, environment } = await loadContext(io, values);
   requireAgent(config, agent);
   const decision = await explainCall(config, environment, agent, qualified, callArgs);
+  const slash = qualified.indexOf('/');
+  const pin = await explainPin(qualified.slice(0, slash), qualified.slice(slash + 1), {
+    configFile: config.file,
+    cwd: io.cwd,
+    ...(values.lockfile ? { lockfile: values.lockfile } : {}),
+    ...(io.env.MCP_WARDEN_STATE_DIR ? { stateDir: io.env.MCP_WARDEN_STATE_DIR } : {}),
+  });
   if (values.json) {
-    io.out(JSON.stringify({ agent, environment, tool: qualified, ...decisionJson(decision) }, null, 2));
+    io.out(JSON.stringify({ agent, environment, tool: qualified, ...decisionJson(decision), pin }, null, 2));
   } else {
-    io.out(formatDecision(agent, environment, qualified, decision));
+    io.out(`${formatDecision(agent, environment, qualified, decision)}\n  pin   ${pin.message}`);
   }
   return 0;
 }

@@ -15,6 +15,7 @@ Examples:
   mcp-warden serve --agent claude-code            stdio front for one agent
   mcp-warden serve --http 127.0.0.1:8787          HTTP front, agents identified by token
   mcp-warden explain --agent ci --tool fs/write_file --args '{"path": "a.txt"}'
+  mcp-warden pin --check                          exit 1 when a server drifted from gateway.lock
   mcp-warden approvals list
 
 The config is --config, else $MCP_WARDEN_CONFIG, else ./gateway.yaml; the environment is
@@ -53,6 +54,10 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--non-interactive', 'nobody can answer an ask: each becomes approval.non_interactive (default deny); the default with CI=true and no webhook channel')
     .option('--console-port <port>', 'port of the approval console of a stdio gateway (default $MCP_WARDEN_CONSOLE_PORT, else 8788)')
     .option('--state-dir <dir>', 'where approval tickets and the console address are kept (default $MCP_WARDEN_STATE_DIR)')
+    // The stderr log (docs/logging.md).
+    .option('--quiet', 'log warnings and errors only (same as --log-level warn)')
+    .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default $MCP_WARDEN_LOG_LEVEL, else info)')
+    .option('--log-format <format>', 'pretty or json (default: pretty when stderr is a terminal, else json lines)')
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics, a port of their own (off by default; metrics.token in gateway.yaml to require a token)')
     .action(action(async () => (await import('./serve.js')).runServe));
 
@@ -69,7 +74,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--resource <uri>', 'a resource read (with --server)')
     .option('--server <name>', 'the server of --resource')
     .option('--prompt <server/name>', 'a prompt get')
-    .option('--json', 'print one JSON object: decision and reasons')
+    .option('--lockfile <file>', 'the lockfile whose pin of --tool is shown (default gateway.lock beside the config)')
+    .option('--json', 'print one JSON object: decision, reasons and, for --tool, pin')
     .action(action(async () => (await import('./explain.js')).runExplain));
 
   withConfig(program.command('profile'))
@@ -82,7 +88,16 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('connect to the upstreams as the agent would and list which tools it sees, which ask and which are hidden')
     .option('--agent <name>', 'the agent (required)')
     .option('--json', 'print JSON')
+    .option('--scan', 'instead, scan every server\'s tools, prompts, templates and instructions for poisoning; exit 1 on a finding')
     .action(action(async () => (await import('./tools.js')).runTools));
+
+  withConfig(program.command('pin'))
+    .description('start every upstream and pin what it shows the model (tools, prompts, resource templates, instructions) in gateway.lock, printing what was added, changed (with the diff) and removed; --check writes nothing and exits 1 on any drift')
+    .option('--check', 'write nothing; exit 1 when a server drifted from the lockfile, it is missing, or a server cannot be listed (for CI)')
+    .option('--lockfile <file>', 'the lockfile (default gateway.lock beside the config)')
+    .option('--server <name...>', 'only these servers (the lockfile keeps the others)')
+    .option('--json', 'print JSON')
+    .action(action(async () => (await import('./pin.js')).runPin));
 
   withConfig(program.command('test'))
     .description('policy tests: calls and the decision (and optionally the rule or layer) each must get; exit 1 on a mismatch')
@@ -106,6 +121,13 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--reason <text>', 'why, for the agent and the audit')
     .option('--json', 'print the ticket as JSON')
     .action(action(async () => (await import('./approvals.js')).runApprovalsDeny));
+
+  program
+    .command('status')
+    .description('the gateways this user runs (stdio and HTTP) with their approval console links, the calls waiting for approval, and the state of every upstream')
+    .option('--json', 'print JSON')
+    .option('--state-dir <dir>', 'the state directory the gateways share (default $MCP_WARDEN_STATE_DIR, else ~/.mcp-warden)')
+    .action(action(async () => (await import('./status.js')).runStatus));
 
   program
     .command('init')

@@ -10,11 +10,18 @@ import { describeListenError } from './listen-errors.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
 import { connectInstructions } from './connect-instructions.js';
+import { trackGateway } from '../status/track-gateway.js';
 import type { Io } from './io.js';
+import { gatewayObservers } from './observers.js';
+import { createLogger } from '../log/logger.js';
+import { logSettings, type LogFlags } from '../log/settings.js';
+import { enableHotReload } from './hot-reload.js';
+import { gatewayReadiness } from './readiness-checks.js';
+import { isLoopbackHost } from '../http-host.js';
+import type { ResolvedConfig } from '../config/types.js';
 import { createGatewayMetrics, startMetricsServer } from '../metrics/index.js';
-import { fanOut } from '../gateway/observer.js';
 
-export interface ServeOptions extends ConfigOptions {
+export interface ServeOptions extends ConfigOptions, LogFlags {
   agent?: string;
   http?: string;
   nonInteractive?: boolean;
@@ -27,6 +34,11 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   if (Boolean(values.agent) === Boolean(values.http)) {
     throw new WardenError('BAD_INPUT', 'Give exactly one of "--agent NAME" (stdio) or "--http HOST:PORT"');
   }
+  // The log goes through process.stderr, like everything else this process writes there, so its
+  // lines stay in order with upstream stderr and start-up text. On Linux Node writes stderr at once
+  // (files, terminals and pipes alike), so a line logged survives a kill -9 (docs/logging.md).
+  const logging = logSettings(values, io.env, Boolean(process.stderr.isTTY));
+  const logger = await createLogger({ ...logging, colorize: logging.pretty && Boolean(process.stderr.isTTY), destination: process.stderr });
   const { config, environment } = await loadContext(io, values);
   // An unknown agent is named as such (with a suggestion) before its view of the config is asked for.
   if (values.agent) requireAgent(config, values.agent);
@@ -37,7 +49,8 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   // In CI nobody watches a console or answers a prompt; only a webhook can reach a human there.
   const nonInteractive = Boolean(values.nonInteractive) || (io.env.CI === 'true' && !channelLists.some((channels) => channels.includes('webhook')));
   const wantsConsole = channelLists.some((channels) => channels.includes('console'));
-  const log = (message: string) => io.err(`mcp-warden: ${message}`);
+  // Diagnostics of the gateway's parts (free text, see GatewayDeps.log) are things that went wrong.
+  const log = (message: string) => logger.warn(message);
   const stateDir = values.stateDir ?? io.env.MCP_WARDEN_STATE_DIR;
   let consoleUrl: string | undefined;
   // A server marked `required` that cannot start ends the gateway with code 1: a CI job fails at once, with the reason.
@@ -47,18 +60,31 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   const fatal = (error: Error): void => {
     if (fatalError) return;
     fatalError = error;
-    log(`${error.message}; stopping`);
+    logger.error(`${error.message}; stopping`);
     onFatal();
   };
   const children = new ChildRegistry();
+  // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
+  const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), log });
   // Metrics (--metrics HOST:PORT): their own listener, started before the gateway so no event is missed.
   const metrics = values.metrics ? createGatewayMetrics() : undefined;
-  const metricsServer = metrics
-    ? await startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics })
-    : undefined;
-  if (metricsServer) log(`metrics: ${metricsServer.url}`);
-  const observer = fanOut([metrics?.observer]);
-  const deps = wireGateway({ observer, config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children });
+  const metricsServer = metrics ? await startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics }) : undefined;
+  if (metricsServer) logger.info(`metrics: ${metricsServer.url}`);
+  const observer = gatewayObservers({ logger, consoleUrl: () => consoleUrl, extra: [status.observer, ...(metrics ? [metrics.observer] : [])] });
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer });
+  // Hot reload (docs/operations.md): the file is watched and SIGHUP reloads it; /readyz reports on it.
+  const listen = values.http ? parseListen(values.http) : undefined;
+  // MCP_WARDEN_WATCH=off: reload only on SIGHUP (file systems without change events, or reloads made deliberate).
+  const hot = enableHotReload(deps, { environment, io, log, watch: io.env.MCP_WARDEN_WATCH !== 'off', ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
+  const readiness = gatewayReadiness(hot.source, environment);
+  metrics?.followConfig(() => hot.source.state());
+  if (values.agent) {
+    const agent = values.agent;
+    // The one agent this process serves was removed: it may not go on under the old policy.
+    hot.source.onChange((next) => {
+      if (!next.agents[agent]) fatal(new WardenError('UNKNOWN_AGENT', `Agent "${agent}" is no longer defined in the reloaded config`));
+    });
+  }
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -71,8 +97,10 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     await new Promise((resolve) => setImmediate(resolve));
   });
   const shutdown = onceAsync(async () => {
+    hot.close();
     await withdrawWaiting();
     for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
+    await status.close().catch(failedTo('remove this gateway from "mcp-warden status"'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
     await metricsServer?.close();
   });
@@ -94,35 +122,49 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
       if (running) {
         closers.push(() => running.close());
         consoleUrl = running.url;
-        log(`approval console: ${running.loginUrl}${running.reused ? " (shared with another gateway)" : ""}`);
+        status.setConsole(running.url, running.reused);
+        logger.info(`approval console: ${running.loginUrl}${running.reused ? " (shared with another gateway)" : ""}`);
       }
     }
     const front = await serveStdio(deps, { agent: values.agent, beforeClose: withdrawWaiting });
     closers.push(() => front.close());
+    await status.start();
     done = front.closed;
   } else {
-    const { host, port } = parseListen(values.http!);
+    const { host, port } = listen!;
     const mounted =
       !nonInteractive && wantsConsole
         ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
         : undefined;
-    const front = await serveHttp(deps, { host, port, ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
+    const front = await serveHttp(deps, { host, port, readiness: () => readiness.report(), ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
+      hot.close();
       await mounted?.close().catch(() => {});
       await deps.audit.close().catch(() => {});
       throw error;
     });
     closers.push(() => front.close());
+    status.setUrl(front.url);
     if (mounted) {
       closers.push(() => mounted.close());
       consoleUrl = mounted.urlFor(front.url);
       // So that `mcp-warden approvals list` can point people at this console too; the console serves without it.
       await writeConsoleAddress(consoleUrl, stateDir ? { stateDir } : {}).catch(failedTo('record the approval console address'));
+      status.setConsole(consoleUrl, false);
     }
-    io.err(connectInstructions(config, front.url, environment, mounted?.loginUrlFor(front.url)));
+    await status.start();
+    const loginUrl = mounted?.loginUrlFor(front.url);
+    if (logging.pretty) {
+      // On a terminal: copy-paste instructions for a person (unless the log is asked to be quiet).
+      if (logger.isLevelEnabled('info')) io.err(connectInstructions(config, front.url, environment, loginUrl));
+    } else {
+      logger.info({ url: front.url, environment, config: config.file }, `listening on ${front.url} (environment "${environment}", config ${config.file})`);
+      if (loginUrl) logger.info(`approval console: ${loginUrl}`);
+    }
     done = new Promise<void>(() => {});
   }
   const stopped = new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // SIGHUP reloads the config (hot-reload.ts) rather than stopping the gateway.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         // Whoever signals us may SIGKILL us next, before the graceful close (stdin end, a wait, then
         // SIGTERM) reaches the upstreams; a server that ignores stdin's end would be orphaned. So the
@@ -135,6 +177,14 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   await Promise.race([done, stopped, failed]);
   await shutdown();
   return fatalError ? 1 : 0;
+}
+
+/** A reloaded config for an HTTP front off loopback must give every agent a token, as at start. */
+function everyAgentHasToken(host: string): (config: ResolvedConfig) => void {
+  return (config) => {
+    const untokened = Object.values(config.agents).filter((agent) => !agent.token).map((agent) => `"${agent.name}"`);
+    if (untokened.length > 0) throw new WardenError('BAD_INPUT', `Listening on "${host}", every agent needs a token; ${untokened.join(', ')} has none`);
+  };
 }
 
 function onceAsync(fn: () => Promise<void>): () => Promise<void> {

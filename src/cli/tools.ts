@@ -27,9 +27,12 @@ interface ToolRow {
 export interface ToolsOptions extends ConfigOptions {
   agent?: string;
   json?: boolean;
+  /** Scan what every server shows the model for poisoning instead (see tools-scan.ts). */
+  scan?: boolean;
 }
 
 export async function runTools(values: ToolsOptions, io: Io): Promise<number> {
+  if (values.scan) return (await import('./tools-scan.js')).runToolsScan(values, io);
   const agent = required(values.agent, 'agent');
   const { config, environment } = await loadContext(io, values);
   requireAgent(config, agent);

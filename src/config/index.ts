@@ -9,3 +9,4 @@ export { closest, didYouMean, quoteList } from './suggest.js';
 export { parseDuration, parseSize } from './units.js';
 export { approvalChannelsFor } from './approval-channels.js';
 export type * from './types.js';
+export { ConfigHolder, type ConfigSource, type ConfigState } from './holder.js';

@@ -9,7 +9,7 @@ import type { AgentPeer, GatewayDeps } from '../gateway/types.js';
 import { callParams } from './call-params.js';
 import { assertMayNotify, serves } from './capabilities.js';
 import { askAgent, nestsTooDeep, tooDeepRequest } from './deep-messages.js';
-import { initializeParams, initializeResult, type InitializeParams } from './initialize.js';
+import { clientIdentity, initializeParams, initializeResult, type InitializeParams } from './initialize.js';
 import { RequestContext } from './request-context.js';
 import { ProtocolError, callFailure, toRpcError } from './to-response.js';
 
@@ -30,6 +30,8 @@ export class AgentEndpoint implements AgentPeer {
   #capabilities: ServerCapabilities = {};
   /** The agent's latest initialize params: its capabilities and name. */
   #client: InitializeParams | undefined;
+  /** The client's name and version, bounded and cleaned once (see clientIdentity). */
+  #clientInfo: { name: string; version: string } | undefined;
   #opening: Promise<GatewaySession> | undefined;
   #closed = false;
   /** Called once when the agent's connection closes (the agent hung up or close() was called). */
@@ -66,7 +68,7 @@ export class AgentEndpoint implements AgentPeer {
   }
 
   async #open(params: InitializeParams): Promise<GatewaySession> {
-    this.#client = params;
+    this.#setClient(params);
     const { agent, sessionId } = this.#options;
     const session = new GatewaySession(this.#deps, { agent, peer: this, ...(sessionId ? { id: sessionId } : {}) });
     this.#capabilities = await session.start(params.capabilities);
@@ -111,8 +113,7 @@ export class AgentEndpoint implements AgentPeer {
   }
 
   clientInfo(): { name: string; version: string } | undefined {
-    const info = this.#client?.clientInfo;
-    return info && { name: String(info.name), version: String(info.version) };
+    return this.#clientInfo;
   }
 
   async notify(method: string, params?: JsonObject): Promise<void> {
@@ -125,6 +126,11 @@ export class AgentEndpoint implements AgentPeer {
   async request(method: string, params: JsonObject | undefined, options: { signal?: AbortSignal }): Promise<JsonObject> {
     if (!this.#peer) throw new Error('The session is not connected');
     return askAgent(this.#peer.request(method, params, options.signal ? { signal: options.signal } : {}));
+  }
+
+  #setClient(params: InitializeParams | undefined): void {
+    this.#client = params;
+    this.#clientInfo = clientIdentity(params);
   }
 
   // The agent's messages.
@@ -147,7 +153,7 @@ export class AgentEndpoint implements AgentPeer {
     }
     switch (method) {
       case 'initialize':
-        this.#client = initializeParams(request.id, params) ?? this.#client;
+        this.#setClient(initializeParams(request.id, params) ?? this.#client);
         return initializeResult(session, this.#capabilities, params?.protocolVersion);
       case 'tools/list':
         if (this.#capabilities.tools) return { tools: await session.listTools() };

@@ -12,6 +12,8 @@ import { HttpContext } from './http/context.js';
 import type { ExtraHandler } from './http/handlers/fallbacks.js';
 import { errorResponder } from './http/respond.js';
 import { createRouter } from './http/router.js';
+import type { ReadinessReport } from '../gateway/readiness.js';
+import type { ResolvedConfig } from '../config/types.js';
 import { HttpSessions } from './http/sessions.js';
 
 export interface HttpFrontOptions {
@@ -31,6 +33,8 @@ export interface HttpFrontOptions {
    * Default: `http.session_evict_after` from the config (60 s).
    */
   evictAfterMs?: number;
+  /** Answers GET /readyz (see gateway/readiness.ts); without it the front is ready whenever it serves. */
+  readiness?: () => Promise<ReadinessReport>;
 }
 
 export interface RunningHttpFront {
@@ -54,13 +58,24 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     evictAfterMs: options.evictAfterMs ?? config.http.sessionEvictAfterMs,
     log,
   });
+  const tokens = new TokenTable(tokensOf(config));
+  // A reloaded config: its tokens are the only ones from the next request on, and the sessions of an
+  // agent it no longer defines are closed (with their upstreams), rather than serving on under a
+  // policy the operator removed.
+  const unsubscribe =
+    deps.configSource?.onChange((next) => {
+      tokens.replace(tokensOf(next));
+      void sessions.closeAgents((agent) => !next.agents[agent]);
+    }) ?? (() => {});
   const route = createRouter({
-    tokens: new TokenTable(Object.fromEntries(Object.values(config.agents).map((agent) => [agent.name, agent.token]))),
+    tokens,
     sessions,
     allowedHosts: config.http.allowedHosts,
     allowedOrigins: config.http.allowedOrigins,
     maxBodyBytes: config.http.maxBodyBytes,
     ...(options.extraHandler ? { extraHandler: options.extraHandler } : {}),
+    ...(deps.observer ? { observer: deps.observer } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
   });
 
   const respondWithError = errorResponder(log);
@@ -90,9 +105,14 @@ export async function serveHttp(deps: GatewayDeps, options: HttpFrontOptions): P
     close: () =>
       (closing ??= (async () => {
         stopSweep();
+        unsubscribe();
         await sessions.closeAll();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })()),
   };
+}
+
+function tokensOf(config: ResolvedConfig): Record<string, string | undefined> {
+  return Object.fromEntries(Object.values(config.agents).map((agent) => [agent.name, agent.token]));
 }

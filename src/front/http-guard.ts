@@ -22,12 +22,15 @@ export function originAllowed(req: IncomingMessage, allowedOrigins: readonly str
 
 /** Maps tokens to agents and compares in constant time (hashing first makes lengths equal). */
 export class TokenTable {
-  readonly #entries: Array<{ digest: Buffer; agent: string }>;
+  #entries: Array<{ digest: Buffer; agent: string }>;
 
   constructor(tokens: Record<string, string | undefined>) {
-    this.#entries = Object.entries(tokens)
-      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length > 0)
-      .map(([agent, token]) => ({ agent, digest: sha256(token) }));
+    this.#entries = digests(tokens);
+  }
+
+  /** Swaps in the tokens of a reloaded config; requests from now on are checked against these only. */
+  replace(tokens: Record<string, string | undefined>): void {
+    this.#entries = digests(tokens);
   }
 
   /** The agent whose token is presented in `Authorization: Bearer …`, or undefined. */
@@ -42,6 +45,12 @@ export class TokenTable {
     }
     return found;
   }
+}
+
+function digests(tokens: Record<string, string | undefined>): Array<{ digest: Buffer; agent: string }> {
+  return Object.entries(tokens)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].length > 0)
+    .map(([agent, token]) => ({ agent, digest: sha256(token) }));
 }
 
 /** Node's one-shot hash (20.12 and later) does without a Hash object per request. */

@@ -12,6 +12,32 @@ export function initializeParams(id: string | number, params: unknown): Initiali
   return isInitializeRequest(request) ? request.params : undefined;
 }
 
+/** The longest client name and version kept, in characters: enough for any real client's. */
+export const CLIENT_NAME_MAX = 64;
+export const CLIENT_VERSION_MAX = 32;
+
+/** Characters that draw nothing or rearrange what follows: controls, line separators, bidi and zero-width formats, surrogates, private use. */
+const UNSEEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * The agent's `clientInfo` as mcp-warden keeps it: it is unverified and chosen by the agent, yet goes
+ * into tickets, the console card, webhooks and the audit. So each field is cut to a bound and shows
+ * only what a person would see: every unseen character becomes a space (a newline cannot start a
+ * fake line, U+202E cannot reverse what follows), runs of spaces collapse, and a field cut short
+ * ends in "…". Read here, once per initialize, so no other part sees the raw value.
+ */
+export function clientIdentity(params: InitializeParams | undefined): { name: string; version: string } | undefined {
+  const info = params?.clientInfo;
+  return info && { name: bounded(info.name, CLIENT_NAME_MAX), version: bounded(info.version, CLIENT_VERSION_MAX) };
+}
+
+function bounded(value: unknown, max: number): string {
+  // Cleaning a 100 KB name to keep 64 characters of it wastes work; what lies past this bound is cut anyway.
+  const head = String(value).slice(0, max * 16);
+  const shown = Array.from(head.replace(UNSEEN, ' ').replace(/\s+/g, ' ').trim());
+  return shown.length > max || head.length < String(value).length ? `${shown.slice(0, max - 1).join('').trimEnd()}…` : shown.join('');
+}
+
 /** Echoes the client's version when we support it, else offers our latest (the client then decides). */
 export function negotiateVersion(requested: unknown): string {
   return typeof requested === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(requested) ? requested : LATEST_PROTOCOL_VERSION;
@@ -28,10 +54,21 @@ export function initializeResult(session: GatewaySession, capabilities: ServerCa
   };
 }
 
-/** The instructions of every upstream that gave some, in config order. */
+/**
+ * The instructions of every upstream that gave some, in config order; first, the servers that failed
+ * to start. A client shows a gateway whose servers all fail as connected with fewer tools or none,
+ * and clients put instructions before the agent: this is where the agent learns why tools are missing.
+ */
 function instructionsFor(session: GatewaySession): string | undefined {
+  const failing = session.failingUpstreams();
+  const notice =
+    failing.length === 0
+      ? []
+      : [
+          `mcp-warden: ${failing.length === 1 ? 'one upstream server is' : `${failing.length} upstream servers are`} not available, so ${failing.length === 1 ? 'its' : 'their'} tools are missing from the list. mcp-warden keeps trying to start ${failing.length === 1 ? 'it' : 'them'}; tools that come up are announced with notifications/tools/list_changed, and the operator sees why with "mcp-warden status":\n${failing.map((f) => `- ${f.message}`).join('\n')}`,
+        ];
   const parts = Object.keys(session.deps.config.servers)
     .map((id) => session.info(id)?.instructions)
     .filter((text): text is string => Boolean(text));
-  return parts.length > 0 ? parts.join('\n\n') : undefined;
+  return [...notice, ...parts].length > 0 ? [...notice, ...parts].join('\n\n') : undefined;
 }

@@ -54,6 +54,11 @@ export class SessionTable<T> {
     return [...this.#rows.keys()];
   }
 
+  /** The sessions held by agents `agent` says yes to. */
+  idsOf(agent: (name: string) => boolean): string[] {
+    return [...this.#rows].filter(([, row]) => agent(row.agent)).map(([id]) => id);
+  }
+
   /**
    * Reserves room for one more session of `agent`. Below the cap it is simply granted; at the cap the
    * agent's session quiet longest is taken out of the table (the caller closes it) if it has been

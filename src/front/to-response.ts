@@ -20,11 +20,13 @@ export class ProtocolError extends Error {
 
 /**
  * The one conversion of a failed agent request into its JSON-RPC error: the code, message and data
- * the SDK's Protocol sent for the same throw (an McpError's message keeps its "MCP error" prefix).
+ * the SDK's Protocol sent for the same throw, but without the "MCP error <code>: " prefix an McpError
+ * carries in its message. The agent's client adds that prefix itself, so sending it (as the SDK's
+ * servers do) makes the model read "MCP error -32602: MCP error -32602: …".
  */
 export function toRpcError(error: unknown, log: (message: string) => void): RpcErrorShape {
   const converted = error instanceof ProtocolError ? error : toMcpError(error, log);
-  return { code: converted.code, message: converted.message, ...(converted.data !== undefined && { data: converted.data }) };
+  return { code: converted.code, message: stripPrefix(converted.message), ...(converted.data !== undefined && { data: converted.data }) };
 }
 
 /** Converts a failure of a tools/call into a result or a JSON-RPC error (thrown). */
@@ -78,7 +80,10 @@ function agentText(error: { message: string; agentMessage?: string }): string {
   return error.agentMessage ?? error.message;
 }
 
-/** McpError prefixes "MCP error <code>: "; the agent's client adds it again. */
+/**
+ * McpError prefixes "MCP error <code>: ", and every SDK hop adds one more (an upstream's SDK server
+ * sends it, our SDK client adds another); the agent's own client adds the one it reads.
+ */
 function stripPrefix(message: string): string {
-  return message.replace(/^MCP error -?\d+: /, '');
+  return message.replace(/^(MCP error -?\d+: )+/, '');
 }

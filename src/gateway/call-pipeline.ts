@@ -11,7 +11,7 @@ import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
 import { checkArguments } from './argument-check.js';
 import { auditHead, type AuditHead } from './audit-head.js';
-import { denialText } from './denial.js';
+import { UNKNOWN_TOOL_NEXT_STEP, approvalDenialText, denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { GatewayPorts } from './ports.js';
 import type { CallContext } from './types.js';
@@ -56,7 +56,7 @@ export async function enforceCall(
       throw unavailable.error;
     }
     await audit({ tool: params.name, decision: 'deny', reasons: [], outcome: 'denied', error: 'unknown tool' });
-    throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it`);
+    throw new WardenError('TOOL_NOT_FOUND', `Unknown tool "${params.name}": it does not exist or this agent may not use it. ${UNKNOWN_TOOL_NEXT_STEP}`);
   }
   const qualified = `${entry.server}/${entry.tool.name}`;
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
@@ -89,7 +89,7 @@ export async function enforceCall(
     approval = await waitForApproval(ports, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
     if (!approval.approved) {
       await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
-      throw new WardenError('CALL_DENIED', denialText(qualified, decision, `Approval was not given: ${approval.reason}`));
+      throw new WardenError('CALL_DENIED', approvalDenialText(qualified, decision, approval));
     }
   } else if (decision.verdict === 'deny') {
     await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'denied' });

@@ -10,7 +10,7 @@ import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome } from '../approval/types.js';
 import { approvalRecord, waitForApproval } from './call-pipeline.js';
 import { auditHead } from './audit-head.js';
-import { denialText } from './denial.js';
+import { approvalDenialText, denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import { resourceForms } from './resource-forms.js';
 import type { GatewayPorts } from './ports.js';
@@ -86,7 +86,7 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
     approval = await waitForApproval(ports, { server: request.server, tool: request.method, args: args, decision, context, relay });
     if (!approval.approved) {
       await audit({ decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
-      throw new WardenError('CALL_DENIED', denialText(subject, decision, `Approval was not given: ${approval.reason}`));
+      throw new WardenError('CALL_DENIED', approvalDenialText(subject, decision, approval));
     }
   } else if (decision.verdict === 'deny') {
     await audit({ decision: 'deny', reasons: decision.reasons, outcome: 'denied' });

@@ -27,6 +27,8 @@ export interface SessionEvent {
   type: 'opened' | 'closed';
   agent: string;
   session: string;
+  /** On `opened`: the agent's client as it named itself at initialize (unverified). */
+  client?: { name: string; version: string };
   /** Epoch milliseconds. */
   at: number;
 }

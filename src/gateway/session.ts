@@ -8,11 +8,12 @@ import type { CallToolResult, ClientCapabilities, ServerCapabilities, Tool } fro
 import { WardenError } from '../errors.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { EffectivePolicy } from '../policy/types.js';
-import type { AgentView } from '../config/types.js';
+import type { AgentView, ResolvedConfig } from '../config/types.js';
 import type { UpstreamInfo } from '../upstream/types.js';
 import type { Catalog } from './catalog.js';
 import { agentRules } from './agent-rules.js';
 import { UpstreamSet } from './upstream-set.js';
+import type { FailingServer } from './unavailable.js';
 import { enforceCall } from './call-pipeline.js';
 import { Passthrough } from './passthrough.js';
 import { relayUpstreamRequest } from './upstream-requests.js';
@@ -45,24 +46,27 @@ export class GatewaySession {
   readonly agent: string;
   readonly deps: GatewayDeps;
   readonly peer: AgentPeer;
-  /** The agent's view of the config in this environment, shared with its other sessions. */
-  readonly view: AgentView;
-  readonly rules: AgentRules;
+  // The agent's view of the config and its compiled rules: replaced together on a config reload.
+  #view: AgentView;
+  #rules: AgentRules;
   readonly passthrough: Passthrough;
   readonly #upstreams: UpstreamSet;
   /** Built once: a tools/call hands these on without allocating any. */
   readonly #ports: GatewayPorts;
   #closed = false;
+  /** Set when a reloaded config no longer defines this agent: nothing more is served (fail closed). */
+  #revoked: string | undefined;
+  readonly #unsubscribe: () => void;
 
   constructor(deps: GatewayDeps, options: SessionOptions) {
     this.deps = deps;
     this.agent = options.agent;
     this.peer = options.peer;
     this.id = options.id ?? randomUUID();
-    this.view = deps.config.agentView(options.agent, deps.environment);
-    this.rules = agentRules(this.view, deps.inspector);
+    this.#view = deps.config.agentView(options.agent, deps.environment);
+    this.#rules = agentRules(this.#view, deps.inspector);
     this.#upstreams = new UpstreamSet({
-      rules: this.rules,
+      rules: this.#rules,
       deps,
       identity: { agent: this.agent, session: this.id },
       peer: options.peer,
@@ -71,26 +75,87 @@ export class GatewaySession {
       onRequest: (server, request, { signal }) =>
         relayUpstreamRequest(this.#ports, { server, ...request }, (method, params) => this.#upstreams.askAgent(server, method, params, signal)),
     });
+    // `rules` is read when a step begins, so a reload applies from the next call while a call under
+    // way keeps the rules it started with (each step takes them once, at its start).
+    const currentRules = (): AgentRules => this.#rules;
     this.#ports = Object.freeze({
       identity: Object.freeze({ id: this.id, agent: this.agent, environment: deps.environment }),
-      rules: this.rules,
+      get rules() {
+        return currentRules();
+      },
       tools: this.#upstreams,
       upstreams: this.#upstreams,
       peer: options.peer,
       deps,
     });
     this.passthrough = new Passthrough(this.#ports);
-    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, at: Date.now() });
+    this.#unsubscribe = deps.configSource?.onChange((config) => this.#reconfigure(config)) ?? (() => {});
+    const client = options.peer.clientInfo?.();
+    deps.observer?.session?.({ type: 'opened', agent: this.agent, session: this.id, ...(client ? { client } : {}), at: Date.now() });
+  }
+
+  /** The agent's view of the config in this environment, shared with its other sessions. */
+  get view(): AgentView {
+    return this.#view;
+  }
+
+  get rules(): AgentRules {
+    return this.#rules;
+  }
+
+  /** Why this session serves nothing more (its agent was removed from the config), if so. */
+  get revoked(): string | undefined {
+    return this.#revoked;
+  }
+
+  /**
+   * A reloaded config: the agent's new view and rules apply from the next call, the catalog is filtered
+   * again, servers whose definition changed are restarted, and the agent is told its lists changed.
+   */
+  #reconfigure(config: ResolvedConfig): void {
+    if (this.#closed) return;
+    if (!config.agents[this.agent]) {
+      // The front closes the session; until then, and for a call already waiting, nothing is served.
+      this.#revoked = `Agent "${this.agent}" is no longer defined in the gateway's config`;
+      return;
+    }
+    let view: AgentView;
+    try {
+      view = config.agentView(this.agent, this.deps.environment);
+    } catch (error) {
+      // The loader validated the config; should this still fail, the old rules must not serve on.
+      this.#revoked = `The reloaded config could not be applied to agent "${this.agent}"`;
+      throw error;
+    }
+    this.#view = view;
+    this.#rules = agentRules(view, this.deps.inspector);
+    const changes = this.#upstreams.reconfigure(this.#rules);
+    if (changes.restarted.length + changes.removed.length + changes.added.length > 0) {
+      this.deps.log?.(
+        `Session ${this.id} of agent "${this.agent}": ${[
+          changes.restarted.length ? `restarting ${quoted(changes.restarted)}` : '',
+          changes.removed.length ? `closed ${quoted(changes.removed)}` : '',
+          changes.added.length ? `added ${quoted(changes.added)}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ')} (config reloaded)`,
+      );
+    }
+    // Advice to list again; what the agent may see can have changed whatever the servers did.
+    this.peer.notify('notifications/tools/list_changed').catch(() => {});
+    const offers = [...this.#upstreams.announced()];
+    if (offers.some((caps) => caps.resources)) this.peer.notify('notifications/resources/list_changed').catch(() => {});
+    if (offers.some((caps) => caps.prompts)) this.peer.notify('notifications/prompts/list_changed').catch(() => {});
   }
 
   /** The agent's compiled policy. */
   get policy(): CompiledPolicy {
-    return this.rules.policy;
+    return this.#rules.policy;
   }
 
   /** The agent's merged policy. */
   get effective(): EffectivePolicy {
-    return this.view.effective;
+    return this.#view.effective;
   }
 
   /**
@@ -139,6 +204,11 @@ export class GatewaySession {
     return (await this.#upstreams.connect(server)).listTools();
   }
 
+  /** The servers that have failed to start so far, in what the agent may be told (see failingServers). */
+  failingUpstreams(): FailingServer[] {
+    return this.#upstreams.failing();
+  }
+
   /** What `server` announced, if it is connected. */
   info(server: string): UpstreamInfo | undefined {
     return this.#upstreams.info(server);
@@ -154,12 +224,14 @@ export class GatewaySession {
 
   /** The tools the agent may see (allow or ask for some arguments). */
   async listTools(): Promise<Tool[]> {
+    if (this.#revoked) return [];
     return (await this.#upstreams.catalog()).tools();
   }
 
   /** Enforces and forwards one tools/call; the only route from an agent to an upstream tool. */
   callTool(params: { name: string; arguments?: unknown; _meta?: JsonObject }, context: CallContext): Promise<CallToolResult> {
     if (this.#closed) throw new WardenError('UPSTREAM_UNAVAILABLE', 'The session is closed');
+    if (this.#revoked) throw new WardenError('CALL_DENIED', `Call to "${params.name}" denied: ${this.#revoked}`);
     return enforceCall(this.#ports, params, context);
   }
 
@@ -191,10 +263,15 @@ export class GatewaySession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#unsubscribe();
     this.deps.approver.forgetSession?.(this.id);
     await this.#upstreams.close();
     this.deps.observer?.session?.({ type: 'closed', agent: this.agent, session: this.id, at: Date.now() });
   }
+}
+
+function quoted(names: string[]): string {
+  return names.map((name) => `"${name}"`).join(', ');
 }
 
 function loggerName(server: string, params: JsonObject | undefined): string {

@@ -2,6 +2,7 @@
 // imports a front: a front hands it an AgentPeer and, per request, a CallContext.
 import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig, ResolvedConfig } from '../config/types.js';
+import type { ConfigSource } from '../config/holder.js';
 import type { Upstream, UpstreamHooks } from '../upstream/types.js';
 import type { Inspection } from '../policy/types.js';
 import type { AuditSink } from '../audit/types.js';
@@ -59,4 +60,9 @@ export interface GatewayDeps {
   fatal?: (error: Error) => void;
   /** Told what happens (decisions, upstream states, sessions): the decision log, metrics, status. */
   observer?: GatewayObserver;
+  /**
+   * The running config when it can be reloaded (`serve`): `config` then reads its current value, and
+   * each session follows its changes (new policy from the next call, changed servers restarted).
+   */
+  configSource?: ConfigSource;
 }

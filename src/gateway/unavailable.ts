@@ -36,6 +36,36 @@ export function findUnavailable(exposed: string, lookup: UnavailableLookup, now 
   return undefined;
 }
 
+/** A valid tool name that only a wildcard rule matches. */
+const PROBE_TOOL = 'mcp-warden.any-tool';
+
+/** A server that has failed to start, and what the agent is told of it (no command, path or environment). */
+export interface FailingServer {
+  server: string;
+  /** `Upstream "db" is unavailable: command not found`: the reason, without a retry time. */
+  message: string;
+}
+
+/**
+ * The servers whose start has failed (the last attempt, or every attempt so far) and that this agent
+ * may see some tool of. Their tools are not listed, so without this the agent sees only fewer tools.
+ * Which tools a server has is unknown until it lists them, so a server counts as visible when a tool
+ * of a name no rule spells out (PROBE_TOOL) would be: a rule like `server/*` or `*`. One the agent may
+ * reach only by exact tool names is not named (fail closed on what the agent is told; `mcp-warden
+ * status` shows it to the operator).
+ */
+export function failingServers(lookup: Omit<UnavailableLookup, 'passthrough'>): FailingServer[] {
+  const failing: FailingServer[] = [];
+  for (const server of lookup.servers) {
+    const state = lookup.state(server);
+    const error = state.state === 'down' || state.state === 'starting' ? state.error : undefined;
+    if (!error || !lookup.visible(server, PROBE_TOOL)) continue;
+    // The reason alone: instructions last the whole session, so a retry time in them would go stale.
+    failing.push({ server, message: sentence(error.agentMessage) });
+  }
+  return failing;
+}
+
 const JOINS = 'its tools appear once it is up, and the agent is told with notifications/tools/list_changed';
 
 /** UPSTREAM_UNAVAILABLE for a call to `server` in `state` (not up); `message` for the log, `agentMessage` for the agent. */

@@ -9,10 +9,11 @@ import type { ServerConfig } from '../config/types.js';
 import type { Upstream, UpstreamHooks, UpstreamInfo } from '../upstream/types.js';
 import { Catalog } from './catalog.js';
 import { UpstreamStarts } from './upstream-starts.js';
-import { findUnavailable, type UnavailableServer } from './unavailable.js';
+import { failingServers, findUnavailable, type FailingServer, type UnavailableServer } from './unavailable.js';
 import type { AgentRules, ToolLookup, Upstreams } from './ports.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 import type { UpstreamStateEvent } from './observer.js';
+import { definitionOf, type ConnectionOptions } from './connection-definition.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -35,8 +36,10 @@ export interface UpstreamSetOptions {
 
 export class UpstreamSet implements ToolLookup, Upstreams {
   readonly #options: UpstreamSetOptions;
-  readonly #servers: ReadonlyMap<string, ServerConfig>;
-  readonly #policy: CompiledPolicy;
+  // The agent's rules, replaced as a whole when the config is reloaded (see `reconfigure`).
+  #rules: AgentRules;
+  #servers: ReadonlyMap<string, ServerConfig>;
+  #policy: CompiledPolicy;
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
   /** Servers whose connection was lost; the next call's connect restarts them, and says so to the observer. */
@@ -44,6 +47,17 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   readonly #inflight = new Map<string, CallContext[]>();
   /** Every tool each server listed (hidden ones too): what its resources and prompts follow by default. */
   readonly #toolNames = new Map<string, string[]>();
+  /** Every tool each server listed, as listed: filtered again when the policy changes. */
+  readonly #listed = new Map<string, Tool[]>();
+  /** What each connection was made from; a reload restarts only the servers whose definition changed. */
+  readonly #definitions = new Map<string, string>();
+  /** Told whenever a call in flight ends, so a replaced connection can close once its calls are done. */
+  readonly #callDone = new Set<() => void>();
+  /** What the agent's client declared; undefined until `create`. */
+  #clientCapabilities: ClientCapabilities | undefined;
+  #created = false;
+  /** Replaced connections still finishing their calls; closed with the set at the latest. */
+  readonly #retiring = new Set<Upstream>();
   /** Made only for a call whose upstream sends the agent a request, so most calls allocate nothing. */
   readonly #callEnded = new WeakMap<CallContext, AbortController>();
   readonly #starts: UpstreamStarts;
@@ -60,6 +74,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   constructor(options: UpstreamSetOptions) {
     this.#options = options;
+    this.#rules = options.rules;
     this.#servers = options.rules.view.servers;
     this.#policy = options.rules.policy;
     this.#starts = new UpstreamStarts({
@@ -72,27 +87,111 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   /** Creates one connection per server, offering upstreams only what the agent's client can answer. */
   create(clientCapabilities: ClientCapabilities | undefined): void {
-    const { view } = this.#options.rules;
-    for (const server of this.#servers.values()) {
-      const hooks: UpstreamHooks = {
-        onNotification: (notification) => this.#onNotification(server.id, notification),
-        onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
-        onDisconnect: (error) => {
-          this.#options.deps.log?.(`Upstream "${server.id}" disconnected: ${error.message}`);
-          this.#lost.add(server.id);
-          this.#tell(server.id, 'down', { error: error.message });
-        },
-      };
-      this.#upstreams.set(
-        server.id,
-        this.#options.deps.createUpstream(server, {
-          hooks,
-          extraEnv: { ...view.extraEnv },
-          timeoutMs: view.timeoutMs ?? server.timeoutMs,
-          clientCapabilities: upstreamClientCapabilities(clientCapabilities, server, this.#policy),
-        }),
-      );
+    this.#clientCapabilities = clientCapabilities;
+    this.#created = true;
+    for (const server of this.#servers.values()) this.#createOne(server);
+  }
+
+  /** What a connection to `server` is created with, under the current rules. */
+  #connectionOptions(server: ServerConfig): ConnectionOptions {
+    const { view } = this.#rules;
+    return {
+      extraEnv: { ...view.extraEnv },
+      timeoutMs: view.timeoutMs ?? server.timeoutMs,
+      clientCapabilities: upstreamClientCapabilities(this.#clientCapabilities, server, this.#policy),
+    };
+  }
+
+  #createOne(server: ServerConfig): void {
+    const options = this.#connectionOptions(server);
+    // A connection replaced on a reload may still finish its calls; what it says after that is not news.
+    const current = (): boolean => this.#upstreams.get(server.id) === upstream;
+    const hooks: UpstreamHooks = {
+      onNotification: (notification) => {
+        if (current()) this.#onNotification(server.id, notification);
+      },
+      onRequest: (request, options) => this.#options.onRequest(server.id, request, options),
+      onDisconnect: (error) => {
+        if (!current()) return;
+        // Said to the operator by the decision log (an observer), like every state change.
+        this.#lost.add(server.id);
+        this.#tell(server.id, 'down', { error: error.message });
+      },
+    };
+    const upstream = this.#options.deps.createUpstream(server, { hooks, ...options });
+    this.#upstreams.set(server.id, upstream);
+    this.#definitions.set(server.id, definitionOf(server, options));
+  }
+
+  /**
+   * Applies the agent's rules from a reloaded config, at once for every call that starts from now on
+   * (a call already under way keeps the rules it started with). Tool lists are filtered again by the
+   * new policy; a server whose definition changed (command, args, env, URL, ...) gets a new connection,
+   * started again if the old one had been; a server no longer configured is closed; a new one is
+   * created like the others. A replaced connection closes once the calls in flight on it are done.
+   */
+  reconfigure(rules: AgentRules): { restarted: string[]; removed: string[]; added: string[] } {
+    const changes = { restarted: [] as string[], removed: [] as string[], added: [] as string[] };
+    if (this.#closed) return changes;
+    const previous = this.#servers;
+    this.#rules = rules;
+    this.#servers = rules.view.servers;
+    this.#policy = rules.policy;
+    for (const id of previous.keys()) {
+      if (this.#servers.has(id)) continue;
+      this.#retire(id);
+      changes.removed.push(id);
     }
+    for (const server of this.#servers.values()) {
+      if (!this.#created) break;
+      const old = this.#upstreams.get(server.id);
+      if (old && this.#definitions.get(server.id) === definitionOf(server, this.#connectionOptions(server))) continue;
+      const wasStarted = old !== undefined && this.#starts.state(server.id).state !== 'idle';
+      if (old) this.#retire(server.id);
+      this.#createOne(server);
+      (old ? changes.restarted : changes.added).push(server.id);
+      if (wasStarted || server.startup === 'eager' || server.required) this.#starts.begin(server.id);
+    }
+    for (const [server, tools] of this.#listed) this.#filterTools(server, tools);
+    this.#catalog = undefined;
+    this.#ready = undefined;
+    return changes;
+  }
+
+  /** Takes `server`'s connection out of the set now, and closes it once the calls in flight on it have ended. */
+  #retire(server: string): void {
+    const upstream = this.#upstreams.get(server);
+    for (const map of [this.#upstreams, this.#infos, this.#visible, this.#listed, this.#toolNames, this.#definitions]) map.delete(server);
+    this.#stale.delete(server);
+    this.#lost.delete(server);
+    this.#starts.forget(server);
+    if (!upstream) return;
+    const calls = [...(this.#inflight.get(server) ?? [])];
+    // Bounded by the longest a call may take; an upstream's own deadline ends its calls by then.
+    const boundMs = (this.#rules.view.timeoutMs ?? this.#servers.get(server)?.timeoutMs ?? 60_000) + 1_000;
+    this.#retiring.add(upstream);
+    void this.#drained(server, calls, boundMs)
+      .then(() => upstream.close())
+      .finally(() => this.#retiring.delete(upstream))
+      .catch((error: unknown) => this.#options.deps.log?.(`Closing the replaced connection to upstream "${server}" failed: ${(error as Error).message}`))
+      .finally(() => this.#tell(server, 'stopped'));
+  }
+
+  #drained(server: string, calls: CallContext[], boundMs: number): Promise<void> {
+    const pending = (): boolean => calls.some((call) => this.#inflight.get(server)?.includes(call));
+    if (!pending()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#callDone.delete(check);
+        resolve();
+      };
+      const check = (): void => {
+        if (!pending()) done();
+      };
+      const timer = setTimeout(done, boundMs);
+      this.#callDone.add(check);
+    });
   }
 
   /** Begins starting `servers` in the background and waits for their first attempts until `deadline` (epoch ms). */
@@ -128,16 +227,21 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
     const restarting = this.#lost.delete(server);
     if (restarting) this.#tell(server, 'starting');
+    let info: UpstreamInfo;
     try {
-      this.#infos.set(server, await upstream.connect(signal));
+      info = await upstream.connect(signal);
     } catch (error) {
-      if (restarting) {
+      if (restarting && this.#upstreams.get(server) === upstream) {
         this.#lost.add(server);
         this.#tell(server, 'failed', { error: error instanceof Error ? error.message : String(error) });
       }
       throw error;
     }
-    if (restarting) this.#tell(server, 'up', { attempts: 1 });
+    // A connection replaced meanwhile (config reload) still serves the call that asked, but is no longer the server's.
+    if (this.#upstreams.get(server) === upstream) {
+      this.#infos.set(server, info);
+      if (restarting) this.#tell(server, 'up', { attempts: 1 });
+    }
     return upstream;
   }
 
@@ -155,13 +259,13 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   readyCatalog(): Catalog | undefined {
     if (this.#stale.size > 0) return undefined;
-    this.#ready ??= Catalog.build(this.#visible, this.#options.rules.view.toolNames);
+    this.#ready ??= Catalog.build(this.#visible, this.#rules.view.toolNames);
     return this.#ready;
   }
 
   async reachableServers(): Promise<string[]> {
     // An agent the environment does not list reaches nothing, not even servers without tools.
-    if (!this.#options.rules.view.active) return [];
+    if (!this.#rules.view.active) return [];
     const catalog = await this.catalog();
     const withVisible = new Set(catalog.tools().map((tool) => catalog.lookup(tool.name)!.server));
     return [...this.#infos.keys()].filter((server) => withVisible.has(server) || !this.#infos.get(server)?.capabilities.tools);
@@ -187,7 +291,16 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   unavailable(exposed: string): UnavailableServer | undefined {
     return findUnavailable(exposed, {
       servers: [...this.#servers.keys()],
-      passthrough: this.#options.rules.view.toolNames === 'passthrough',
+      passthrough: this.#rules.view.toolNames === 'passthrough',
+      state: (server) => this.#starts.state(server),
+      visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
+    });
+  }
+
+  /** The servers whose start has failed so far, as the agent may be told of them (see failingServers). */
+  failing(): FailingServer[] {
+    return failingServers({
+      servers: [...this.#servers.keys()],
       state: (server) => this.#starts.state(server),
       visible: (server, tool) => visibility(this.#policy, server, tool).verdict !== 'deny',
     });
@@ -201,6 +314,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       return await work();
     } finally {
       list.splice(list.indexOf(context), 1);
+      for (const check of [...this.#callDone]) check();
       // A prompt the upstream sent the agent for this call (elicitation, sampling) is withdrawn when
       // the call ends, on a timeout too: the upstream itself rarely cancels it.
       this.#callEnded.get(context)?.abort('The tool call that asked this has ended');
@@ -228,7 +342,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (this.#closed) return;
     this.#closed = true;
     this.#starts.close();
-    await Promise.allSettled([...this.#upstreams.values()].map((upstream) => upstream.close()));
+    await Promise.allSettled([...this.#upstreams.values(), ...this.#retiring].map((upstream) => upstream.close()));
     for (const server of this.#infos.keys()) this.#tell(server, 'stopped');
   }
 
@@ -255,15 +369,18 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     const others = [...this.#servers.keys()].filter((server) => !required.includes(server));
     await Promise.all([this.#starts.firstAttempts(others, now + LIST_WAIT_MS), this.#starts.firstAttempts(required, now + NO_BOUND_MS)]);
     await Promise.all([...this.#stale].map((server) => this.#listAgain(server)));
-    return Catalog.build(this.#visible, this.#options.rules.view.toolNames);
+    return Catalog.build(this.#visible, this.#rules.view.toolNames);
   }
 
   /** One start attempt as the retry loop makes it: connected, and its tools read. */
   async #bringUp(server: string): Promise<void> {
     this.#tell(server, 'starting');
+    // This attempt is the restart; #connect need not announce another.
+    this.#lost.delete(server);
     const upstream = await this.#connect(server);
     this.#stale.delete(server);
-    this.#setTools(server, this.#infos.get(server)?.capabilities.tools ? await upstream.listTools() : []);
+    const tools = this.#infos.get(server)?.capabilities.tools ? await upstream.listTools() : [];
+    if (this.#upstreams.get(server) === upstream) this.#setTools(server, tools);
   }
 
   async #listAgain(server: string): Promise<void> {
@@ -278,18 +395,22 @@ export class UpstreamSet implements ToolLookup, Upstreams {
 
   #setTools(server: string, tools: Tool[]): void {
     this.#toolNames.set(server, tools.map((tool) => tool.name));
+    this.#listed.set(server, tools);
+    this.#filterTools(server, tools);
+    this.#catalog = undefined;
+    this.#ready = undefined;
+  }
+
+  #filterTools(server: string, tools: Tool[]): void {
     this.#visible.set(
       server,
       tools.filter((tool) => visibility(this.#policy, server, tool.name, tool.annotations).verdict !== 'deny'),
     );
-    this.#catalog = undefined;
-    this.#ready = undefined;
   }
 
   #onUp(server: string, attempts: number): void {
     if (this.#closed) return;
     this.#tell(server, 'up', { attempts });
-    if (attempts > 1) this.#options.deps.log?.(`Upstream "${server}" is up after ${attempts} attempts`);
     if (!this.#announced) return;
     // A late or recovered server: the agent has been told what there was without it. A notification that
     // cannot be sent is dropped: it is advice to list again, and a failing transport is closing anyway.
@@ -300,27 +421,28 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (offers?.prompts) peer.notify('notifications/prompts/list_changed').catch(() => {});
   }
 
+  #warnAgent(server: string): void {
+    const told = this.failing().find((failing) => failing.server === server);
+    if (!told) return;
+    // Advice, like list_changed: a client that did not get the logging capability, or a closing transport, drops it.
+    const data = `${told.message}. mcp-warden keeps trying to start it; its tools appear once it is up, and the agent is told with notifications/tools/list_changed`;
+    this.#options.peer.notify('notifications/message', { level: 'warning', logger: 'mcp-warden', data }).catch(() => {});
+  }
+
   #onStartFailure(server: string, error: WardenError, attempts: number, retryInMs: number): void {
     if (this.#closed) return;
-    const { fatal, log } = this.#options.deps;
+    const { fatal } = this.#options.deps;
     const required = Boolean(this.#servers.get(server)?.required && fatal);
     this.#tell(server, 'failed', { attempts, error: error.message, ...(required ? {} : { retryInMs }) });
+    // A server that stops working after the agent has its initialize answer (whose instructions named
+    // the ones failing then): said once per run of failures, to clients that show server logs.
+    if (attempts === 1 && this.#announced && !required) this.#warnAgent(server);
     if (required && fatal) {
       // No more attempts of any server: the gateway is stopping.
       this.#starts.close();
       fatal(new WardenError('UPSTREAM_UNAVAILABLE', `Required upstream "${server}" cannot start: ${error.message.replace(/^Cannot (?:start|connect to) upstream "[^"]*": /, '')}`, { cause: error }));
-      return;
-    }
-    // Said once per attempt, and less often as the failures go on: a server that stays down is
-    // retried every 10 s for as long as the session lasts.
-    if (attempts <= 3 || Number.isInteger(Math.log2(attempts))) {
-      log?.(`${error.message} (attempt ${attempts}; next in ${formatDelay(retryInMs)})`);
     }
   }
-}
-
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 /**

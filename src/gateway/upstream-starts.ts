@@ -28,6 +28,8 @@ export class UpstreamStarts {
   readonly #states = new Map<string, StartState>();
   /** Per server, settled once its first attempt has ended, whatever the outcome. */
   readonly #firstAttempts = new Map<string, Promise<void>>();
+  /** Per server, aborted when the server is forgotten (its definition changed on a config reload). */
+  readonly #stops = new Map<string, AbortController>();
   readonly #shutdown = new AbortController();
   readonly #closed = new Promise<void>((resolve) => this.#shutdown.signal.addEventListener('abort', () => resolve(), { once: true }));
 
@@ -40,7 +42,20 @@ export class UpstreamStarts {
     if (this.#firstAttempts.has(server) || this.#shutdown.signal.aborted) return;
     let settle!: () => void;
     this.#firstAttempts.set(server, new Promise<void>((resolve) => (settle = resolve)));
-    void this.#keepStarting(server, settle);
+    const stop = new AbortController();
+    this.#stops.set(server, stop);
+    void this.#keepStarting(server, settle, AbortSignal.any([this.#shutdown.signal, stop.signal]));
+  }
+
+  /**
+   * Stops the attempts for `server` and forgets where it stood, so that `begin` starts afresh (its
+   * connection was replaced). An attempt under way ends with the old connection's close.
+   */
+  forget(server: string): void {
+    this.#stops.get(server)?.abort();
+    this.#stops.delete(server);
+    this.#states.delete(server);
+    this.#firstAttempts.delete(server);
   }
 
   state(server: string): StartState {
@@ -61,24 +76,24 @@ export class UpstreamStarts {
     this.#shutdown.abort();
   }
 
-  async #keepStarting(server: string, settleFirst: () => void): Promise<void> {
+  async #keepStarting(server: string, settleFirst: () => void, stopped: AbortSignal): Promise<void> {
     // Our own backoff as well as the upstream's: a server that starts but cannot list its tools
     // leaves the upstream's untouched, and must not be asked again in a tight loop.
     const backoff = new RestartBackoff();
     let attempts = 0;
     let previous: WardenError | undefined;
-    while (!this.#shutdown.signal.aborted) {
+    while (!stopped.aborted) {
       attempts += 1;
       this.#states.set(server, { state: 'starting', attempts, ...(previous ? { error: previous } : {}) });
       try {
         await this.#options.bringUp(server);
-        if (this.#shutdown.signal.aborted) break;
+        if (stopped.aborted) break;
         this.#states.set(server, { state: 'up' });
         settleFirst();
         this.#options.onUp(server, attempts);
         return;
       } catch (error) {
-        if (this.#shutdown.signal.aborted) break;
+        if (stopped.aborted) break;
         // Not one of ours: its text may hold paths or a stack, which are the operator's, not the agent's.
         previous = isWardenError(error)
           ? error
@@ -88,7 +103,7 @@ export class UpstreamStarts {
         this.#states.set(server, { state: 'down', attempts, error: previous, retryAt: Date.now() + waitMs });
         settleFirst();
         this.#options.onFailure(server, previous, attempts, waitMs);
-        await sleep(waitMs, this.#shutdown.signal);
+        await sleep(waitMs, stopped);
       }
     }
     settleFirst();

@@ -20,8 +20,8 @@ export interface GatewayMetrics {
   readonly observer: GatewayObserver;
   /** A store (tickets, audit, pins) failed to read or write; `kind` names the operation. */
   storeError(kind: string): void;
-  /** The config generation and whether it is stale (hot reload calls this after each attempt). */
-  reloadState(state: ReloadState): void;
+  /** Where the config generation and staleness are read at each scrape (hot reload's state). */
+  followConfig(read: () => ReloadState): void;
 }
 
 /** Upper bounds in seconds: a gateway's own work is sub-millisecond, an upstream's can take minutes. */
@@ -75,10 +75,24 @@ export function createGatewayMetrics(): GatewayMetrics {
   const sessions = new Gauge({ name: 'mcp_warden_sessions', help: 'Open agent sessions', labelNames: ['agent'] as const, registers });
   const authRejected = new Counter({ name: 'mcp_warden_auth_rejected_total', help: 'HTTP requests refused for a missing or unknown token', registers });
   const storeErrors = new Counter({ name: 'mcp_warden_store_errors_total', help: 'Failed reads or writes of the shared store', labelNames: ['kind'] as const, registers });
-  const generation = new Gauge({ name: 'mcp_warden_config_generation', help: 'Generation of the config in use (1 at start, +1 per reload)', registers });
-  const stale = new Gauge({ name: 'mcp_warden_config_stale', help: '1 while gateway.yaml on disk is invalid and an older config is in use', registers });
-  generation.set(1);
-  stale.set(0);
+  // Read when scraped, so a reload that failed shows at once without hot reload telling anyone.
+  let configState: () => ReloadState = () => ({ generation: 1, stale: false });
+  new Gauge({
+    name: 'mcp_warden_config_generation',
+    help: 'Generation of the config in use (1 at start, +1 per reload applied)',
+    registers,
+    collect() {
+      this.set(configState().generation);
+    },
+  });
+  new Gauge({
+    name: 'mcp_warden_config_stale',
+    help: '1 while gateway.yaml on disk could not be loaded and an older config is in use',
+    registers,
+    collect() {
+      this.set(configState().stale ? 1 : 0);
+    },
+  });
 
   // The state each (session, server) connection is in now, so a change moves one count from the old state to the new.
   const connections = new Map<string, UpstreamStateEvent['state']>();
@@ -124,9 +138,8 @@ export function createGatewayMetrics(): GatewayMetrics {
     registry,
     observer,
     storeError: (kind) => storeErrors.labels(kind).inc(),
-    reloadState(state) {
-      generation.set(state.generation);
-      stale.set(state.stale ? 1 : 0);
+    followConfig(read) {
+      configState = read;
     },
   };
 }

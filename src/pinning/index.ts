@@ -5,4 +5,5 @@ export { LOCKFILE_NAME, formatLockfile, lockfilePathFor, parseLockfile, readLock
 export { createPinStore, pinStateDir, type FilePinStoreOptions } from './pin-store.js';
 export { createMemoryPinStore, type MemoryPinStore } from './memory-pin-store.js';
 export { emptyPins, pinOf, setEntity } from './server-pins.js';
+export { listServer } from './list-server.js';
 export { hasInvisible, showInvisible } from './visible.js';

@@ -8,3 +8,4 @@ export { createRemoteTransport, type RemoteTransportOptions } from './remote-tra
 export { ChildRegistry } from './child-registry.js';
 export { buildChildEnv, INHERITED_ENV_NAMES } from './child-env.js';
 export type { BackoffOptions } from './restart-backoff.js';
+export { startProblem } from './startable.js';

@@ -1,7 +1,7 @@
 // What an agent or an upstream can put into the Slack text of a webhook: each input, and exactly what
 // Slack receives. Nothing may come out as a mention, a link, formatting or an early end of the span.
 import { expect, test } from 'vitest';
-import { escapeSlack, slackCode } from '../../src/approval/slack-text.js';
+import { escapeSlack, slackBlock, slackCode } from '../../src/approval/slack-text.js';
 
 test.each([
   ['<!channel>', '`&lt;!channel&gt;`'],
@@ -23,4 +23,18 @@ test.each([
 
 test('escapeSlack escapes exactly &, < and >', () => {
   expect(escapeSlack('<a href="x">&amp;</a> *b* `c`')).toBe('&lt;a href="x"&gt;&amp;amp;&lt;/a&gt; *b* `c`');
+});
+
+test.each([
+  ['set -e\nnpm test', '```\nset -e\nnpm test\n```'],
+  ['windows\r\nlines', '```\nwindows\nlines\n```'],
+  // A lone carriage return would let a line overwrite what came before it in some renderers.
+  ['rm -rf /\rls', '```\nrm -rf /\\u000dls\n```'],
+  // The block cannot be closed early, and mentions and links stay text.
+  ['a\n```\n<!channel> <https://evil.example|Approve>', '```\na\n\u02cb\u02cb\u02cb\n&lt;!channel&gt; &lt;https://evil.example|Approve&gt;\n```'],
+  ['echo `id`\n*bold* > quote & more', '```\necho \u02cbid\u02cb\n*bold* &gt; quote &amp; more\n```'],
+  ['tab\there\nabc\u202Efed\u2028x', '```\ntab\there\nabc\\u202efed\\u2028x\n```'],
+  ['trailing\n', '```\ntrailing\n\n```'],
+])('slackBlock(%j) is %j', (input, expected) => {
+  expect(slackBlock(input)).toBe(expected);
 });

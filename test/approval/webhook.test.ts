@@ -90,6 +90,33 @@ test('a signed webhook reaches the receiver, which approves through the console 
   );
 });
 
+test('a multi-line string argument follows the JSON line as a text block, line by line', async () => {
+  const store = new MemoryTicketStore();
+  const hook = await receiver(200);
+  const approver = createApprover(approvalConfig({ channels: ['console'], timeoutMs: 300 }), { nonInteractive: false, store });
+  closers.push(() => approver.close());
+  const command = 'set -euo pipefail\r\nnpm ci\ngit push --force origin `git branch --show-current` # <!channel>';
+  const request = askRequest({ server: 'shell', tool: 'run', arguments: { command, cwd: '/srv/app', note: 'one line' } });
+  const outcome = await approver.request(request, { webhooks: [{ url: hook.url, secret: SECRET }] });
+  expect(outcome).toMatchObject({ approved: false, channel: 'timeout' });
+
+  const { text, ticket } = JSON.parse(hook.received[0]!.raw) as { text: string; ticket: { id: string; arguments: unknown } };
+  expect(ticket.arguments).toEqual({ command, cwd: '/srv/app', note: 'one line' });
+  expect(text.split('\n')).toEqual([
+    'mcp-warden: agent `claude-code` (`prod`) asks to call `shell/run`.',
+    'Why: `Calls that write need approval in environment "prod"`',
+    'Arguments: `{"command":"set -euo pipefail\\r\\nnpm ci\\ngit push --force origin \u02cbgit branch --show-current\u02cb # &lt;!channel&gt;","cwd":"/srv/app","note":"one line"}`',
+    '`command` as text, 3 lines:',
+    '```',
+    'set -euo pipefail',
+    'npm ci',
+    'git push --force origin \u02cbgit branch --show-current\u02cb # &lt;!channel&gt;',
+    '```',
+    `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,
+    'Denied automatically after 300ms.',
+  ]);
+});
+
 test('the agent\'s and the environment\'s webhooks are each posted to', async () => {
   const store = new MemoryTicketStore();
   const agentHook = await receiver(200);

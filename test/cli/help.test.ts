@@ -6,15 +6,17 @@ import { BIN } from '../e2e/harness.js';
 import { runCli } from './run-cli.js';
 
 test.each([
-  [['serve'], ['--config', '--env', '--agent', '--http', '--non-interactive', '--console-port', '--state-dir', '--metrics']],
+  [['serve'], ['--config', '--env', '--agent', '--http', '--non-interactive', '--console-port', '--state-dir', '--quiet', '--log-level', '--log-format', '--metrics']],
   [['check'], ['--config', '--env', '--strict']],
-  [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--json']],
+  [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--lockfile', '--json']],
   [['profile'], ['--config', '--env', '--agent', '--json']],
-  [['tools'], ['--config', '--env', '--agent', '--json']],
+  [['tools'], ['--config', '--env', '--agent', '--json', '--scan']],
   [['test'], ['--config', '--env', '<tests.yaml>']],
+  [['pin'], ['--config', '--env', '--check', '--lockfile', '--server', '--json']],
   [['approvals', 'list'], ['--json', '--state-dir']],
   [['approvals', 'approve'], ['[id]', '--remember', '--json', '--state-dir']],
   [['approvals', 'deny'], ['[id]', '--reason', '--json', '--state-dir']],
+  [['status'], ['--json', '--state-dir']],
 ])('%j --help prints its usage with every option and exits 0', async (command, options) => {
   // No config exists in this directory: a command that ran instead of printing help would fail.
   const result = await runCli([...command, '--help'], '/nonexistent');
@@ -27,7 +29,7 @@ test.each([
 test('the top-level help lists every command; with no command it goes to stderr with exit 1', async () => {
   const help = await runCli(['--help'], '/nonexistent');
   expect(help.code).toBe(0);
-  for (const command of ['serve', 'check', 'explain', 'profile', 'tools', 'test', 'approvals']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['serve', 'check', 'explain', 'profile', 'tools', 'test', 'pin', 'approvals', 'status']) expect(help.out).toMatch(new RegExp(`^  ${command} `, 'm'));
   const bare = await runCli([], '/nonexistent');
   expect(bare.code).toBe(1);
   expect(bare.err).toContain('Usage: mcp-warden');

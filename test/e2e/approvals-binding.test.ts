@@ -70,7 +70,7 @@ test('approving ticket A lets exactly that call through once: the identical call
   await answer('deny', b.id, '--reason', 'only once');
   const denied = await second;
   expect(denied.isError).toBe(true);
-  expect(textOf(denied)).toMatch(/\nApproval was not given: Denied by \S+ via cli: only once$/);
+  expect(textOf(denied)).toMatch(/\nApproval was not given: Denied by \S+ via cli: only once$/m);
   expect(ticketsFor('once.txt').map((t) => t.state)).toEqual(['approved', 'denied']);
 });
 
@@ -102,7 +102,7 @@ test('"remember for this session" passes the same tool with identical arguments 
   const other = await newPending('remember.txt', [ticket]);
   expect(other.argumentsSha256).not.toBe(ticket.argumentsSha256);
   await answer('deny', other.id, '--reason', 'different arguments');
-  expect(textOf(await changed)).toMatch(/\nApproval was not given: Denied by \S+ via cli: different arguments$/);
+  expect(textOf(await changed)).toMatch(/\nApproval was not given: Denied by \S+ via cli: different arguments$/m);
 });
 
 test('a remembered approval ends with its session: the same agent in another session is asked again', async () => {
@@ -119,7 +119,7 @@ test('a remembered approval ends with its session: the same agent in another ses
     expect(asked.session).not.toBe(ticket.session);
     expect(asked.argumentsSha256).toBe(ticket.argumentsSha256);
     await answer('deny', asked.id, '--reason', 'new session');
-    expect(textOf(await call)).toMatch(/\nApproval was not given: Denied by \S+ via cli: new session$/);
+    expect(textOf(await call)).toMatch(/\nApproval was not given: Denied by \S+ via cli: new session$/m);
   } finally {
     await other.close();
   }

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, eventually, readAudit, readTickets, runWarden, textOf, waitForTicket, writeConfig, type StdioConnection } from './harness.js';
+import { NEXT_STEP } from '../../src/gateway/denial.js';
 
 const CONFIG = `
 servers:
@@ -67,7 +68,7 @@ test('in an environment whose channels leave out elicitation, an auto-accepting 
   expect(cli.code).toBe(0);
   const result = await call;
   expect(result.isError).toBe(true);
-  expect(textOf(result)).toMatch(/\nApproval was not given: Denied by "?[^\n]*via cli: not in prod$/);
+  expect(textOf(result)).toMatch(/\nApproval was not given: Denied by "?[^\n]*via cli: not in prod$/m);
   expect(prompts).toEqual([]);
 });
 
@@ -117,7 +118,7 @@ test('one agent may have at most max_pending_per_agent calls waiting; the next i
   expect(over.isError).toBe(true);
   const reason =
     'Approval needed but agent "dev" already has 3 calls waiting for approval, the most approval.max_pending_per_agent allows (3); denied. Wait for those to be answered, or cancel some';
-  expect(textOf(over).split('\n').at(-1)).toBe(`Approval was not given: ${reason}`);
+  expect(textOf(over).split('\n').slice(-2)).toEqual([`Approval was not given: ${reason}`, NEXT_STEP]);
   // No ticket for it: nobody is offered a call that was already refused.
   expect(readTickets(config.dir).filter((t) => t.arguments.path === 'cap-4.txt')).toEqual([]);
 

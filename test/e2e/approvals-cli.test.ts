@@ -4,6 +4,7 @@
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { pendingFor, connectStdio, readTickets, runWarden, sourceIn, textOf, waitForTicket, writeConfig, type StdioConnection } from './harness.js';
+import { NEXT_STEP } from '../../src/gateway/denial.js';
 
 const CONFIG = `
 servers:
@@ -90,6 +91,7 @@ test('deny ID --reason sends the reason to the agent; the call never reaches the
       'mcp-warden denied the call to "echo/write_note".',
       `- "echo/write_note" matches the ask rule "echo/write_note", so a person must approve it [name: ask: "echo/write_note" at ${ASK_SOURCE}]`,
       `Approval was not given: Denied by ${USER} via cli: no`,
+      NEXT_STEP,
     ].join('\n'),
   );
   expect((await stats()).calls).toBe(before);

@@ -127,7 +127,7 @@ test.skipIf(missing)('HTTP gateway: a second call, Deny with a reason, and the a
   const result = await call;
   expect(result.isError).toBe(true);
   expect(textOf(result)).toMatch(/^mcp-warden denied the call to "echo\/write_note"\.\n/);
-  expect(textOf(result)).toMatch(/\nApproval was not given: Denied via console: Not the production secrets$/);
+  expect(textOf(result)).toMatch(/\nApproval was not given: Denied via console: Not the production secrets$/m);
   await expect.poll(() => page.locator(`#history tr[data-id="${ticket.id}"]`).textContent(), { timeout: 10_000 }).toContain('Not the production secrets');
   await stillSamePage(page);
 });
@@ -149,7 +149,7 @@ test.skipIf(missing)('stdio gateway: the console on its own port shows the call;
   await secondCard.getByRole('button', { name: 'Deny' }).click();
   const denied = await deniedCall;
   expect(denied.isError).toBe(true);
-  expect(textOf(denied)).toMatch(/\nApproval was not given: Denied via console: No reason given$/);
+  expect(textOf(denied)).toMatch(/\nApproval was not given: Denied via console: No reason given$/m);
   await stillSamePage(page);
 });
 

@@ -49,7 +49,7 @@ test('the timed-out prompt with request id 0 gets notifications/cancelled for id
   for (const path of ['first.txt', 'second.txt']) {
     const result = await agent.client.callTool({ name: 'echo_write_note', arguments: { path, text: 'x' } });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/\nApproval was not given: No one answered within 2s; denied$/);
+    expect(textOf(result)).toMatch(/\nApproval was not given: No one answered within 2s; denied$/m);
   }
   expect(prompts).toEqual([0, 1]);
   await eventually(() => cancels.length >= 2);
@@ -74,7 +74,7 @@ test('over HTTP too: the prompt of a call that timed out is withdrawn, id 0 incl
   try {
     for (const path of ['http-first.txt', 'http-second.txt']) {
       const result = await client.callTool({ name: 'echo_write_note', arguments: { path, text: 'x' } });
-      expect(textOf(result)).toMatch(/\nApproval was not given: No one answered within 2s; denied$/);
+      expect(textOf(result)).toMatch(/\nApproval was not given: No one answered within 2s; denied$/m);
     }
     expect(ids).toEqual([0, 1]);
     await eventually(() => withdrawn.length >= 2);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { CancelledNotificationSchema, ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { connectStdio, readTickets, runWarden, sourceIn, textOf, waitForTicket, writeConfig, type StdioConnection } from './harness.js';
+import { NEXT_STEP } from '../../src/gateway/denial.js';
 
 const CONFIG = `
 servers:
@@ -106,6 +107,7 @@ test('decline denies: an isError result saying mcp-warden denied it, and the ups
       'mcp-warden denied the call to "echo/write_note".',
       ASK_REASON,
       'Approval was not given: Denied via elicitation: The user declined the approval prompt',
+      NEXT_STEP,
     ].join('\n'),
   );
   expect(await upstreamCalls()).toBe(calls);
@@ -174,6 +176,7 @@ test('a client that does not declare elicitation is denied at once with the reas
         'mcp-warden denied the call to "echo/write_note".',
         ASK_REASON,
         "Approval was not given: Approval needed but no approval channel can reach a person (approval.channels is [elicitation] and the agent's client does not support elicitation); denied",
+        NEXT_STEP,
       ].join('\n'),
     );
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -2,6 +2,7 @@
 // audit log records the ask and the expiry, and an answer that comes later is refused.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readAudit, connectStdio, eventually, readTickets, runWarden, sourceIn, textOf, writeConfig, type StdioConnection } from './harness.js';
+import { NEXT_STEP } from '../../src/gateway/denial.js';
 
 const CONFIG = `
 servers:
@@ -57,6 +58,7 @@ test('no answer within approval.timeout gives deny with the reason; the audit lo
       'mcp-warden denied the call to "echo/write_note".',
       `- "echo/write_note" matches the ask rule "echo/write_note", so a person must approve it [name: ask: "echo/write_note" at ${ASK_SOURCE}]`,
       'Approval was not given: No one answered within 1s; denied',
+      NEXT_STEP,
     ].join('\n'),
   );
   expect(waited).toBeGreaterThanOrEqual(900);

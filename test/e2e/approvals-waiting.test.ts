@@ -112,7 +112,7 @@ test('an agent that hangs up while a call waits: the gateway exits and withdraws
   const ended = await call;
   if (!(ended instanceof Error)) {
     expect(ended.isError).toBe(true);
-    expect(textOf(ended)).toMatch(/\nApproval was not given: The gateway shut down while the call waited for approval$/);
+    expect(textOf(ended)).toMatch(/\nApproval was not given: The gateway shut down while the call waited for approval$/m);
   }
   await eventually(() => !alive(leaving.pid), 15_000);
 

@@ -197,7 +197,7 @@ test('the receiver denies through deny_url with a reason, and the reason reaches
   const result = await call;
   expect(result.isError).toBe(true);
   expect(textOf(result)).toMatch(/^mcp-warden denied the call to "echo\/write_note"\.\n/);
-  expect(textOf(result)).toMatch(/\nApproval was not given: Denied by bob in #ops via webhook: not during the freeze$/);
+  expect(textOf(result)).toMatch(/\nApproval was not given: Denied by bob in #ops via webhook: not during the freeze$/m);
 });
 
 test("an agent's own webhook is posted even with no approval channel; without a console it points to the CLI", async () => {
@@ -230,6 +230,12 @@ test('arguments cannot inject Slack markup: every control sequence arrives escap
     'mcp-warden: agent `ops` (`dev`) asks to call `echo/write_note`.',
     'Why: `"echo/write_note" matches the ask rule "echo/write_note", so a person must approve it`',
     'Arguments: `{"path":"slack-&lt;!channel&gt;.txt","text":"&lt;!channel&gt; &lt;!here&gt; &lt;@U024BE7LH&gt; see &lt;https://evil.example/ok|Approve here&gt; &amp; \u02cb\u02cb\u02cb\\n*bold* _it_ ~no~ \u02cbtick\u02cb\\u2028&gt; quote\\u202eevil"}`',
+    // The multi-line text again as a block: the same escapes, and the block cannot be closed from inside.
+    '`text` as text, 2 lines:',
+    '```',
+    '&lt;!channel&gt; &lt;!here&gt; &lt;@U024BE7LH&gt; see &lt;https://evil.example/ok|Approve here&gt; &amp; \u02cb\u02cb\u02cb',
+    '*bold* _it_ ~no~ \u02cbtick\u02cb\\u2028&gt; quote\\u202eevil',
+    '```',
     `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,
     'Denied automatically after 1m.',
   ]);
@@ -247,7 +253,7 @@ test('a webhook that fails approves nothing: with no other channel the call is d
     expect(result.isError).toBe(true);
     const host = new URL(receiverUrl).host;
     expect(textOf(result)).toMatch(
-      new RegExp(`\\nApproval was not given: No approval channel could reach a person \\(Webhook "http://${host.replace('.', '\\.')}/…" answered HTTP 500\\)$`),
+      new RegExp(`\\nApproval was not given: No approval channel could reach a person \\(Webhook "http://${host.replace('.', '\\.')}/…" answered HTTP 500\\)$`, 'm'),
     );
     const [ticket] = readTickets(stdioConfig.dir).filter((t) => t.arguments.path === 'broken-hook.txt');
     expect(ticket).toMatchObject({ state: 'denied', answer: { channel: 'none' } });

@@ -74,7 +74,7 @@ async function rememberedThenVariant(approvedJson: string, variantJson: string):
   await answer('deny', asked.id, '--reason', 'not that one');
   const denied = await call;
   expect(denied.isError).toBe(true);
-  expect(textOf(denied)).toMatch(/\nApproval was not given: Denied by \S+ via cli: not that one$/);
+  expect(textOf(denied)).toMatch(/\nApproval was not given: Denied by \S+ via cli: not that one$/m);
   expect(received().length).toBe(upstreamBefore);
 
   // The audit record of the refused call shows the key and carries the ticket's digest.

@@ -35,10 +35,38 @@ export function gatewayEnv(dir: string, extra: Record<string, string> = {}): Rec
   return { ...env, MCP_WARDEN_STATE_DIR: join(dir, 'state'), MCP_WARDEN_CONSOLE_PORT: '0', ...extra };
 }
 
+/**
+ * The gateway's stderr as a person reads it: each JSON log line (the default when stderr is not a
+ * terminal, as here) as `mcp-warden: <msg>`, the form these lines had before the log was JSON;
+ * anything else (upstream stderr, start-up text) as it is.
+ */
+export function readableStderr(raw: string): string {
+  return raw.replace(/^\{.*\}$/gm, (line) => {
+    try {
+      const entry = JSON.parse(line) as { msg?: unknown; level?: unknown };
+      return typeof entry.msg === 'string' && typeof entry.level === 'string' ? `mcp-warden: ${entry.msg}` : line;
+    } catch {
+      return line;
+    }
+  });
+}
+
+/** The JSON log lines of a gateway's stderr, parsed. */
+export function logLines(raw: string): Array<Record<string, unknown> & { level: string; msg: string }> {
+  return raw
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown> & { level: string; msg: string })
+    .filter((entry) => typeof entry.level === 'string' && typeof entry.msg === 'string');
+}
+
 export interface StdioConnection {
   client: Client;
   transport: StdioClientTransport;
+  /** Stderr with log lines as text (see readableStderr). */
   stderr: () => string;
+  /** Stderr as written: JSON log lines. */
+  rawStderr: () => string;
   pid: number;
   close(): Promise<void>;
 }
@@ -47,27 +75,30 @@ export interface StdioConnection {
 export async function connectStdio(
   config: { dir: string; file: string },
   agent: string,
-  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; setup?: (client: Client) => void } = {},
+  options: { env?: Record<string, string>; capabilities?: ClientCapabilities; args?: string[]; cwd?: string; clientInfo?: { name: string; version: string }; setup?: (client: Client) => void } = {},
 ): Promise<StdioConnection> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'serve', '--config', config.file, '--agent', agent, ...(options.args ?? [])],
     env: gatewayEnv(config.dir, options.env),
-    cwd: config.dir,
+    cwd: options.cwd ?? config.dir,
     stderr: 'pipe',
   });
   let stderr = '';
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const client = new Client({ name: 'e2e-client', version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
+  const client = new Client(options.clientInfo ?? { name: 'e2e-client', version: '1.0.0' }, { capabilities: options.capabilities ?? {} });
   options.setup?.(client);
   await client.connect(transport);
-  return { client, transport, stderr: () => stderr, pid: transport.pid!, close: () => client.close() };
+  return { client, transport, stderr: () => readableStderr(stderr), rawStderr: () => stderr, pid: transport.pid!, close: () => client.close() };
 }
 
 export interface HttpGateway {
   url: string;
   child: ChildProcess;
+  /** Stderr with log lines as text (see readableStderr). */
   stderr: () => string;
+  /** Stderr as written: JSON log lines. */
+  rawStderr: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -97,7 +128,8 @@ export async function startHttpGateway(config: { dir: string; file: string }, op
   return {
     url,
     child,
-    stderr: () => stderr,
+    stderr: () => readableStderr(stderr),
+    rawStderr: () => stderr,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);

@@ -1,6 +1,7 @@
 // /metrics end to end: a real gateway process with `--metrics`, real SDK clients, real upstreams.
 // The counts scraped must be exactly the calls made; an upstream that crashes shows in its state
 // and restart metrics; the metrics are on their own port and never on the agents' one.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectHttp, eventually, startHttpGateway, writeConfig, type HttpGateway } from './harness.js';
@@ -37,12 +38,14 @@ metrics: { token: scrape-secret }
 const ALLOWED = 5;
 const DENIED = 3;
 let gateway: HttpGateway;
+let config: { dir: string; file: string };
 let metricsUrl: string;
 let alice: Client;
 let bob: Client;
 
 beforeAll(async () => {
-  gateway = await startHttpGateway(writeConfig(CONFIG), { args: ['--metrics', '127.0.0.1:0'] });
+  config = writeConfig(CONFIG);
+  gateway = await startHttpGateway(config, { args: ['--metrics', '127.0.0.1:0'] });
   metricsUrl = await metricsUrlOf(gateway.stderr);
   alice = await connectHttp(gateway.url, 'token-alice');
   bob = await connectHttp(gateway.url, 'token-bob');
@@ -108,4 +111,19 @@ test('metrics are not served on the agents port, and need their token', async ()
     expect(await response.text()).not.toContain('mcp_warden_');
   }
   expect((await fetch(metricsUrl.replace(/\/metrics$/, '/mcp'), { headers: { Authorization: 'Bearer scrape-secret' } })).status).toBe(404);
+});
+
+test('a config reload shows in the generation, an invalid one as stale', async () => {
+  const state = async () => {
+    const text = await scrape(metricsUrl, 'scrape-secret');
+    return [sample(text, 'mcp_warden_config_generation', {}), sample(text, 'mcp_warden_config_stale', {})];
+  };
+  expect(await state()).toEqual([1, 0]);
+  const original = readFileSync(config.file, 'utf8');
+  writeFileSync(config.file, original.replace('allow: [echo/echo]', 'allow: [echo/echo, echo/add]'));
+  await eventually(async () => (await state())[0] === 2);
+  expect(await state()).toEqual([2, 0]);
+  writeFileSync(config.file, `${original}\nno_such_key: true\n`);
+  await eventually(async () => (await state())[1] === 1);
+  expect(await state()).toEqual([2, 1]);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { BIN, connectHttp, connectStdio, eventually, gatewayEnv, startHttpGateway, textOf, writeConfig } from './harness.js';
+import { BIN, connectHttp, connectStdio, eventually, gatewayEnv, readableStderr, startHttpGateway, textOf, writeConfig } from './harness.js';
 
 const ECHO = `
   echo:
@@ -195,7 +195,7 @@ test('required: true makes the gateway exit 1 with the reason when the server ca
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   try {
     expect(await exited).toBe(1);
-    expect(stderr).toMatch(/mcp-warden: Required upstream "flaky" cannot start: command "node" exited with code 1 before answering "initialize"; its stderr said "Error: cannot reach the license server"; stopping/);
+    expect(readableStderr(stderr)).toMatch(/mcp-warden: Required upstream "flaky" cannot start: command "node" exited with code 1 before answering "initialize"; its stderr said "Error: cannot reach the license server"; stopping/);
     // It stopped at the first failure rather than retrying.
     expect(starts(config.dir)).toBe(1);
   } finally {

@@ -213,15 +213,15 @@ test('an unknown tool is a JSON-RPC InvalidParams error, upstream untouched', as
 });
 
 const BAD_PARAMS: Array<{ label: string; params: unknown; message: string }> = [
-  { label: 'missing', params: undefined, message: 'MCP error -32602: Invalid tools/call request: params must be an object' },
-  { label: 'null', params: null, message: 'MCP error -32602: Invalid tools/call request: params must be an object' },
-  { label: 'an array', params: ['up_echo'], message: 'MCP error -32602: Invalid tools/call request: params must be an object' },
-  { label: 'a string', params: 'up_echo', message: 'MCP error -32602: Invalid tools/call request: params must be an object' },
-  { label: 'without a name', params: { arguments: { text: 'x' } }, message: 'MCP error -32602: Invalid tools/call request: params.name must be a string' },
-  { label: 'with a numeric name', params: { name: 7 }, message: 'MCP error -32602: Invalid tools/call request: params.name must be a string' },
-  { label: 'with _meta a string', params: { name: 'up_echo', arguments: { text: 'x' }, _meta: 'tok' }, message: 'MCP error -32602: Invalid tools/call request: params._meta must be an object' },
-  { label: 'with _meta an array', params: { name: 'up_echo', arguments: { text: 'x' }, _meta: [] }, message: 'MCP error -32602: Invalid tools/call request: params._meta must be an object' },
-  { label: 'with _meta null', params: { name: 'up_echo', arguments: { text: 'x' }, _meta: null }, message: 'MCP error -32602: Invalid tools/call request: params._meta must be an object' },
+  { label: 'missing', params: undefined, message: 'Invalid tools/call request: params must be an object' },
+  { label: 'null', params: null, message: 'Invalid tools/call request: params must be an object' },
+  { label: 'an array', params: ['up_echo'], message: 'Invalid tools/call request: params must be an object' },
+  { label: 'a string', params: 'up_echo', message: 'Invalid tools/call request: params must be an object' },
+  { label: 'without a name', params: { arguments: { text: 'x' } }, message: 'Invalid tools/call request: params.name must be a string' },
+  { label: 'with a numeric name', params: { name: 7 }, message: 'Invalid tools/call request: params.name must be a string' },
+  { label: 'with _meta a string', params: { name: 'up_echo', arguments: { text: 'x' }, _meta: 'tok' }, message: 'Invalid tools/call request: params._meta must be an object' },
+  { label: 'with _meta an array', params: { name: 'up_echo', arguments: { text: 'x' }, _meta: [] }, message: 'Invalid tools/call request: params._meta must be an object' },
+  { label: 'with _meta null', params: { name: 'up_echo', arguments: { text: 'x' }, _meta: null }, message: 'Invalid tools/call request: params._meta must be an object' },
 ];
 
 test('tools/call with bad params gets an InvalidParams error response and the upstream is not called', async () => {
@@ -259,7 +259,8 @@ test('callParams refuses what the pipeline cannot rely on with InvalidParams', (
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(McpError);
-    expect(thrown).toMatchObject({ code: ErrorCode.InvalidParams, message });
+    // McpError's own message carries the prefix; the wire message (above) does not.
+    expect(thrown).toMatchObject({ code: ErrorCode.InvalidParams, message: `MCP error -32602: ${message}` });
   }
 });
 
@@ -413,7 +414,7 @@ test('unknown methods, and methods of a capability not announced, are Method not
     // The in-memory upstream is up at initialize and offers tools and resources, no prompts or completions.
     expect(Object.keys(init.result.capabilities).sort()).toEqual(['resources', 'tools']);
     for (const [index, method] of ['no/such/method', 'prompts/list', 'completion/complete', 'logging/setLevel', 'notifications/cancelled'].entries()) {
-      expect(await g.ask(`m-${index}`, method, {})).toEqual({ jsonrpc: '2.0', id: `m-${index}`, error: { code: -32601, message: 'MCP error -32601: Method not found' } });
+      expect(await g.ask(`m-${index}`, method, {})).toEqual({ jsonrpc: '2.0', id: `m-${index}`, error: { code: -32601, message: 'Method not found' } });
     }
     expect(await g.ask('ping', 'ping')).toEqual({ jsonrpc: '2.0', id: 'ping', result: {} });
   } finally {

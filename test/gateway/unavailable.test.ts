@@ -2,7 +2,7 @@
 // told: a table over names, server states and what the agent may see.
 import { expect, test } from 'vitest';
 import { WardenError } from '../../src/errors.js';
-import { findUnavailable, type UnavailableLookup } from '../../src/gateway/unavailable.js';
+import { failingServers, findUnavailable, type UnavailableLookup } from '../../src/gateway/unavailable.js';
 import type { StartState } from '../../src/gateway/upstream-starts.js';
 
 const NOW = 1_000_000;
@@ -54,4 +54,27 @@ test('a server on its first start, and one being started again after a failure',
     'Upstream "flaky" could not start: it exited with code 1 before answering "initialize" ("Error: no license"). A new attempt to start it is under way; its tools appear once it is up, and the agent is told with notifications/tools/list_changed',
   );
   expect(findUnavailable('flaky_echo', lookup({ flaky: { ...down, retryAt: NOW + 20 } }), NOW)!.error.agentMessage).toContain('mcp-warden tries to start it again now;');
+});
+
+test('failingServers: the servers whose start failed that the agent may reach by a wildcard rule, with the reason only', () => {
+  const states: Record<string, StartState> = {
+    flaky: down,
+    retrying: { state: 'starting', attempts: 2, error: crashed },
+    first: { state: 'starting', attempts: 1 },
+    idle: { state: 'idle' },
+    fine: { state: 'up' },
+    secret: down,
+  };
+  const failing = failingServers({
+    servers: Object.keys(states),
+    state: (server) => states[server]!,
+    // As a policy that allows `flaky/*`, `retrying/*`, … but names tools of `secret` one by one.
+    visible: (server, tool) => server !== 'secret' || tool === 'read',
+  });
+  expect(failing).toEqual([
+    { server: 'flaky', message: 'Upstream "flaky" could not start: it exited with code 1 before answering "initialize" ("Error: no license")' },
+    { server: 'retrying', message: 'Upstream "flaky" could not start: it exited with code 1 before answering "initialize" ("Error: no license")' },
+  ]);
+  // Never the command, its arguments or the retry time.
+  expect(JSON.stringify(failing)).not.toMatch(/s3cret|\/opt\/bin|again in/);
 });

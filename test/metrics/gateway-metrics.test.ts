@@ -30,11 +30,16 @@ test('pending approvals go up on asked and down on every ending, answered counte
   expect(text).toContain('mcp_warden_approvals_answered_total{channel="console",outcome="approved"} 1\n');
   expect(text).toContain('mcp_warden_approvals_answered_total{channel="timeout",outcome="expired"} 1\n');
   metrics.storeError('audit_write');
-  metrics.reloadState({ generation: 3, stale: true });
+  let state = { generation: 3, stale: true };
+  metrics.followConfig(() => state);
   const after = await metrics.registry.metrics();
   expect(after).toContain('mcp_warden_store_errors_total{kind="audit_write"} 1\n');
   expect(after).toContain('mcp_warden_config_generation 3\n');
   expect(after).toContain('mcp_warden_config_stale 1\n');
+  state = { generation: 4, stale: false };
+  const fixed = await metrics.registry.metrics();
+  expect(fixed).toContain('mcp_warden_config_generation 4\n');
+  expect(fixed).toContain('mcp_warden_config_stale 0\n');
 });
 
 test('two gateways in one process keep their own counts', async () => {

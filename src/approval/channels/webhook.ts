@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../../config/types.js';
 import type { ApprovalChannel, ChannelContext, ChannelHandle, ChannelRequest } from '../channel.js';
-import { escapeSlack, slackCode } from '../slack-text.js';
+import { escapeSlack, slackBlock, slackCode } from '../slack-text.js';
 import { formatDuration, qualifiedTool } from '../ticket.js';
 import type { TicketView } from '../types.js';
 
@@ -61,6 +61,7 @@ export function webhookPayload(ticket: TicketView, options: { consoleUrl?: strin
     `mcp-warden: agent ${slackCode(ticket.agent)} (${slackCode(ticket.environment)}) asks to call ${slackCode(qualifiedTool(ticket))}.`,
     reasons ? `Why: ${reasons}` : '',
     `Arguments: ${slackCode(JSON.stringify(ticket.arguments))}`,
+    ...multiLineArguments(ticket.arguments),
     // The console URL is ours and the id is base32 (checked before it is used anywhere); the URL is
     // escaped all the same, as an operator-chosen host name is not ours.
     base ? `Approve or deny: ${escapeSlack(`${base}#ticket-${ticket.id}`)}` : `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,
@@ -80,6 +81,19 @@ export function webhookPayload(ticket: TicketView, options: { consoleUrl?: strin
         }
       : {}),
   };
+}
+
+/**
+ * Each top-level string argument that spans lines, again as a text block, as the console card shows
+ * it: a script or a file's content is unreadable as one escaped JSON line. The JSON above stays the
+ * exact record; this is only for reading.
+ */
+function multiLineArguments(args: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(args).flatMap(([key, value]) => {
+    if (typeof value !== 'string' || !value.includes('\n')) return [];
+    const lines = value.split('\n').length;
+    return [`${slackCode(key)} as text, ${lines} lines:`, slackBlock(value)];
+  });
 }
 
 /** `sha256=<hex HMAC-SHA256 of body with secret>`, the X-Warden-Signature value. */

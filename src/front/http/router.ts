@@ -3,6 +3,7 @@
 import { compose, type Next } from './compose.js';
 import type { HttpContext } from './context.js';
 import type { TokenTable } from '../http-guard.js';
+import type { GatewayObserver } from '../../gateway/observer.js';
 import type { HttpSessions } from './sessions.js';
 import { hostAndOrigin } from './guards/host-origin.js';
 import { bearerAuth } from './guards/auth.js';
@@ -15,6 +16,8 @@ import { postMessages } from './handlers/post.js';
 import { openStream } from './handlers/get.js';
 import { endSession } from './handlers/delete.js';
 import { extra, health, methodNotAllowed, notFound, type ExtraHandler } from './handlers/fallbacks.js';
+import { readiness } from './handlers/readiness.js';
+import type { ReadinessReport } from '../../gateway/readiness.js';
 
 export interface RouterOptions {
   tokens: TokenTable;
@@ -23,6 +26,10 @@ export interface RouterOptions {
   allowedOrigins: readonly string[];
   maxBodyBytes: number;
   extraHandler?: ExtraHandler;
+  /** Told of requests refused for their bearer token. */
+  observer?: GatewayObserver;
+  /** Answers GET /readyz; without it /readyz reports ready whenever the front serves. */
+  readiness?: () => Promise<ReadinessReport>;
 }
 
 /** The chain for each request, picked by path and method. */
@@ -32,8 +39,11 @@ export type Router = (ctx: HttpContext) => Next;
 export function createRouter(options: RouterOptions): Router {
   const { sessions } = options;
   // Host and Origin first (DNS rebinding), then who the agent is, then what it speaks.
-  const front = [hostAndOrigin(options.allowedHosts, options.allowedOrigins), bearerAuth(options.tokens), protocolVersion];
+  const front = [hostAndOrigin(options.allowedHosts, options.allowedOrigins), bearerAuth(options.tokens, options.observer), protocolVersion];
   const healthz = compose([health(() => sessions.size)]);
+  // Probes come without a token and with the pod's address as Host (Kubernetes), so, like /healthz,
+  // /readyz skips the Host and token guards; it shows no secrets.
+  const readyz = compose([readiness(options.readiness ?? (() => Promise.resolve({ ready: true, checks: [] })))]);
   const post = compose([...front, acceptsJsonAndStream, jsonContentType, jsonRpcBody(options.maxBodyBytes), namedSession(sessions), initializeAlone, postMessages(sessions)]);
   const get = compose([...front, acceptsStream, requiredSession(sessions), openStream(sessions)]);
   const del = compose([...front, requiredSession(sessions), endSession(sessions)]);
@@ -52,6 +62,7 @@ export function createRouter(options: RouterOptions): Router {
           return other;
       }
     }
-    return ctx.path === '/healthz' ? healthz : elsewhere;
+    if (ctx.path === '/healthz') return healthz;
+    return ctx.path === '/readyz' ? readyz : elsewhere;
   };
 }

@@ -119,6 +119,11 @@ export class HttpSessions {
     return this.#table.close(id);
   }
 
+  /** Closes the sessions of agents `agent` says yes to (agents a reloaded config removed). */
+  async closeAgents(agent: (name: string) => boolean): Promise<void> {
+    await Promise.allSettled(this.#table.idsOf(agent).map((id) => this.#table.close(id)));
+  }
+
   /** Closes every session; a session still opening is closed as soon as it is open. */
   closeAll(): Promise<void> {
     this.#closed = true;

@@ -58,6 +58,26 @@ test.each([
   });
 });
 
+test('a refused token is told to the observer with why and from where, never the token; a known one is not', async () => {
+  const told: Array<{ reason: string; remote?: string }> = [];
+  const watched = bearerAuth(new TokenTable({ alice: 'token-a' }), { authRejected: ({ reason, remote }) => void told.push({ reason, ...(remote ? { remote } : {}) }) });
+  const from = (headers: Record<string, string>) => {
+    const { ctx } = fakeContext({ headers });
+    Object.assign(ctx.req.socket, { remoteAddress: '192.0.2.7' });
+    return ctx;
+  };
+  expect(await passes(watched, from({ authorization: 'Bearer token-a' }))).toBe(true);
+  await refusal(watched, from({ authorization: 'Bearer token-b-secret' }));
+  await refusal(watched, from({}));
+  await refusal(watched, from({ authorization: 'Basic dG9rZW4tYQ==' }));
+  expect(told).toEqual([
+    { reason: 'unknown bearer token', remote: '192.0.2.7' },
+    { reason: 'missing bearer token', remote: '192.0.2.7' },
+    { reason: 'missing bearer token', remote: '192.0.2.7' },
+  ]);
+  expect(JSON.stringify(told)).not.toContain('token-b-secret');
+});
+
 test('no protocol version header, or a supported one, passes', async () => {
   expect(await passes(protocolVersion, fakeContext().ctx)).toBe(true);
   expect(await passes(protocolVersion, fakeContext({ headers: { 'mcp-protocol-version': '2025-06-18' } }).ctx)).toBe(true);
