@@ -21,7 +21,8 @@ await build({
   platform: 'node',
   target: 'node20.11',
   sourcemap: 'linked',
-  external: ['web-tree-sitter', 'tree-sitter-bash', 'libpg-query', 'node-sql-parser'],
+  // pg-native: pg's optional native binding, required only if asked for (we never do), and not installed.
+  external: ['web-tree-sitter', 'tree-sitter-bash', 'libpg-query', 'node-sql-parser', 'pg-native'],
   // Bundled CommonJS dependencies (yaml, picomatch, ajv) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __wardenRequire } from 'node:module'; const require = __wardenRequire(import.meta.url);" },
   logLevel: 'warning',

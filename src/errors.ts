@@ -18,6 +18,8 @@ export type WardenErrorCode =
   | 'APPROVAL_EXPIRED'
   | 'APPROVAL_DENIED'
   | 'APPROVAL_ORPHANED'
+  /** The shared store (PostgreSQL) cannot be reached; whatever needs it is refused. */
+  | 'STORE_UNAVAILABLE'
   | 'CANCELLED'
   | 'INTERNAL';
 

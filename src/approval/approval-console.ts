@@ -11,8 +11,10 @@ export interface ApprovalConsoleOptions {
   stateDir?: string;
   /** The approvals directory itself, overriding `stateDir`. */
   dir?: string;
-  /** A store to serve instead of the file store of the approvals directory (tests). */
+  /** A store to serve instead of the file store of the approvals directory (the PostgreSQL store, tests). */
   store?: TicketStore;
+  /** The token to serve instead of the approvals directory's (the one shared in the PostgreSQL store). */
+  token?: string;
   host?: string;
   port?: number;
   allowedHosts?: string[];
@@ -34,7 +36,7 @@ export interface MountedConsole {
 /** Serves the shared console on host:port (default 127.0.0.1:0) and records its address for the CLI. */
 export async function startApprovalConsole(options: ApprovalConsoleOptions = {}): Promise<RunningConsole & { token: string }> {
   const location = options.dir ? { dir: options.dir } : { ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
-  const token = await loadConsoleToken(location);
+  const token = options.token ?? (await loadConsoleToken(location));
   const ownStore = options.store ? undefined : await openFileTicketStore(location);
   const store = options.store ?? ownStore!;
   let running: RunningConsole;
@@ -60,7 +62,7 @@ export async function startApprovalConsole(options: ApprovalConsoleOptions = {})
 /** The shared console as a handler for an existing HTTP server (the HTTP front). */
 export async function mountApprovalConsole(options: ApprovalConsoleOptions = {}): Promise<MountedConsole> {
   const location = options.dir ? { dir: options.dir } : { ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
-  const token = await loadConsoleToken(location);
+  const token = options.token ?? (await loadConsoleToken(location));
   const ownStore = options.store ? undefined : await openFileTicketStore(location);
   const store = options.store ?? ownStore!;
   const urlFor = (frontUrl: string) => `${new URL(frontUrl).origin}/approvals`;

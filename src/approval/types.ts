@@ -127,6 +127,8 @@ export interface TicketOwner {
   host: string;
   /** The process's start time (Linux: /proc/PID/stat field 22), so a reused pid is not taken for it. */
   started?: string;
+  /** With the PostgreSQL store: the replica whose lease says whether the owner is still there. */
+  replica?: string;
 }
 
 export type TicketView = Readonly<Ticket>;

@@ -1,5 +1,6 @@
 // Audit records and the sink seam. One JSONL line per decided call.
 import type { Reason, Verdict } from '../policy/types.js';
+import type { WardenError } from '../errors.js';
 
 export interface AuditRecord {
   time: string;
@@ -51,9 +52,19 @@ export interface AuditSink {
   /**
    * Resolves once the record is stored (for the JSONL file: its write(2) has returned). The pipeline
    * answers a call only after that, so an answered call always has its record. Never rejects: a
-   * failed write is reported to the operator, not turned into a failed call.
+   * failed write is reported to the operator. A sink whose records are required (`audit.required`,
+   * the PostgreSQL store's default) resolves with the failure instead, and the pipeline then refuses
+   * the call rather than answer it unaudited.
    */
-  write(record: AuditRecord): Promise<void>;
+  write(record: AuditRecord): Promise<void | AuditFailure>;
+  /**
+   * Asked before a call is forwarded: rejects with the reason when records cannot be stored now, so a
+   * call whose record would be lost is never forwarded. Absent: every call is admitted.
+   */
+  admit?(): Promise<void>;
   /** Flushes and closes; idempotent. */
   close(): Promise<void>;
 }
+
+/** A required record that could not be stored: the call it is about must not be answered. */
+export type AuditFailure = WardenError;

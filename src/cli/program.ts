@@ -187,7 +187,9 @@ function withConfig(command: Command): Command {
 }
 
 function withStateDir(command: Command): Command {
-  return command.option('--state-dir <dir>', 'where the tickets are kept (default $MCP_WARDEN_STATE_DIR)');
+  return command
+    .option('--state-dir <dir>', 'where the tickets are kept (default $MCP_WARDEN_STATE_DIR)')
+    .option('--config <file>', 'a gateway config whose store is postgres: answer the tickets kept there (default $MCP_WARDEN_CONFIG)');
 }
 
 /** Commander's `error: unknown option '--x'\n(Did you mean --y?)` as our one line. */

@@ -9,6 +9,7 @@ import type { ConfigOptions } from './args.js';
 import { describeListenError } from './listen-errors.js';
 import { loadContext, requireAgent } from './context.js';
 import { wireGateway } from './wire.js';
+import { openStore, sharedConsoleToken } from '../store/open-store.js';
 import { connectInstructions } from './connect-instructions.js';
 import { trackGateway } from '../status/track-gateway.js';
 import type { Io } from './io.js';
@@ -64,20 +65,29 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     onFatal();
   };
   const children = new ChildRegistry();
-  // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
-  const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), log });
   // Metrics (--metrics HOST:PORT): their own listener, started before the gateway so no event is missed.
   const metrics = values.metrics ? createGatewayMetrics() : undefined;
   const metricsServer = metrics ? await startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics }) : undefined;
   if (metricsServer) logger.info(`metrics: ${metricsServer.url}`);
+  // Tickets, the console token and (postgres) the audit log; a database that is away does not stop
+  // the start: asks are denied and audited calls refused until it is back (its storeReady() says so).
+  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log, ...(metrics ? { onError: metrics.storeError } : {}) });
+  const consoleToken = await sharedConsoleToken(store, { log }).catch(async (error: unknown) => {
+    await store.close();
+    throw new WardenError('STORE_UNAVAILABLE', `Cannot read the console token from the ${config.store.kind} store: ${(error as Error).message}`, { cause: error });
+  });
+  // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
+  const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), log });
   const observer = gatewayObservers({ logger, consoleUrl: () => consoleUrl, extra: [status.observer, ...(metrics ? [metrics.observer] : [])] });
-  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer });
+  const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer, store });
   // Hot reload (docs/operations.md): the file is watched and SIGHUP reloads it; /readyz reports on it.
   const listen = values.http ? parseListen(values.http) : undefined;
   // MCP_WARDEN_WATCH=off: reload only on SIGHUP (file systems without change events, or reloads made deliberate).
   const hot = enableHotReload(deps, { environment, io, log, watch: io.env.MCP_WARDEN_WATCH !== 'off', ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
   const readiness = gatewayReadiness(hot.source, environment);
   metrics?.followConfig(() => hot.source.state());
+  // The store's detail says what failed (the database unreachable), never its URL.
+  readiness.add({ name: 'store', check: () => store.storeReady() });
   if (values.agent) {
     const agent = values.agent;
     // The one agent this process serves was removed: it may not go on under the old policy.
@@ -85,6 +95,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
       if (!next.agents[agent]) fatal(new WardenError('UNKNOWN_AGENT', `Agent "${agent}" is no longer defined in the reloaded config`));
     });
   }
+  const sharedConsole = store.kind === 'file' ? {} : { store: store.tickets, ...(consoleToken ? { token: consoleToken } : {}) };
   const closers: Array<() => Promise<void>> = [];
   // Calls waiting for approval are answered (denied: the gateway is shutting down) and their tickets
   // withdrawn while the agent can still read the answer, so before any front closes.
@@ -102,6 +113,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     for (const close of closers.reverse()) await close().catch(failedTo('close a front'));
     await status.close().catch(failedTo('remove this gateway from "mcp-warden status"'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
+    await store.close().catch(failedTo(`close the ${store.kind} store`));
     await metricsServer?.close();
   });
   process.once('exit', () => children.killAll());
@@ -111,7 +123,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     const chosenPort = values.consolePort ?? io.env.MCP_WARDEN_CONSOLE_PORT;
     const consolePort = chosenPort === undefined ? 8788 : parsePort(chosenPort, '--console-port');
     if (!nonInteractive && wantsConsole) {
-      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}) }).catch((error: Error) => {
+      const running = await startApprovalConsole({ host: '127.0.0.1', port: consolePort, ...(stateDir ? { stateDir } : {}), ...sharedConsole }).catch((error: Error) => {
         // A port asked for on the command line and not to be had is the user's to fix now; a port
         // from the environment (or the default) that is taken only costs this gateway its own
         // console: asks can still be answered elsewhere, so serving goes on.
@@ -134,12 +146,13 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     const { host, port } = listen!;
     const mounted =
       !nonInteractive && wantsConsole
-        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
+        ? await mountApprovalConsole({ ...(stateDir ? { stateDir } : {}), ...sharedConsole, allowedHosts: config.http.allowedHosts, allowedOrigins: config.http.allowedOrigins })
         : undefined;
     const front = await serveHttp(deps, { host, port, readiness: () => readiness.report(), ...(mounted ? { extraHandler: mounted.handler } : {}) }).catch(async (error: unknown) => {
       hot.close();
       await mounted?.close().catch(() => {});
       await deps.audit.close().catch(() => {});
+      await store.close().catch(() => {});
       throw error;
     });
     closers.push(() => front.close());

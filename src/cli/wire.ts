@@ -4,6 +4,8 @@ import { createUpstream, type ChildRegistry } from '../upstream/index.js';
 import { createInspector } from '../inspect/index.js';
 import { createApprover, createFileTicketStore } from '../approval/index.js';
 import { createJsonlSink, createNullSink } from '../audit/jsonl-sink.js';
+import { teeSink } from '../audit/tee-sink.js';
+import type { SharedStore } from '../store/open-store.js';
 import type { AuditSink } from '../audit/types.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { GatewayDeps } from '../gateway/types.js';
@@ -26,15 +28,17 @@ export interface WireOptions {
   observer?: GatewayObserver;
   /** Where stdio upstreams record their process groups, so the caller's signal handlers can end them. */
   children?: ChildRegistry;
+  /** The shared store (openStore(config.store)); default the file store of `stateDir`. The caller closes it. */
+  store?: SharedStore;
 }
 
 /** The real parts, wired. Close `approver` and `audit` when done. */
 export function wireGateway(options: WireOptions): GatewayDeps {
   const { config, environment } = options;
-  const stored = options.audit ?? (config.environments[environment]?.audit ? createJsonlSink(config.audit.path, { fsync: config.audit.fsync }) : createNullSink());
+  const stored = options.audit ?? (config.environments[environment]?.audit ? auditSinkOf(config, options.store) : createNullSink());
   // Observers hear of every decision, audited or not (an environment may keep no audit log).
   const audit = observedSink(stored, options.observer);
-  const store = createFileTicketStore(options.stateDir ? { stateDir: options.stateDir } : {});
+  const store = options.store?.tickets ?? createFileTicketStore(options.stateDir ? { stateDir: options.stateDir } : {});
   const approver = createApprover(config.approval, {
     nonInteractive: options.nonInteractive,
     store,
@@ -52,4 +56,12 @@ export function wireGateway(options: WireOptions): GatewayDeps {
     ...(options.fatal ? { fatal: options.fatal } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };
+}
+
+/** The store's own sink (postgres), with the JSONL file beside it when configured; else the JSONL file. */
+function auditSinkOf(config: ResolvedConfig, store: SharedStore | undefined): AuditSink {
+  const jsonl = () => createJsonlSink(config.audit.path, { fsync: config.audit.fsync });
+  const own = store?.auditSink?.({ required: config.audit.required });
+  if (!own) return jsonl();
+  return config.audit.jsonl ? teeSink(own, jsonl()) : own;
 }

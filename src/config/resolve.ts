@@ -14,6 +14,7 @@ import {
   agentSchema,
   approvalSchema,
   auditSchema,
+  storeSchema,
   environmentSchema,
   gatewaySchema,
   httpSchema,
@@ -119,6 +120,9 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
   }
   const approval = resolveApproval(data, { agents, environments }, context);
   const audit = single(data, 'audit', auditSchema);
+  const storeEntry = single(data, 'store', storeSchema);
+  const store: ResolvedConfig['store'] =
+    storeEntry?.kind === 'postgres' && storeEntry.url ? { kind: 'postgres', url: storeEntry.url, poolSize: storeEntry.pool_size ?? 10 } : { kind: 'file' };
   const http = resolveHttp(data);
   const metricsToken = single(data, 'metrics', metricsSchema)?.token;
   const serverPolicies: Record<string, ServerPolicy> = Object.fromEntries(
@@ -142,7 +146,14 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     defaultEnvironment,
     toolNames,
     approval,
-    audit: { path: path.resolve(baseDir, audit?.path ?? './audit.jsonl'), fsync: audit?.fsync ?? false },
+    audit: {
+      path: path.resolve(baseDir, audit?.path ?? './audit.jsonl'),
+      fsync: audit?.fsync ?? false,
+      // With PostgreSQL the table is the audit log; the file stays on beside it when its path is written.
+      jsonl: store.kind === 'file' || audit?.path !== undefined,
+      required: audit?.required ?? store.kind === 'postgres',
+    },
+    store,
     http,
     metrics: metricsToken === undefined ? {} : { token: metricsToken },
     policyFor(agent, environmentName) {

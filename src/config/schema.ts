@@ -203,10 +203,58 @@ export const approvalSchema = z.strictObject({
     .describe('Calls of one agent that may wait for approval at once in one gateway; past it an ask is denied (default 20).'),
 });
 
+export const auditRequired = z
+  .boolean()
+  .optional()
+  .describe('Refuse a call whose audit record cannot be stored, rather than answer it unaudited (default true with the postgres store; the JSONL file never refuses).');
+
 export const auditSchema = z.strictObject({
   path: nonEmpty.optional(),
   fsync: z.boolean().optional().describe('fsync each batch of records before the answers of its calls leave, so a power loss cannot lose an answered call’s record (default false).'),
+  required: auditRequired,
 });
+
+export const storeSchema = z
+  .strictObject({
+    kind: z.enum(['file', 'postgres']).describe('file (default): tickets and the console token in the state directory, audit in the JSONL file. postgres: all of them in PostgreSQL, shared by every replica.'),
+    url: nonEmpty.optional().describe('postgres: the database, e.g. "${DATABASE_URL}" (postgres://USER:PASSWORD@HOST:PORT/DATABASE).'),
+    pool_size: z
+      .int({ error: 'Expected a whole number of connections, like 10' })
+      .min(1, { error: 'Must be at least 1' })
+      .max(1000, { error: 'At most 1000 connections' })
+      .optional()
+      .describe('postgres: most connections each gateway opens (default 10).'),
+  })
+  .superRefine((store, ctx) => {
+    if (store.kind === 'file') {
+      for (const key of ['url', 'pool_size'] as const) {
+        if (store[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is only for kind "postgres"; remove it or set kind: postgres` });
+      }
+      return;
+    }
+    if (store.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['kind'], message: 'The postgres store needs "url", e.g. url: ${DATABASE_URL}' });
+      return;
+    }
+    const problem = postgresUrlProblem(store.url);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+  })
+  .describe('Where tickets, the console token and audit records live.');
+
+/** Why `url` is not a PostgreSQL connection URL; the URL itself is never echoed (it may hold a password). */
+export function postgresUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'Invalid PostgreSQL URL; write postgres://USER:PASSWORD@HOST:PORT/DATABASE';
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    return `Invalid PostgreSQL URL: the scheme is "${parsed.protocol.replace(/:$/, '')}"; write postgres://USER:PASSWORD@HOST:PORT/DATABASE`;
+  }
+  if (!parsed.hostname && !parsed.searchParams.get('host')) return 'Invalid PostgreSQL URL: no host; write postgres://USER:PASSWORD@HOST:PORT/DATABASE';
+  return undefined;
+}
 
 export const httpSchema = z.strictObject({
   allowed_hosts: z.array(nonEmpty).optional(),
@@ -234,6 +282,7 @@ export const gatewaySchema = z
     audit: auditSchema.optional(),
     http: httpSchema.optional(),
     metrics: metricsSchema.optional(),
+    store: storeSchema.optional(),
     sensitive_paths: z
       .array(glob('path', 'A glob over file paths.'))
       .optional()

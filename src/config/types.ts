@@ -111,7 +111,14 @@ export interface AuditConfig {
   path: string;
   /** fsync each batch before the answers of its calls leave. */
   fsync: boolean;
+  /** Whether the JSONL file is written: always with the file store; with postgres only when `audit.path` is set. */
+  jsonl: boolean;
+  /** A call whose record cannot be stored is refused (default true with postgres, false with the file store). */
+  required: boolean;
 }
+
+/** Where shared state lives: files in the state directory (one machine), or PostgreSQL (many replicas). */
+export type StoreConfig = { kind: 'file' } | { kind: 'postgres'; url: string; poolSize: number };
 
 export interface HttpConfig {
   /** Host header values accepted (beyond loopback names). */
@@ -136,6 +143,7 @@ export interface ResolvedConfig {
   toolNames: 'prefixed' | 'passthrough';
   approval: ApprovalConfig;
   audit: AuditConfig;
+  store: StoreConfig;
   http: HttpConfig;
   /** The `/metrics` listener of `serve --metrics`. */
   metrics: { token?: string };

@@ -7,7 +7,8 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WardenError, isWardenError } from '../errors.js';
 import type { Decision, Reason } from '../policy/types.js';
-import type { AuditRecord } from '../audit/types.js';
+import type { AuditFailure, AuditRecord } from '../audit/types.js';
+import { admitAudited, unaudited } from './audit-gate.js';
 import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
 import { checkArguments } from './argument-check.js';
 import { auditHead, type AuditHead } from './audit-head.js';
@@ -35,7 +36,7 @@ export async function enforceCall(
   const head = auditHead(ports.identity, args);
   let approval: ApprovalOutcome | undefined;
   let upstreamStarted: number | undefined;
-  const audit = (record: Omit<AuditRecord, keyof AuditHead | 'event' | 'duration_ms' | 'approval' | 'upstream_ms'>): Promise<void> =>
+  const audit = (record: Omit<AuditRecord, keyof AuditHead | 'event' | 'duration_ms' | 'approval' | 'upstream_ms'>): Promise<void | AuditFailure> =>
     ports.deps.audit.write({
       ...head,
       event: 'call',
@@ -96,6 +97,14 @@ export async function enforceCall(
     throw new WardenError('CALL_DENIED', denialText(qualified, decision));
   }
 
+  // audit.required: a call whose record cannot be stored now is not forwarded.
+  try {
+    await admitAudited(ports.deps.audit, qualified);
+  } catch (error) {
+    await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'error', error: 'audit store unreachable' });
+    throw error;
+  }
+
   let result: CallToolResult;
   try {
     const upstream = await upstreams.connect(entry.server, context.signal);
@@ -121,7 +130,8 @@ export async function enforceCall(
     });
     throw error;
   }
-  await audit({ tool: qualified, decision: decision.verdict, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
+  const failure = await audit({ tool: qualified, decision: decision.verdict, reasons: decision.reasons, outcome: result.isError ? 'error' : 'ok' });
+  if (failure) throw unaudited(qualified, failure);
   return result;
 }
 

@@ -10,6 +10,7 @@ import type { AuditRecord } from '../audit/types.js';
 import type { ApprovalOutcome } from '../approval/types.js';
 import { approvalRecord, waitForApproval } from './call-pipeline.js';
 import { auditHead } from './audit-head.js';
+import { admitAudited, unaudited } from './audit-gate.js';
 import { approvalDenialText, denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import { resourceForms } from './resource-forms.js';
@@ -93,11 +94,11 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
     throw new WardenError('CALL_DENIED', denialText(subject, decision));
   }
 
+  await admitAudited(ports.deps.audit, subject);
+  let result: JsonObject;
   try {
     const upstream = await ports.upstreams.connect(request.server, context.signal);
-    const result = await ports.upstreams.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
-    await audit({ decision: decision.verdict, reasons: decision.reasons, outcome: 'ok' });
-    return result;
+    result = await ports.upstreams.withInflight(request.server, context, () => upstream.request(request.method, request.params, { signal: context.signal }));
   } catch (error) {
     await audit({
       decision: decision.verdict,
@@ -107,11 +108,14 @@ export async function enforceAccess(ports: GatewayPorts, request: AccessRequest,
     });
     throw error;
   }
+  const failure = await audit({ decision: decision.verdict, reasons: decision.reasons, outcome: 'ok' });
+  if (failure) throw unaudited(subject, failure);
+  return result;
 }
 
 /** Audits a request refused before any server was chosen (a URI or prompt no reachable upstream offers). */
 export function auditUnrouted(ports: Pick<GatewayPorts, 'identity' | 'deps'>, method: string, name: string, params: JsonObject | undefined, error: string): Promise<void> {
-  return ports.deps.audit.write({
+  const written = ports.deps.audit.write({
     ...auditHead(ports.identity, params ?? {}),
     event: 'access',
     tool: name,
@@ -122,4 +126,6 @@ export function auditUnrouted(ports: Pick<GatewayPorts, 'identity' | 'deps'>, me
     error,
     duration_ms: 0,
   });
+  // The request is refused either way; a record that could not be stored changes nothing here.
+  return written.then(() => undefined);
 }

@@ -75,6 +75,7 @@ export function observedSink(sink: AuditSink, observer: GatewayObserver | undefi
       }
       return sink.write(record);
     },
+    ...(sink.admit ? { admit: sink.admit.bind(sink) } : {}),
     close: () => sink.close(),
   };
 }

@@ -50,7 +50,7 @@ test('an unknown key is located at the key, with a suggestion', () => {
 test('an unknown key without a close match lists the allowed keys', () => {
   expect(errors(`
     audit: { destination: x }
-  `)).toMatchInlineSnapshot(`"gateway.yaml:1:10 audit.destination: Unknown key "destination"; allowed keys are "path" and "fsync""`);
+  `)).toMatchInlineSnapshot(`"gateway.yaml:1:10 audit.destination: Unknown key "destination"; allowed keys are "path", "fsync" and "required""`);
 });
 
 test('a bad enum value gets a suggestion', () => {

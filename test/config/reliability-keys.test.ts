@@ -10,7 +10,7 @@ test('http.session_evict_after and audit.fsync are read', () => {
     audit: { path: audit.jsonl, fsync: true }
   `);
   expect(config.http.sessionEvictAfterMs).toBe(90_000);
-  expect(config.audit).toEqual({ path: '/project/audit.jsonl', fsync: true });
+  expect(config.audit).toEqual({ path: '/project/audit.jsonl', jsonl: true, required: false, fsync: true });
 });
 
 test('a quiet period that is no duration, and an fsync that is no boolean, are refused where written', () => {

@@ -81,7 +81,7 @@ test('top-level defaults: approval, audit, http, tool names', () => {
   `);
   expect({ approval: config.approval, audit: config.audit, http: config.http, toolNames: config.toolNames, file: config.file, baseDir: config.baseDir }).toEqual({
     approval: { timeoutMs: 120_000, channels: ['elicitation', 'console'], nonInteractive: 'deny' },
-    audit: { path: '/project/audit.jsonl', fsync: false },
+    audit: { path: '/project/audit.jsonl', fsync: false, jsonl: true, required: false },
     http: { allowedHosts: [], allowedOrigins: [], maxBodyBytes: 4 * 1024 * 1024, sessionEvictAfterMs: 60_000 },
     toolNames: 'prefixed',
     file: '/project/gateway.yaml',
