@@ -71,7 +71,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   if (metricsServer) logger.info(`metrics: ${metricsServer.url}`);
   // Tickets, the console token and (postgres) the audit log; a database that is away does not stop
   // the start: asks are denied and audited calls refused until it is back (its storeReady() says so).
-  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log, ...(metrics ? { onError: metrics.storeError } : {}) });
+  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log, ...(metrics ? { onError: (kind: string) => metrics.storeError(kind) } : {}) });
   const consoleToken = await sharedConsoleToken(store, { log }).catch(async (error: unknown) => {
     await store.close();
     throw new WardenError('STORE_UNAVAILABLE', `Cannot read the console token from the ${config.store.kind} store: ${(error as Error).message}`, { cause: error });

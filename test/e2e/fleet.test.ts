@@ -1,22 +1,28 @@
 // Two gateway replicas behind the shipped HAProxy config, as a team would run them: real
-// `serve --http` processes on random ports sharing one state directory (the file store works across
-// processes on one machine), one shared HTTP upstream, real SDK clients through HAProxy.
+// `serve --http` processes on random ports on one real PostgreSQL (`store: postgres`; where
+// PostgreSQL is not installed, the file store of one shared state directory, which works across
+// processes on one machine), one shared HTTP upstream, real SDK clients through HAProxy. Each replica
+// also writes its own JSONL audit file, which says which replica served a call.
 // Checks: a session sticks to one replica; an ask held on one replica is approved through the
 // other's console API; under 50 concurrent sessions every call has exactly one audit record; the
 // metrics of both replicas add up to the calls made; a replica killed with SIGKILL costs its
 // clients a 404, after which they initialize again on the survivor and go on.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startHttpFixture, type HttpFixture } from '../upstream/helpers.js';
 import { haproxyMissing, startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
 import { metricsUrlOf, sample, scrape } from '../support/metrics.js';
+import { createDatabase, postgresMissing, startPostgres, type RunningPostgres } from '../support/postgres.js';
 import { consoleLoginUrl, eventually, pendingFor, startHttpGateway, textOf, waitForTicket, writeConfig, type HttpGateway } from './harness.js';
 
 const missing = haproxyMissing();
 if (missing) console.warn(`Skipping the fleet tests: ${missing}`);
+const noPostgres = postgresMissing();
+if (noPostgres && !missing) console.warn(`The fleet tests run on the file store: ${noPostgres}`);
 
 const AGENTS = ['dev', 'a1', 'a2', 'a3', 'a4'];
 
@@ -41,6 +47,8 @@ interface AuditLine {
 }
 
 let upstream: HttpFixture;
+let postgres: RunningPostgres | undefined;
+let databaseUrl: string | undefined;
 let haproxy: RunningHaproxy;
 let config: { dir: string; file: string };
 const replicas: Replica[] = [];
@@ -49,6 +57,10 @@ const clients: Client[] = [];
 beforeAll(async () => {
   if (missing) return;
   upstream = await startHttpFixture();
+  if (!noPostgres) {
+    postgres = await startPostgres();
+    databaseUrl = await createDatabase(postgres, 'warden_fleet');
+  }
   config = writeConfig(`
 servers:
   echo:
@@ -60,10 +72,11 @@ environments:
   team: { safety: full, audit: true }
 approval: { channels: [console], timeout: 60s }
 audit: { path: "\${AUDIT_PATH}" }
+${databaseUrl ? 'store: { kind: postgres, url: "${DATABASE_URL}" }' : ''}
 `);
   for (const name of ['warden1', 'warden2']) {
     const audit = join(config.dir, `audit-${name}.jsonl`);
-    const gateway = await startHttpGateway(config, { env: { AUDIT_PATH: audit }, args: ['--metrics', '127.0.0.1:0'] });
+    const gateway = await startHttpGateway(config, { env: { AUDIT_PATH: audit, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }, args: ['--metrics', '127.0.0.1:0'] });
     replicas.push({ name, gateway, audit, metricsUrl: await metricsUrlOf(gateway.stderr), loginUrl: await consoleLoginUrl(gateway.stderr) });
   }
   haproxy = await startHaproxy(replicas.map((replica) => new URL(replica.gateway.url).host));
@@ -75,7 +88,29 @@ afterAll(async () => {
   await haproxy?.stop();
   await Promise.all(replicas.map((replica) => replica.gateway.stop()));
   await upstream?.stop();
+  await postgres?.close();
 });
+
+async function query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The id of the pending ticket of the write_note call for `path`, from the store in use. */
+async function pendingTicketFor(path: string): Promise<string> {
+  if (!databaseUrl) return (await waitForTicket(config.dir, pendingFor(path))).id;
+  let id: string | undefined;
+  await eventually(async () => {
+    const rows = await query<{ id: string }>(`SELECT id FROM warden_tickets WHERE state = 'pending' AND ticket->'arguments'->>'path' = $1`, [path]);
+    return (id = rows[0]?.id) !== undefined;
+  }, 15_000);
+  return id!;
+}
 
 /** A real SDK client through HAProxy. */
 async function connect(agent = 'dev'): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
@@ -130,7 +165,7 @@ test.skipIf(missing)("an ask waiting on one replica is approved through the othe
     answeredAt = performance.now();
     return result;
   });
-  const ticket = await waitForTicket(config.dir, pendingFor(path));
+  const ticket = { id: await pendingTicketFor(path) };
   // The replica holding the call is the one that audited the ask.
   let holder: Replica | undefined;
   await eventually(() => (holder = replicas.find((replica) => auditOf(replica).some((r) => r.decision_id === ticket.id && r.outcome === 'asked'))) !== undefined);
@@ -173,7 +208,15 @@ test.skipIf(missing)('50 concurrent sessions: one audit record per call, and the
     perReplica[records[0]!.replica] = (perReplica[records[0]!.replica] ?? 0) + 1;
   }
   expect(Object.keys(perReplica).sort()).toEqual(['warden1', 'warden2']);
-  console.log(`fleet: 50 concurrent sessions split ${JSON.stringify(perReplica)}`);
+  console.log(`fleet: 50 concurrent sessions split ${JSON.stringify(perReplica)} (${databaseUrl ? 'postgres' : 'file'} store)`);
+  if (databaseUrl) {
+    // The store's audit table: one row per call, written by both replicas.
+    const rows = await query<{ text: string; replica: string }>(
+      `SELECT record->'args'->>'text' AS text, replica FROM warden_audit WHERE event = 'call' AND record->'args'->>'text' LIKE 'concurrent-%'`,
+    );
+    expect(rows.map((row) => row.text).sort()).toEqual([...texts].sort());
+    expect(new Set(rows.map((row) => row.replica)).size).toBe(2);
+  }
   // Each replica's decisions metric counts exactly the call records in its own audit.
   for (const replica of replicas) {
     const text = await scrape(replica.metricsUrl);
