@@ -5,6 +5,7 @@ import { WardenError } from '../errors.js';
 import { readConsoleAddress } from './console-state.js';
 import { ORPHANED, openFileTicketStore } from './file-store.js';
 import { describeDecision, formatDuration, qualifiedTool } from './ticket.js';
+import { printable } from '../audit/describe.js';
 import type { Clock, TicketAnswer, TicketStore, TicketView } from './types.js';
 
 export interface ApprovalsCliOptions {
@@ -64,7 +65,8 @@ export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<App
       for (const r of t.reasons) lines.push(`  why: ${r.message} (${r.rule}, ${r.source})`);
       lines.push(`  arguments (exactly as they will be forwarded, sha256 ${t.argumentsSha256.slice(0, 12)}…):`);
       lines.push(...JSON.stringify(t.arguments, null, 2).split('\n').map((line) => `    ${line}`));
-      lines.push(`  mcp-warden approvals approve ${t.id} [--remember]  |  mcp-warden approvals deny ${t.id} --reason TEXT`);
+      if (t.definition) lines.push(...definitionLines(t.definition));
+      lines.push(`  mcp-warden approvals approve ${t.id} [--remember]${t.definition ? ' [--trust]' : ''}  |  mcp-warden approvals deny ${t.id} --reason TEXT`);
     }
     if (orphaned.length > 0) {
       lines.push('', 'Orphaned (the gateway that asked is no longer running, so nobody waits for the call; withdrawn):');
@@ -82,10 +84,29 @@ export async function listApprovals(opts: ApprovalsCliOptions = {}): Promise<App
   });
 }
 
-/** Approves a pending ticket (a unique prefix of its id will do); throws WardenError if it cannot. */
-export async function approveTicket(id: string, opts: ApprovalsCliOptions & { remember?: boolean } = {}): Promise<AnswerResult> {
+/**
+ * Approves a pending ticket (a unique prefix of its id will do); throws WardenError if it cannot.
+ * `trust` (a ticket whose tool definition changed or was flagged) also makes that definition the pin.
+ */
+export async function approveTicket(id: string, opts: ApprovalsCliOptions & { remember?: boolean; trust?: boolean } = {}): Promise<AnswerResult> {
   const by = opts.by ?? currentUser();
-  return answer(id, { state: 'approved', channel: 'cli', ...(by ? { by } : {}), ...(opts.remember ? { remember: true } : {}) }, opts);
+  const result = await answer(id, { state: 'approved', channel: 'cli', ...(by ? { by } : {}), ...(opts.remember ? { remember: true } : {}), ...(opts.trust ? { trust: true } : {}) }, opts);
+  if (!opts.trust) return result;
+  if (!result.ticket.definition) return { ...result, text: `${result.text}\n--trust had no effect: this call's tool definition did not change and was not flagged.` };
+  return { ...result, text: `${result.text}\nIts definition is trusted from now on in every session; run "mcp-warden pin" to write it to the lockfile.` };
+}
+
+/** What `approvals list` shows of a changed or flagged tool definition: the diff and the findings. */
+function definitionLines(definition: NonNullable<TicketView['definition']>): string[] {
+  const lines: string[] = [];
+  if (definition.pin) {
+    lines.push(definition.pin.state === 'new' ? '  definition: a new tool, not pinned:' : `  definition changed since it was pinned (${definition.pin.fields.join(', ')}):`);
+    if (definition.pin.diff) lines.push(...definition.pin.diff.split('\n').map((line) => `    ${printable(line)}`));
+  }
+  for (const finding of definition.findings ?? []) {
+    lines.push(`  scanning: ${finding.rule} in ${finding.field}: ${printable(finding.message)}${finding.excerpt ? ` (${printable(finding.excerpt)})` : ''}`);
+  }
+  return lines;
 }
 
 /** Denies a pending ticket, with an optional reason that reaches the agent. */

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate, challengeProof, hostAllowed, loginCookie, originAllowed, tokenMatches, type ConsoleAccess } from './console-auth.js';
 import { consolePage } from './console-page.js';
 import { randomBytes } from 'node:crypto';
+import { ownerText } from './owner-text.js';
 import { describeDecision } from './ticket.js';
 import type { Clock, TicketAnswer, TicketStore, TicketView } from './types.js';
 
@@ -109,9 +110,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, optio
   return sendJson(res, 409, { error: `Ticket "${id}" was already decided: ${describeDecision(result.ticket)}`, ticket: result.ticket });
 }
 
-async function listing(options: ConsoleHandlerOptions): Promise<{ pending: TicketView[]; history: TicketView[] }> {
+async function listing(options: ConsoleHandlerOptions): Promise<{ pending: Array<TicketView & { where?: string }>; history: TicketView[] }> {
   const tickets = await options.store.list();
-  const pending = tickets.filter((t) => t.state === 'pending').sort((a, b) => a.createdAt - b.createdAt);
+  // `where`: the replica (or host) holding the session that asked, worded once here for the card.
+  const pending = tickets
+    .filter((t) => t.state === 'pending')
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((t) => (t.owner ? { ...t, where: ownerText(t.owner) } : t));
   const history = tickets
     .filter((t) => t.state !== 'pending')
     .sort((a, b) => (b.decidedAt ?? b.createdAt) - (a.decidedAt ?? a.createdAt))
@@ -121,15 +126,16 @@ async function listing(options: ConsoleHandlerOptions): Promise<{ pending: Ticke
 
 /** The answer a request body asks for, or a message saying what is wrong with it. */
 function answerFrom(action: 'approve' | 'deny', body: Record<string, unknown>, auth: 'bearer' | 'cookie'): TicketAnswer | string {
-  const { remember, reason, by, via } = body;
+  const { remember, trust, reason, by, via } = body;
   if (remember !== undefined && typeof remember !== 'boolean') return 'Field "remember" must be true or false';
+  if (trust !== undefined && typeof trust !== 'boolean') return 'Field "trust" must be true or false';
   if (reason !== undefined && (typeof reason !== 'string' || reason.length > 1000)) return 'Field "reason" must be a string of at most 1000 characters';
   if (by !== undefined && (typeof by !== 'string' || by.length > 100)) return 'Field "by" must be a string of at most 100 characters';
   // A webhook receiver (a chat bot) answers with the token and says so, so the audit log shows the path.
   if (via !== undefined && !(via === 'webhook' && auth === 'bearer')) return 'Field "via" may only be "webhook", and only with a bearer token';
   const channel = via === 'webhook' ? 'webhook' : 'console';
   const who = typeof by === 'string' && by.trim() ? { by: by.trim() } : {};
-  if (action === 'approve') return { state: 'approved', channel, ...who, ...(remember ? { remember: true } : {}) };
+  if (action === 'approve') return { state: 'approved', channel, ...who, ...(remember ? { remember: true } : {}), ...(trust ? { trust: true } : {}) };
   const text = typeof reason === 'string' && reason.trim() ? reason.trim() : 'No reason given';
   return { state: 'denied', channel, ...who, reason: text };
 }

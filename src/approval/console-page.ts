@@ -113,6 +113,8 @@ function card(t) {
   head.append(el('span', 'badge session', 'session ' + t.session));
   if (t.client) head.append(el('span', 'badge client', 'client ' + t.client.name + ' ' + t.client.version));
   if (t.workingDir) head.append(el('span', 'badge cwd', 'in ' + t.workingDir));
+  // Which replica (or host) holds the session, worded by the server: several may serve one console.
+  if (t.where) head.append(el('span', 'badge where', t.where));
   const expires = el('span', 'expires', left(t.expiresAt - Date.now()));
   expires.dataset.expiresAt = String(t.expiresAt);
   head.append(expires);
@@ -132,7 +134,28 @@ function card(t) {
     if (typeof value !== 'string' || !value.includes('\\n')) continue;
     root.append(el('div', 'label', key + ' as text, ' + value.split('\\n').length + ' lines'), el('pre', 'text', visible(value)));
   }
+  // A tool whose definition changed since it was pinned, or that the scanner flagged (issue 13).
+  let trust;
+  if (t.definition) {
+    const d = t.definition;
+    if (d.pin) {
+      root.append(el('div', 'label', d.pin.state === 'new' ? 'New tool, not pinned: its definition' : 'Definition changed since it was pinned: ' + d.pin.fields.join(', ')));
+      if (d.pin.diff) root.append(el('pre', 'diff', visible(d.pin.diff)));
+    }
+    if (d.findings && d.findings.length) {
+      const list = el('ul', 'findings');
+      for (const f of d.findings) list.append(el('li', '', f.rule + ' in ' + f.field + ': ' + f.message + (f.excerpt ? ' — ' + visible(f.excerpt) : '')));
+      root.append(el('div', 'label', 'Scanning findings'), list);
+    }
+  }
   const actions = el('div', 'actions');
+  if (t.definition) {
+    const trustLabel = el('label', '');
+    trust = el('input', 'trust');
+    trust.type = 'checkbox';
+    trustLabel.append(trust, ' Trust this definition (pin it; run "mcp-warden pin" to write the lockfile)');
+    actions.append(trustLabel);
+  }
   const rememberLabel = el('label', '');
   const remember = el('input', 'remember');
   remember.type = 'checkbox';
@@ -143,9 +166,10 @@ function card(t) {
   reason.maxLength = 1000;
   const deny = el('button', 'deny', 'Deny');
   const msg = el('div', 'msg');
-  approve.addEventListener('click', () => answer(t.id, 'approve', { ...me(), remember: remember.checked }, root));
+  approve.addEventListener('click', () => answer(t.id, 'approve', { ...me(), remember: remember.checked, ...(trust && trust.checked ? { trust: true } : {}) }, root));
   deny.addEventListener('click', () => answer(t.id, 'deny', { ...me(), ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) }, root));
-  actions.append(approve, rememberLabel, reason, deny, msg);
+  actions.prepend(approve);
+  actions.append(rememberLabel, reason, deny, msg);
   root.append(actions);
   return root;
 }

@@ -80,5 +80,6 @@ function stamped(answer: ChannelAnswer, channel: string): TicketAnswer {
     ...(answer.by === undefined ? {} : { by: answer.by }),
     ...(answer.reason === undefined ? {} : { reason: answer.reason }),
     ...(answer.state === 'approved' && answer.remember === true ? { remember: true } : {}),
+    ...(answer.state === 'approved' && answer.trust === true ? { trust: true } : {}),
   };
 }

@@ -16,6 +16,7 @@ export function outcomeOf(ticket: Ticket, decided: TicketView, durationMs: numbe
     durationMs: Math.max(0, durationMs),
     ...(by ? { by } : {}),
     ...(approved && decided.remember ? { remember: true } : {}),
+    ...(approved && decided.trust ? { trust: true } : {}),
   };
 }
 

@@ -39,3 +39,20 @@ function visible(text: string): string {
     `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** Longest diff put in a message; the console and `mcp-warden approvals list` show it whole. */
+const MAX_DIFF = 1500;
+
+/** The lines a Slack message shows of a definition that changed or was flagged (issue 13), every value as code. */
+export function definitionSlackLines(review: { pin?: { state: string; fields: string[]; diff?: string }; findings?: Array<{ rule: string; field: string; message: string }> }): string[] {
+  const lines: string[] = [];
+  if (review.pin) {
+    lines.push(review.pin.state === 'new' ? 'Definition: a new tool, not pinned.' : `Definition changed since it was pinned: ${slackCode(review.pin.fields.join(', '))}`);
+    if (review.pin.diff) {
+      const diff = review.pin.diff.length > MAX_DIFF ? `${review.pin.diff.slice(0, MAX_DIFF)}…` : review.pin.diff;
+      lines.push('Diff (- pinned, + listed now):', slackBlock(diff));
+    }
+  }
+  for (const finding of review.findings ?? []) lines.push(`Scanning: ${slackCode(`${finding.rule} in ${finding.field}: ${finding.message}`)}`);
+  return lines;
+}

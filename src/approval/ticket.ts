@@ -39,6 +39,7 @@ export function createTicket(req: ApprovalRequest, options: { now: number; timeo
     argumentsSha256: digestArguments(req.arguments),
     reasons: req.reasons,
     ...(req.workingDir === undefined ? {} : { workingDir: req.workingDir }),
+    ...(req.definition === undefined ? {} : { definition: req.definition }),
     ...(options.client ? { client: { name: options.client.name, version: options.client.version } } : {}),
     createdAt: options.now,
     expiresAt: options.now + options.timeoutMs,
@@ -57,6 +58,7 @@ export function withAnswer(ticket: TicketView, answer: TicketAnswer, at: number)
     ...(answer.by === undefined ? {} : { answeredBy: answer.by }),
     ...(answer.reason === undefined ? {} : { decisionReason: answer.reason }),
     ...(answer.state === 'approved' && answer.remember ? { remember: true } : {}),
+    ...(answer.state === 'approved' && answer.trust ? { trust: true } : {}),
   };
 }
 

@@ -16,6 +16,18 @@ export interface ApprovalRequest {
   reasons: Reason[];
   /** Where the server the call goes to works (a stdio server's working directory), when the gateway knows it; shown to the person asked. */
   workingDir?: string;
+  /** When pinning or scanning asks: what changed in the tool's definition, shown to the person asked. */
+  definition?: DefinitionReview;
+}
+
+/**
+ * Why a tool's definition asks (issue 13): how it differs from its pin and what the scanner found.
+ * Approving with "trust" makes this definition the pin, so the tool is clean from then on.
+ */
+export interface DefinitionReview {
+  /** `changed`: differs from its pin in `fields` (diff: `-` pinned, `+` listed now); `new`: not pinned at all. */
+  pin?: { state: 'changed' | 'new'; fields: string[]; diff?: string; digest: string };
+  findings?: Array<{ rule: string; field: string; message: string; excerpt?: string }>;
 }
 
 /** How a request ended; `approved` is true only for an answer bound to this very call. */
@@ -30,6 +42,8 @@ export interface ApprovalOutcome {
   reason: string;
   durationMs: number;
   remember?: boolean;
+  /** Approved with "trust": the definition the ticket shows becomes the tool's pin. */
+  trust?: boolean;
   /** For channel 'elicitation': the client that answered, as it named itself at initialize (unverified). */
   client?: ClientIdentity;
 }
@@ -115,6 +129,8 @@ export interface Ticket extends ApprovalRequest {
   decidedAt?: number;
   /** Approved with "remember for this session". */
   remember?: boolean;
+  /** Approved with "trust" (a ticket with a `definition`): its definition becomes the pin. */
+  trust?: boolean;
   /** The gateway process waiting on the ticket, so that a crashed one's tickets are never answered. */
   owner?: TicketOwner;
   /** The agent's client as it named itself at initialize (unverified), shown to the person asked. */
@@ -140,6 +156,8 @@ export interface TicketAnswer {
   by?: string;
   reason?: string;
   remember?: boolean;
+  /** Approve with trust: meaningful for a ticket with a `definition` only. */
+  trust?: boolean;
 }
 
 /** The result of answering: data, so the console, the CLI and the approver each word it their way. */

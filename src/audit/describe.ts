@@ -38,6 +38,9 @@ export function answerText(record: AuditRecord): string {
 
 /** The outcome, with who answered for a call that waited for approval, and `ticket` for approval events. */
 export function outcomeText(record: AuditRecord): string {
+  // Pin and scan records say what was flagged; what the tool's calls get is their decision.
+  if (record.event === 'pin') return `pin ${record.pin?.state ?? 'changed'}${record.pin?.fields?.length ? ` (${record.pin.fields.join(', ')})` : ''}`;
+  if (record.event === 'scan') return `scan finding${record.finding ? ` ${record.finding.rule} in ${record.finding.field}` : ''}`;
   const outcome = record.event === 'approval' ? `ticket ${record.outcome}` : record.outcome;
   return record.approval ? `${outcome}: ${answerText(record)}` : outcome;
 }

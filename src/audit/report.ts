@@ -1,7 +1,7 @@
 // `mcp-warden report`: an audit log as a Markdown summary for a CI job's page: counts by decision
 // and by agent, every denial and every ask with the rule that decided it and who answered.
 import type { Verdict } from '../policy/types.js';
-import { answerText, decidingReason, wasAsked } from './describe.js';
+import { answerText, decidingReason, outcomeText, wasAsked } from './describe.js';
 import type { BadLine } from './read.js';
 import type { AuditRecord } from './types.js';
 
@@ -22,9 +22,13 @@ function category(record: AuditRecord): Verdict {
   return wasAsked(record) ? 'ask' : record.decision;
 }
 
-/** Renders the report. Approval events are not counted: their call's own record is. */
+/** Records about a tool's definition (issue 13), not a decision on a request. */
+const DEFINITION_EVENTS = new Set<AuditRecord['event']>(['pin', 'scan']);
+
+/** Renders the report. Approval events are not counted: their call's own record is; pin and scan events get their own table. */
 export function renderReport(input: ReportInput): string {
-  const decisions = input.records.filter((record) => record.event !== 'approval');
+  const decisions = input.records.filter((record) => record.event !== 'approval' && !DEFINITION_EVENTS.has(record.event));
+  const definitions = input.records.filter((record) => DEFINITION_EVENTS.has(record.event));
   const out: string[] = ['## mcp-warden audit report', ''];
   if (decisions.length === 0) {
     out.push(`${code(input.source)}: no decisions recorded.`, '');
@@ -63,6 +67,17 @@ export function renderReport(input: ReportInput): string {
       },
     );
   }
+  section(
+    out,
+    'Tool definitions changed or flagged',
+    ['time', 'agent', 'tool', 'what', 'response', 'rule', 'source'],
+    definitions,
+    (record) => {
+      const reason = record.reasons[0];
+      const what = outcomeText(record);
+      return [shortTime(record.time), code(record.agent), code(record.tool), cell(what), record.decision === 'allow' ? 'warn' : record.decision, reason ? code(reason.rule) : '-', reason ? cell(reason.source) : '-'];
+    },
+  );
   if (input.bad.length > 0) {
     out.push(`### Unreadable lines (${input.bad.length})`, '');
     for (const bad of input.bad.slice(0, MAX_ROWS)) out.push(`- line ${bad.line}: ${cell(bad.message)}`);

@@ -12,8 +12,10 @@ export interface AuditRecord {
   /**
    * `call`: a tools/call; `access`: a resource read or subscription, a prompt get, a completion;
    * `upstream_request`: an upstream's sampling, elicitation or roots request to the agent.
+   * `pin`: a listed definition that differs from its pin (or has none); `scan`: one scanning finding.
+   * Both are written once per change per session, when the list is read, not per call.
    */
-  event: 'call' | 'approval' | 'access' | 'upstream_request';
+  event: 'call' | 'approval' | 'access' | 'upstream_request' | 'pin' | 'scan';
   agent: string;
   environment: string;
   session: string;
@@ -30,7 +32,8 @@ export interface AuditRecord {
   args: unknown;
   decision: Verdict;
   reasons: Reason[];
-  outcome: 'ok' | 'error' | 'denied' | 'asked' | 'approved' | 'expired' | 'cancelled';
+  /** `flagged`: a pin or scan record (what its calls get is in `decision`: allow for a warning). */
+  outcome: 'ok' | 'error' | 'denied' | 'asked' | 'approved' | 'expired' | 'cancelled' | 'flagged';
   error?: string;
   duration_ms: number;
   /** For a forwarded call: the part of `duration_ms` spent in the upstream server (metrics tell gateway overhead from it). */
@@ -45,6 +48,19 @@ export interface AuditRecord {
     /** For channel elicitation: the agent's client that answered, as it named itself at initialize. */
     client?: { name: string; version: string };
   };
+  /** For a pin record: what drifted. `tool` is `server/name` (`prompt:…`, `resource-template:…`, `instructions:server`). */
+  pin?: {
+    kind: 'tool' | 'prompt' | 'resource-template' | 'instructions';
+    state: 'changed' | 'new';
+    /** The changed top-level fields of the definition. */
+    fields?: string[];
+    digest: string;
+    pinned_digest?: string;
+    /** Where the pins come from: `lockfile PATH` or `state PATH` (trust on first use). */
+    source: string;
+  };
+  /** For a scan record: the finding. */
+  finding?: { rule: string; field: string; message: string; excerpt?: string };
 }
 
 /** Where audit records go. */

@@ -24,8 +24,10 @@ export async function runApprovalsList(values: ApprovalsOptions, io: Io): Promis
   return 0;
 }
 
-export async function runApprovalsApprove(values: ApprovalsOptions & { remember?: boolean }, io: Io, [id]: string[]): Promise<number> {
-  const result = await withStoreOf(values, io, (store) => approveTicket(requireId(id), { ...store, ...(values.remember ? { remember: true } : {}) }));
+export async function runApprovalsApprove(values: ApprovalsOptions & { remember?: boolean; trust?: boolean }, io: Io, [id]: string[]): Promise<number> {
+  const result = await withStoreOf(values, io, (store) =>
+    approveTicket(requireId(id), { ...store, ...(values.remember ? { remember: true } : {}), ...(values.trust ? { trust: true } : {}) }),
+  );
   io.out(values.json ? JSON.stringify(result.ticket, null, 2) : result.text);
   return 0;
 }

@@ -2,7 +2,7 @@
 // read through, the file is watched, and SIGHUP reloads at once. One call, so serve.ts stays small.
 import { readFileSync } from 'node:fs';
 import { WardenError } from '../errors.js';
-import { ConfigHolder, didYouMean, quoteList, type ConfigSource, type ResolvedConfig } from '../config/index.js';
+import { ConfigHolder, didYouMean, quoteList, type ConfigSource, type ConfigState, type ResolvedConfig } from '../config/index.js';
 import { watchConfigFile } from '../config/watch-file.js';
 import type { GatewayDeps } from '../gateway/types.js';
 import { ConfigReloader } from './config-reload.js';
@@ -11,6 +11,8 @@ import type { Io } from './io.js';
 export interface HotReload {
   /** The running config and its state (generation, stale, last error): for /readyz, status and metrics. */
   source: ConfigSource;
+  /** Calls `listener` with the config state after each reload, successful or not. */
+  onState(listener: (state: ConfigState) => void): () => void;
   /** Reloads now; `force` even when the file is unchanged. Resolves once applied (or refused). */
   reload(reason: string, options?: { force?: boolean }): Promise<void>;
   /** Stops watching and stops listening for SIGHUP. */
@@ -65,6 +67,7 @@ export function enableHotReload(deps: GatewayDeps, options: HotReloadOptions): H
   process.on('SIGHUP', onHangUp);
   return {
     source: holder,
+    onState: (listener) => holder.onState(listener),
     reload: (reason, reloadOptions) => reloader.request(reason, reloadOptions),
     close() {
       stopWatching();

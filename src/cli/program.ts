@@ -113,6 +113,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('approve a ticket (a unique prefix of 4+ characters is enough)')
     .argument('[id]', 'the ticket id')
     .option('--remember', 'also allow identical calls for the rest of the session')
+    .option('--trust', 'for a tool whose definition changed or was flagged: make this definition its pin (then run "mcp-warden pin")')
     .option('--json', 'print the ticket as JSON')
     .action(action(async () => (await import('./approvals.js')).runApprovalsApprove));
   withStateDir(approvals.command('deny'))
@@ -127,6 +128,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .description('the gateways this user runs (stdio and HTTP) with their approval console links, the calls waiting for approval, and the state of every upstream')
     .option('--json', 'print JSON')
     .option('--state-dir <dir>', 'the state directory the gateways share (default $MCP_WARDEN_STATE_DIR, else ~/.mcp-warden)')
+    .option('--config <file>', 'a gateway.yaml whose store is postgres: every replica on that store and its sessions (default $MCP_WARDEN_CONFIG)')
     .action(action(async () => (await import('./status.js')).runStatus));
 
   program

@@ -77,7 +77,8 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     throw new WardenError('STORE_UNAVAILABLE', `Cannot read the console token from the ${config.store.kind} store: ${(error as Error).message}`, { cause: error });
   });
   // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
-  const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), log });
+  // With the PostgreSQL store its sessions are also recorded there, so `status --config` sees every replica.
+  const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), ...(store.gateways ? { shared: store.gateways } : {}), log });
   const observer = gatewayObservers({ logger, consoleUrl: () => consoleUrl, extra: [status.observer, ...(metrics ? [metrics.observer] : [])] });
   const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer, store });
   // Hot reload (docs/operations.md): the file is watched and SIGHUP reloads it; /readyz reports on it.
@@ -86,6 +87,9 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   const hot = enableHotReload(deps, { environment, io, log, watch: io.env.MCP_WARDEN_WATCH !== 'off', ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
   const readiness = gatewayReadiness(hot.source, environment);
   metrics?.followConfig(() => hot.source.state());
+  // `status` shows a running config that a reload failed to replace (stale), with where it failed.
+  status.setConfigState(hot.source.state());
+  hot.onState((state) => status.setConfigState(state));
   // The store's detail says what failed (the database unreachable), never its URL.
   readiness.add({ name: 'store', check: () => store.storeReady() });
   if (values.agent) {

@@ -11,6 +11,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { GatewayDeps } from '../gateway/types.js';
 import { observedSink, type GatewayObserver } from '../gateway/observer.js';
 import { approvalAuditor } from './approval-audit.js';
+import { createPinStore } from '../pinning/index.js';
 
 export interface WireOptions {
   config: ResolvedConfig;
@@ -53,6 +54,9 @@ export function wireGateway(options: WireOptions): GatewayDeps {
     approver,
     audit,
     log: options.log,
+    // Pins: gateway.lock (pinning.lockfile) when there is one, else trust on first use, per config, in the state dir.
+    pins: createPinStore({ lockfilePath: config.lockfile, configPath: config.file, ...(options.stateDir ? { stateDir: options.stateDir } : {}) }),
+    nonInteractive: options.nonInteractive,
     ...(options.fatal ? { fatal: options.fatal } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };

@@ -4,6 +4,7 @@ import type { SafetyMode, Setting } from '../policy/types.js';
 import type { EnvironmentEntry } from './schema.js';
 import type { SourceMap } from './source-map.js';
 import { didYouMean, quoteList } from './suggest.js';
+import { vettingSettings } from './vetting-settings.js';
 import type { EnvironmentConfig, WebhookConfig } from './types.js';
 
 /** An environment plus the sources the effective policy quotes. */
@@ -34,6 +35,8 @@ export function resolveEnvironment(name: string, entry: EnvironmentEntry, agents
   };
   if (entry.webhook) config.webhook = webhook(entry.webhook);
   if (entry.approval?.channels) config.approvalChannels = [...entry.approval.channels];
+  const vetting = vettingSettings(entry, at, map);
+  if (vetting) config.vetting = vetting;
   return {
     config,
     safety: { value: config.safety, source: entry.safety === undefined ? 'default' : map.source([...at, 'safety']) },

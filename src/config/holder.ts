@@ -10,6 +10,8 @@ export interface ConfigState {
   loadedAt: number;
   /** True when the last reload failed: the file on disk is not what runs. */
   stale: boolean;
+  /** When the first of the failed reloads since the running config was loaded happened (epoch ms); absent when not stale. */
+  staleSince?: number;
   /** Why the last reload failed (the located error, for the operator's log); absent when not stale. */
   lastError?: string;
   /** Where the last reload failed (`gateway.yaml:12:5 servers.echo`), safe to show to anyone who can reach the port. */
@@ -30,6 +32,7 @@ export class ConfigHolder implements ConfigSource {
   #config: ResolvedConfig;
   #state: ConfigState;
   readonly #listeners = new Set<(config: ResolvedConfig, previous: ResolvedConfig) => void>();
+  readonly #stateListeners = new Set<(state: ConfigState) => void>();
 
   constructor(config: ResolvedConfig, now: number = Date.now()) {
     this.#config = config;
@@ -49,6 +52,16 @@ export class ConfigHolder implements ConfigSource {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Calls `listener` with the new state after each swap and each failed reload; returns the unsubscribe. */
+  onState(listener: (state: ConfigState) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  #told(): void {
+    for (const listener of [...this.#stateListeners]) listener(this.state());
+  }
+
   /**
    * Swaps `config` in and tells every listener, in the order they subscribed. A listener that throws
    * does not stop the others (each session applies the change to itself); its error is returned.
@@ -65,11 +78,15 @@ export class ConfigHolder implements ConfigSource {
         errors.push(error);
       }
     }
+    this.#told();
     return errors;
   }
 
   /** A reload failed: the running config stays, and is marked stale with the reason. */
   failed(error: string, where: string[], now: number = Date.now()): void {
-    this.#state = { ...this.#state, stale: true, lastError: error, lastErrorWhere: [...where], lastAttemptAt: now };
+    // Stale since the first failure of a run of them: a second bad edit does not restart the clock.
+    const staleSince = this.#state.stale ? (this.#state.staleSince ?? now) : now;
+    this.#state = { ...this.#state, stale: true, staleSince, lastError: error, lastErrorWhere: [...where], lastAttemptAt: now };
+    this.#told();
   }
 }

@@ -24,7 +24,10 @@ import {
   serverSchema,
   type EnvironmentEntry,
   type PolicyEntry,
+  pinningSchema,
+  scanningSchema,
 } from './schema.js';
+import { vettingSettings } from './vetting-settings.js';
 import { extendsOf, section, single, type Section } from './sections.js';
 import { resolveServer, serverStartedIn, withGlobalSensitivePaths } from './servers.js';
 import type { SourceMap } from './source-map.js';
@@ -125,6 +128,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     storeEntry?.kind === 'postgres' && storeEntry.url ? { kind: 'postgres', url: storeEntry.url, poolSize: storeEntry.pool_size ?? 10 } : { kind: 'file' };
   const http = resolveHttp(data);
   const metricsToken = single(data, 'metrics', metricsSchema)?.token;
+  const pinning = single(data, 'pinning', pinningSchema);
+  const scanning = single(data, 'scanning', scanningSchema);
   const serverPolicies: Record<string, ServerPolicy> = Object.fromEntries(
     Object.values(servers).map((server) => [server.id, { kind: server.kind, readonly: server.readonly, trusted: server.trusted }]),
   );
@@ -156,6 +161,8 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     store,
     http,
     metrics: metricsToken === undefined ? {} : { token: metricsToken },
+    lockfile: path.resolve(baseDir, pinning?.lockfile ?? './gateway.lock'),
+    vetting: vettingSettings({ pinning, scanning }, [], map) ?? {},
     policyFor(agent, environmentName) {
       const profile = profileOf(agent);
       const environment = environments.get(environmentName);

@@ -97,6 +97,20 @@ const upstreamRequests = z
   })
   .describe('Which servers may send requests to the agent’s client.');
 
+// Issue 13: how the gateway answers a tool whose definition changed since it was pinned, a tool not
+// pinned yet, and a definition the scanner flags. Set globally, per environment and per server; the
+// most specific wins; unset everywhere, ask with a human channel and deny without (see docs/pinning.md).
+const vettingMode = z
+  .enum(['off', 'warn', 'ask', 'deny'])
+  .describe('off: not checked; warn: audit and log; ask: the first call asks a person (with the diff or findings); deny: hidden and refused.');
+const newToolsMode = z.enum(['allow', 'ask', 'deny']).describe('What a tool not in the pins gets (default: as pinning.mode for a changed tool).');
+const pinningLocal = z.strictObject({ mode: vettingMode.optional(), new_tools: newToolsMode.optional() });
+export const pinningSchema = z.strictObject({
+  ...pinningLocal.shape,
+  lockfile: nonEmpty.optional().describe('The lockfile of pinned definitions, relative to this file (default gateway.lock beside it).'),
+});
+export const scanningSchema = z.strictObject({ mode: vettingMode.optional() });
+
 const approvalSettings = z.strictObject({
   mode: z.enum(['all', 'dangerous', 'granular', 'none']).optional(),
   required_tools: toolGlobs.optional().describe('Tools that ask in granular mode.'),
@@ -155,6 +169,8 @@ export const serverSchema = z.strictObject({
   required: z.boolean().optional().describe('The gateway exits with code 1 and the reason when this server cannot start (fail fast in CI).'),
   dialect: z.enum(['postgres', 'mysql', 'sqlite']).optional(),
   roots: z.array(nonEmpty).optional().describe('Directories a filesystem server serves.'),
+  pinning: pinningLocal.optional().describe('Pinning of this server\'s definitions; wins over the environment\'s and the global pinning.'),
+  scanning: scanningSchema.optional().describe('Description scanning of this server; wins over the environment\'s and the global scanning.'),
   inspect: z
     .strictObject({
       read_tools: nameGlobs.optional(),
@@ -176,6 +192,8 @@ export const environmentSchema = z.strictObject({
   approval: z
     .strictObject({ channels: approvalChannels.optional().describe('Channels here; win over approval.channels, lose to an agent\'s.') })
     .optional(),
+  pinning: pinningLocal.optional().describe('Pinning here; wins over the global pinning, loses to a server\'s.'),
+  scanning: scanningSchema.optional().describe('Description scanning here; wins over the global scanning, loses to a server\'s.'),
 });
 
 export const policySchema = z.strictObject({
@@ -283,6 +301,8 @@ export const gatewaySchema = z
     http: httpSchema.optional(),
     metrics: metricsSchema.optional(),
     store: storeSchema.optional(),
+    pinning: pinningSchema.optional(),
+    scanning: scanningSchema.optional(),
     sensitive_paths: z
       .array(glob('path', 'A glob over file paths.'))
       .optional()

@@ -7,6 +7,12 @@ import type { InspectOverrides, ServerConfig } from './types.js';
 import type { PolicyEntry, ServerEntry } from './schema.js';
 import type { SourceMap } from './source-map.js';
 import { parseDuration, parseSize } from './units.js';
+import { vettingSettings } from './vetting-settings.js';
+
+function vettingOf(entry: ServerEntry, at: string[], map: SourceMap): { vetting?: NonNullable<ServerConfig['vetting']> } {
+  const vetting = vettingSettings(entry, at, map);
+  return vetting ? { vetting } : {};
+}
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const STDIO_ONLY = ['args', 'env', 'cwd', 'max_result_bytes'] as const;
@@ -60,6 +66,7 @@ export function resolveServer(id: string, entry: ServerEntry, context: ServerCon
     inspect: inspectOverrides(entry.inspect, (index) => map.source([...at, 'inspect', 'sensitive_paths', index])),
     dialect: entry.dialect ?? 'postgres',
     roots: [] as string[],
+    ...vettingOf(entry, at, map),
     source: map.source(at, { key: true }),
   } as const;
 

@@ -1,6 +1,17 @@
 // The resolved configuration: gateway.yaml after parsing, ${VAR} expansion, defaults and validation.
 // Everything downstream (gateway, fronts, CLI) reads this, never the raw YAML.
-import type { EffectivePolicy, Rule, SafetyMode, ServerKind } from '../policy/types.js';
+import type { EffectivePolicy, Rule, SafetyMode, ServerKind, Setting } from '../policy/types.js';
+
+/** How the gateway answers a changed, new or flagged definition (issue 13; docs/pinning.md). */
+export type VettingMode = 'off' | 'warn' | 'ask' | 'deny';
+export type NewToolsMode = 'allow' | 'ask' | 'deny';
+
+/** Pinning and scanning settings written at one level (global, environment, server); unset keys are absent. */
+export interface VettingSettings {
+  pinning?: Setting<VettingMode>;
+  newTools?: Setting<NewToolsMode>;
+  scanning?: Setting<VettingMode>;
+}
 
 /** Per-server overrides of which tools read or write and which argument holds the command, path or SQL. */
 export interface InspectOverrides {
@@ -38,6 +49,8 @@ interface ServerBase {
   roots: string[];
   /** True when `roots` was written in the config rather than read from the server's arguments. */
   explicitRoots?: boolean;
+  /** `servers.ID.pinning` / `scanning`, when set: win over the environment's and the global ones. */
+  vetting?: VettingSettings;
   /** Where the server was declared, `gateway.yaml:3:3`. */
   source: string;
 }
@@ -94,6 +107,8 @@ export interface EnvironmentConfig {
   webhook?: WebhookConfig;
   /** `environments.NAME.approval.channels`: replaces the global channels here. */
   approvalChannels?: ApprovalConfig['channels'];
+  /** `environments.NAME.pinning` / `scanning`, when set. */
+  vetting?: VettingSettings;
   source: string;
 }
 
@@ -147,6 +162,10 @@ export interface ResolvedConfig {
   http: HttpConfig;
   /** The `/metrics` listener of `serve --metrics`. */
   metrics: { token?: string };
+  /** Absolute path of the lockfile of pinned definitions (`pinning.lockfile`, default gateway.lock beside the config). */
+  lockfile: string;
+  /** The top-level `pinning` / `scanning` settings. */
+  vetting: VettingSettings;
   /** The merged policy of `agent` in `environment`; throws UNKNOWN_AGENT / UNKNOWN_ENVIRONMENT. */
   policyFor(agent: string, environment: string): EffectivePolicy;
   /** Per-agent working directory for stdio upstreams (the profile's working_dir), absolute, if set. */

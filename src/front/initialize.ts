@@ -55,9 +55,10 @@ export function initializeResult(session: GatewaySession, capabilities: ServerCa
 }
 
 /**
- * The instructions of every upstream that gave some, in config order; first, the servers that failed
- * to start. A client shows a gateway whose servers all fail as connected with fewer tools or none,
- * and clients put instructions before the agent: this is where the agent learns why tools are missing.
+ * The instructions of every upstream that gave some, in config order (less those pinning or scanning
+ * withholds); first, the servers that failed to start. A client shows a gateway whose servers all fail
+ * as connected with fewer tools or none, and clients put instructions before the agent: this is where
+ * the agent learns why tools are missing.
  */
 function instructionsFor(session: GatewaySession): string | undefined {
   const failing = session.failingUpstreams();
@@ -68,7 +69,7 @@ function instructionsFor(session: GatewaySession): string | undefined {
           `mcp-warden: ${failing.length === 1 ? 'one upstream server is' : `${failing.length} upstream servers are`} not available, so ${failing.length === 1 ? 'its' : 'their'} tools are missing from the list. mcp-warden keeps trying to start ${failing.length === 1 ? 'it' : 'them'}; tools that come up are announced with notifications/tools/list_changed, and the operator sees why with "mcp-warden status":\n${failing.map((f) => `- ${f.message}`).join('\n')}`,
         ];
   const parts = Object.keys(session.deps.config.servers)
-    .map((id) => session.info(id)?.instructions)
+    .map((id) => session.instructions(id))
     .filter((text): text is string => Boolean(text));
   return [...notice, ...parts].length > 0 ? [...notice, ...parts].join('\n\n') : undefined;
 }

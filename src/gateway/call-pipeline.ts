@@ -9,13 +9,14 @@ import { WardenError, isWardenError } from '../errors.js';
 import type { Decision, Reason } from '../policy/types.js';
 import type { AuditFailure, AuditRecord } from '../audit/types.js';
 import { admitAudited, unaudited } from './audit-gate.js';
-import type { ApprovalOutcome, ElicitResult } from '../approval/types.js';
+import type { ApprovalOutcome, DefinitionReview, ElicitResult } from '../approval/types.js';
 import { checkArguments } from './argument-check.js';
 import { auditHead, type AuditHead } from './audit-head.js';
 import { UNKNOWN_TOOL_NEXT_STEP, approvalDenialText, denialText } from './denial.js';
 import { ProgressRelay } from './progress-relay.js';
 import type { GatewayPorts } from './ports.js';
 import type { CallContext } from './types.js';
+import { definitionReview, withVetting } from './vetting-decision.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -77,21 +78,35 @@ export async function enforceCall(
     await audit({ tool: qualified, decision: 'deny', reasons: [], outcome: 'denied', error: 'server not configured' });
     throw new WardenError('TOOL_NOT_FOUND', `Server "${entry.server}" is not configured`);
   }
-  const decision = await rules.decideCall({
+  // The tool's definition first (issue 13): one that pinning or scanning denies is refused naming the
+  // change, before its arguments are inspected. An ask is looked at again first: a person may have
+  // trusted the definition in another session since this one listed it.
+  let vetting = entry.vetting;
+  if (vetting && (vetting.response === 'ask' || vetting.response === 'deny') && ports.definitions) vetting = await ports.definitions.refresh(vetting);
+  if (vetting?.response === 'deny') {
+    const refusal: Decision = { verdict: 'deny', reasons: [...vetting.reasons], writes: false };
+    await audit({ tool: qualified, decision: 'deny', reasons: refusal.reasons, outcome: 'denied' });
+    throw new WardenError('CALL_DENIED', denialText(qualified, refusal));
+  }
+  const decided = await rules.decideCall({
     server,
     serverId: entry.server,
     tool: entry.tool.name,
     arguments: callArgs,
     ...(entry.tool.annotations ? { annotations: entry.tool.annotations } : {}),
   });
+  const decision = withVetting(decided, vetting);
   const relay = new ProgressRelay(context.progressToken, (p) => context.sendNotification('notifications/progress', p));
 
   if (decision.verdict === 'ask') {
-    approval = await waitForApproval(ports, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay });
+    const definition = vetting?.response === 'ask' ? definitionReview(vetting) : undefined;
+    approval = await waitForApproval(ports, { server: entry.server, tool: entry.tool.name, args: callArgs, decision, context, relay, ...(definition ? { definition } : {}) });
     if (!approval.approved) {
       await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: approval.channel === 'cancelled' ? 'cancelled' : 'denied' });
       throw new WardenError('CALL_DENIED', approvalDenialText(qualified, decision, approval));
     }
+    // "Trust" makes the definition the pin, in every session; without it only this call was approved.
+    if (definition && approval.trust && vetting) await ports.definitions?.trust(vetting);
   } else if (decision.verdict === 'deny') {
     await audit({ tool: qualified, decision: 'deny', reasons: decision.reasons, outcome: 'denied' });
     throw new WardenError('CALL_DENIED', denialText(qualified, decision));
@@ -142,6 +157,8 @@ export interface ApprovalInput {
   decision: Decision;
   context: CallContext;
   relay: ProgressRelay;
+  /** When pinning or scanning asks: the definition's change, for the person asked. */
+  definition?: DefinitionReview;
 }
 
 /** Puts one ask to a person through the approver; shared by tool calls and resource and prompt access. */
@@ -167,6 +184,7 @@ export async function waitForApproval(ports: GatewayPorts, input: ApprovalInput)
         arguments: input.args,
         reasons: input.decision.reasons.filter((reason: Reason) => reason.decision === 'ask'),
         ...(workingDir === undefined ? {} : { workingDir }),
+        ...(input.definition ? { definition: input.definition } : {}),
       },
       {
         signal: context.signal,

@@ -1,12 +1,17 @@
 // The catalog of one session: which exposed name stands for which `server/tool`, built from the
-// upstreams' tool lists filtered by the same policy that decides calls.
+// upstreams' tool lists filtered by the same policy that decides calls, with each tool's vetting (its
+// definition against its pin, and the scanner's findings). A tool whose vetting denies keeps its
+// entry, so that a call by its name is refused naming the change, but is not listed.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { assignExposedNames, byCodeUnits } from './exposed-names.js';
+import type { Vetting } from './vetting.js';
 
 export interface CatalogEntry {
   exposed: string;
   server: string;
   tool: Tool;
+  /** Absent when the definition was not vetted (pinning and scanning off, or no vetter). */
+  vetting?: Vetting;
 }
 
 export class Catalog {
@@ -16,8 +21,8 @@ export class Catalog {
     this.#byExposed = new Map(entries.map((entry) => [entry.exposed, entry]));
   }
 
-  /** Builds the catalog from visible tools per server; names follow the README's "Tool names". */
-  static build(visible: Map<string, Tool[]>, mode: 'prefixed' | 'passthrough'): Catalog {
+  /** Builds the catalog from visible tools per server and their vettings (by `server/tool`); names follow the README's "Tool names". */
+  static build(visible: Map<string, Tool[]>, mode: 'prefixed' | 'passthrough', vettings?: ReadonlyMap<string, Vetting>): Catalog {
     const byKey = new Map<string, { server: string; tool: Tool }>();
     for (const [server, tools] of visible) {
       for (const tool of tools) byKey.set(`${server}/${tool.name}`, { server, tool });
@@ -28,7 +33,8 @@ export class Catalog {
     );
     const entries: CatalogEntry[] = [];
     for (const [exposed, { server, tool }] of names) {
-      entries.push({ exposed, server, tool: byKey.get(`${server}/${tool}`)!.tool });
+      const vetting = vettings?.get(`${server}/${tool}`);
+      entries.push({ exposed, server, tool: byKey.get(`${server}/${tool}`)!.tool, ...(vetting ? { vetting } : {}) });
     }
     entries.sort((a, b) => byCodeUnits(a.exposed, b.exposed));
     return new Catalog(entries);
@@ -39,9 +45,9 @@ export class Catalog {
     return this.#byExposed.get(exposed);
   }
 
-  /** Tools as the agent sees them: the upstream's definition unchanged but for the name. */
+  /** Tools as the agent sees them: the upstream's definition unchanged but for the name; those vetting denies are left out. */
   tools(): Tool[] {
-    return [...this.#byExposed.values()].map((entry) => ({ ...entry.tool, name: entry.exposed }));
+    return [...this.#byExposed.values()].filter((entry) => entry.vetting?.response !== 'deny').map((entry) => ({ ...entry.tool, name: entry.exposed }));
   }
 
   get size(): number {

@@ -21,6 +21,8 @@ export class Passthrough {
   readonly #resourceOwner = new Map<string, string>();
   #templates: Array<{ server: string; pattern: RegExp; template: string }> = [];
   #prompts = new Map<string, PromptRoute>();
+  /** Prompts hidden because their vetting denies (issue 13), by exposed name: a get says why. */
+  #deniedPrompts = new Map<string, string>();
   #listedResources = false;
 
   constructor(ports: GatewayPorts) {
@@ -114,18 +116,47 @@ export class Passthrough {
       this.#listedResources = true;
       for (const { server, item } of listed) this.#resourceOwner.set(String(item.uri), server);
     }
-    else this.#templates = listed.map(({ server, item }) => ({ server, template: String(item.uriTemplate), pattern: templatePattern(String(item.uriTemplate)) }));
-    const shown = await this.#visible(listed, (entry) => ({ kind: 'resource', server: entry.server, name: String(entry.item[uriKey]) }));
+    const vetted = uriKey === 'uriTemplate' ? await this.#vetted(listed, 'resource-template') : listed;
+    if (uriKey === 'uriTemplate') this.#templates = vetted.map(({ server, item }) => ({ server, template: String(item.uriTemplate), pattern: templatePattern(String(item.uriTemplate)) }));
+    const shown = await this.#visible(vetted, (entry) => ({ kind: 'resource', server: entry.server, name: String(entry.item[uriKey]) }));
     return shown.map(({ item }) => item);
   }
 
   async #listPrompts(context: CallContext): Promise<JsonObject[]> {
-    const listed = await this.#collect(await this.#accessible('prompt'), 'prompts/list', 'prompts', context);
-    const names = assignExposedNames(listed.map(({ server, item }) => ({ server, tool: String(item.name) })), this.#ports.rules.view.toolNames);
-    this.#prompts = new Map([...names].map(([exposed, q]) => [exposed, { server: q.server, name: q.tool }]));
+    const all = await this.#collect(await this.#accessible('prompt'), 'prompts/list', 'prompts', context);
+    const names = assignExposedNames(all.map(({ server, item }) => ({ server, tool: String(item.name) })), this.#ports.rules.view.toolNames);
+    const denied = new Map<string, string>();
+    const listed = await this.#vetted(all, 'prompt', (server, name, why) => denied.set(`${server}/${name}`, why));
+    this.#deniedPrompts = new Map([...names].filter(([, q]) => denied.has(`${q.server}/${q.tool}`)).map(([exposed, q]) => [exposed, denied.get(`${q.server}/${q.tool}`)!]));
+    this.#prompts = new Map([...names].filter(([exposed]) => !this.#deniedPrompts.has(exposed)).map(([exposed, q]) => [exposed, { server: q.server, name: q.tool }]));
     const exposedOf = new Map([...names].map(([exposed, q]) => [`${q.server}/${q.tool}`, exposed]));
     const shown = await this.#visible(listed, (entry) => ({ kind: 'prompt', server: entry.server, name: String(entry.item.name) }));
     return shown.map(({ server, item }) => ({ ...item, name: exposedOf.get(`${server}/${String(item.name)}`) }));
+  }
+
+  /**
+   * The entries whose vetting does not deny (issue 13): a prompt or template whose definition changed
+   * or was flagged is audited (warn and ask alike: the list is not a call anyone could approve) and,
+   * under deny, left out. `onDenied` hears each one left out, with the reason.
+   */
+  async #vetted(
+    listed: Array<{ server: string; item: JsonObject }>,
+    kind: 'prompt' | 'resource-template',
+    onDenied?: (server: string, name: string, why: string) => void,
+  ): Promise<Array<{ server: string; item: JsonObject }>> {
+    const definitions = this.#ports.definitions;
+    if (!definitions) return listed;
+    const servers = [...new Set(listed.map((entry) => entry.server))];
+    const byServer = new Map(
+      await Promise.all(servers.map(async (server) => [server, await definitions.vetListed(server, kind, listed.filter((entry) => entry.server === server).map((entry) => entry.item))] as const)),
+    );
+    return listed.filter(({ server, item }) => {
+      const name = String(kind === 'prompt' ? item.name : item.uriTemplate);
+      const vetting = byServer.get(server)?.get(name);
+      if (vetting?.response !== 'deny') return true;
+      onDenied?.(server, name, vetting.reasons.filter((reason) => reason.decision === 'deny').map((reason) => reason.message).join('; '));
+      return false;
+    });
   }
 
   /** The entries whose access is not denied: lists are filtered by the rules that guard each read. */
@@ -187,6 +218,8 @@ export class Passthrough {
   async #promptRoute(name: string, context: CallContext): Promise<PromptRoute> {
     if (!this.#prompts.has(name)) await this.handle('prompts/list', undefined, context);
     const route = this.#prompts.get(name);
+    const denied = this.#deniedPrompts.get(name);
+    if (!route && denied) throw new WardenError('CALL_DENIED', `Prompt "${name}" is refused: ${denied}`);
     if (!route) throw new WardenError('BAD_INPUT', `Prompt "${name}" is not offered by any upstream this agent may use`);
     return route;
   }

@@ -9,6 +9,7 @@ import type { Catalog } from './catalog.js';
 import type { CallToDecide } from './decide-call.js';
 import type { UnavailableServer } from './unavailable.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
+import type { DefinitionChecks } from './definition-vetter.js';
 
 /** Who a request comes from: the head of every audit record and approval ticket. */
 export interface SessionIdentity {
@@ -59,4 +60,6 @@ export interface GatewayPorts {
   readonly upstreams: Upstreams;
   readonly peer: AgentPeer;
   readonly deps: Pick<GatewayDeps, 'approver' | 'audit' | 'log'>;
+  /** Refreshes and trusts vetted definitions; absent where nothing is vetted. */
+  readonly definitions?: DefinitionChecks;
 }

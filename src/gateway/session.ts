@@ -19,6 +19,8 @@ import { Passthrough } from './passthrough.js';
 import { relayUpstreamRequest } from './upstream-requests.js';
 import { decideAccessFor } from './enforce-access.js';
 import type { AgentRules, GatewayPorts } from './ports.js';
+import { DefinitionVetter } from './definition-vetter.js';
+import { vettingModes } from './vetting-modes.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 
 type JsonObject = Record<string, unknown>;
@@ -65,7 +67,17 @@ export class GatewaySession {
     this.id = options.id ?? randomUUID();
     this.#view = deps.config.agentView(options.agent, deps.environment);
     this.#rules = agentRules(this.#view, deps.inspector);
+    const identity = Object.freeze({ id: this.id, agent: this.agent, environment: deps.environment });
+    // Settings are read at each list, so a reload (and its approval channels) applies from the next list.
+    const vetter = new DefinitionVetter({
+      identity,
+      deps,
+      modes: (server) =>
+        vettingModes(server, { config: deps.config, environment: deps.environment, channels: this.#view.approvalChannels, nonInteractive: Boolean(deps.nonInteractive) }),
+      serverIds: [...this.#view.servers.keys()],
+    });
     this.#upstreams = new UpstreamSet({
+      vetter,
       rules: this.#rules,
       deps,
       identity: { agent: this.agent, session: this.id },
@@ -79,7 +91,8 @@ export class GatewaySession {
     // way keeps the rules it started with (each step takes them once, at its start).
     const currentRules = (): AgentRules => this.#rules;
     this.#ports = Object.freeze({
-      identity: Object.freeze({ id: this.id, agent: this.agent, environment: deps.environment }),
+      identity,
+      definitions: vetter,
       get rules() {
         return currentRules();
       },
@@ -214,6 +227,11 @@ export class GatewaySession {
     return this.#upstreams.info(server);
   }
 
+  /** `server`'s initialize instructions as the agent may see them (withheld when their vetting asks or denies). */
+  instructions(server: string): string | undefined {
+    return this.#upstreams.instructions(server);
+  }
+
   /**
    * The session's catalog, built on first need (starting lazy servers, and waiting a bounded time for
    * servers on their first start) and rebuilt when a server comes up or its list changes.
@@ -240,7 +258,7 @@ export class GatewaySession {
   #onUpstreamNotification(server: string, notification: { method: string; params?: JsonObject }): void {
     if (this.#closed) return;
     if (notification.method === 'notifications/tools/list_changed') {
-      // The upstream set has marked the server's list stale; the agent lists again when it likes.
+      // Told only once the upstream set has listed, vetted and filtered the server's tools again.
       this.peer.notify('notifications/tools/list_changed').catch(() => {});
       return;
     }

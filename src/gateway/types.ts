@@ -8,6 +8,7 @@ import type { Inspection } from '../policy/types.js';
 import type { AuditSink } from '../audit/types.js';
 import type { Approver } from '../approval/types.js';
 import type { GatewayObserver } from './observer.js';
+import type { PinStore } from '../pinning/index.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -65,4 +66,8 @@ export interface GatewayDeps {
    * each session follows its changes (new policy from the next call, changed servers restarted).
    */
   configSource?: ConfigSource;
+  /** The pins listed definitions are checked against (lockfile, trust on first use); without it pinning is off. */
+  pins?: PinStore;
+  /** No person answers an ask here (`--non-interactive`, CI): unset pinning and scanning default to deny, not ask. */
+  nonInteractive?: boolean;
 }

@@ -13,6 +13,8 @@ import { failingServers, findUnavailable, type FailingServer, type UnavailableSe
 import type { AgentRules, ToolLookup, Upstreams } from './ports.js';
 import type { AgentPeer, CallContext, GatewayDeps } from './types.js';
 import type { UpstreamStateEvent } from './observer.js';
+import type { DefinitionVetter } from './definition-vetter.js';
+import type { Vetting } from './vetting.js';
 import { definitionOf, type ConnectionOptions } from './connection-definition.js';
 
 type JsonObject = Record<string, unknown>;
@@ -32,6 +34,8 @@ export interface UpstreamSetOptions {
   /** What each upstream sends on its own (notifications, requests to the agent), by server. */
   onNotification(server: string, notification: { method: string; params?: JsonObject }): void;
   onRequest(server: string, request: { method: string; params?: JsonObject }, options: { signal: AbortSignal }): Promise<JsonObject>;
+  /** Pins and scans what each server lists; without it nothing is vetted. */
+  vetter?: DefinitionVetter;
 }
 
 export class UpstreamSet implements ToolLookup, Upstreams {
@@ -65,6 +69,13 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   readonly #visible = new Map<string, Tool[]>();
   /** Servers that said their tool list changed; listed again before the next catalog. */
   readonly #stale = new Set<string>();
+  /** Servers being listed again: until their new list is vetted, no call is decided on the old one. */
+  readonly #relisting = new Set<string>();
+  readonly #relistDone = new Map<string, Promise<void>>();
+  /** The vetting of each listed tool, by server and tool name. */
+  readonly #vettings = new Map<string, Map<string, Vetting>>();
+  /** The vetting of each server's initialize instructions. */
+  readonly #instructionVettings = new Map<string, Vetting>();
   #catalog: Promise<Catalog> | undefined;
   /** The catalog of the servers up now, for calls that need not wait for any other server. */
   #ready: Catalog | undefined;
@@ -249,6 +260,12 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     return this.#infos.get(server);
   }
 
+  /** `server`'s initialize instructions as the agent may see them: withheld when their vetting asks or denies. */
+  instructions(server: string): string | undefined {
+    const response = this.#instructionVettings.get(server)?.response;
+    return response === 'ask' || response === 'deny' ? undefined : this.#infos.get(server)?.instructions;
+  }
+
   catalog(): Promise<Catalog> {
     this.#catalog ??= this.#buildCatalog().catch((error) => {
       this.#catalog = undefined;
@@ -258,8 +275,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   }
 
   readyCatalog(): Catalog | undefined {
-    if (this.#stale.size > 0) return undefined;
-    this.#ready ??= Catalog.build(this.#visible, this.#rules.view.toolNames);
+    if (this.#stale.size > 0 || this.#relisting.size > 0) return undefined;
+    this.#ready ??= this.#build();
     return this.#ready;
   }
 
@@ -358,6 +375,16 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     if (notification.method === 'notifications/tools/list_changed') {
       this.#stale.add(server);
       this.#catalog = undefined;
+      this.#ready = undefined;
+      // No window (issue 13): the list is read, vetted and filtered again before the agent is told, and
+      // a call meanwhile waits for that catalog (readyCatalog is undefined while a list is stale).
+      this.catalog()
+        .catch(() => undefined)
+        .then(() => {
+          if (!this.#closed) this.#options.onNotification(server, notification);
+        })
+        .catch(() => {});
+      return;
     }
     this.#options.onNotification(server, notification);
   }
@@ -369,7 +396,15 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     const others = [...this.#servers.keys()].filter((server) => !required.includes(server));
     await Promise.all([this.#starts.firstAttempts(others, now + LIST_WAIT_MS), this.#starts.firstAttempts(required, now + NO_BOUND_MS)]);
     await Promise.all([...this.#stale].map((server) => this.#listAgain(server)));
-    return Catalog.build(this.#visible, this.#rules.view.toolNames);
+    // A list another build started is not over yet: this catalog waits for it too.
+    while (this.#relisting.size > 0) await Promise.all([...this.#relistDone.values()]);
+    return this.#build();
+  }
+
+  #build(): Catalog {
+    const vettings = new Map<string, Vetting>();
+    for (const [server, byTool] of this.#vettings) for (const [tool, vetting] of byTool) vettings.set(`${server}/${tool}`, vetting);
+    return Catalog.build(this.#visible, this.#rules.view.toolNames, vettings);
   }
 
   /** One start attempt as the retry loop makes it: connected, and its tools read. */
@@ -379,18 +414,42 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     this.#lost.delete(server);
     const upstream = await this.#connect(server);
     this.#stale.delete(server);
-    const tools = this.#infos.get(server)?.capabilities.tools ? await upstream.listTools() : [];
+    const info = this.#infos.get(server);
+    const tools = info?.capabilities.tools ? await upstream.listTools() : [];
+    if (this.#upstreams.get(server) !== upstream) return;
+    await this.#vet(server, tools, { instructions: info?.instructions });
     if (this.#upstreams.get(server) === upstream) this.#setTools(server, tools);
   }
 
   async #listAgain(server: string): Promise<void> {
     if (!this.#stale.delete(server) || this.#starts.state(server).state !== 'up') return;
-    try {
-      this.#setTools(server, await (await this.#connect(server)).listTools());
-    } catch (error) {
-      // The previous list stays; a call to a tool that went away is the upstream's to refuse.
-      this.#options.deps.log?.(`Tools of upstream "${server}" could not be listed again: ${(error as Error).message}`);
-    }
+    this.#relisting.add(server);
+    const done = (async () => {
+      try {
+        const tools = await (await this.#connect(server)).listTools();
+        await this.#vet(server, tools, undefined);
+        this.#setTools(server, tools);
+      } catch (error) {
+        // The previous list stays; a call to a tool that went away is the upstream's to refuse.
+        this.#options.deps.log?.(`Tools of upstream "${server}" could not be listed again: ${(error as Error).message}`);
+      } finally {
+        this.#relisting.delete(server);
+        this.#relistDone.delete(server);
+      }
+    })();
+    this.#relistDone.set(server, done);
+    await done;
+  }
+
+  /** Vets what `server` listed; `connected` carries its instructions when it has just connected (they are fixed for a connection). */
+  async #vet(server: string, tools: Tool[], connected: { instructions: string | undefined } | undefined): Promise<void> {
+    const { vetter } = this.#options;
+    if (!vetter) return;
+    const vetted = await vetter.vetServer(server, { tools, instructions: connected?.instructions });
+    this.#vettings.set(server, vetted.tools);
+    if (!connected) return;
+    if (vetted.instructions) this.#instructionVettings.set(server, vetted.instructions);
+    else this.#instructionVettings.delete(server);
   }
 
   #setTools(server: string, tools: Tool[]): void {

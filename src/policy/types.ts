@@ -6,7 +6,8 @@ export type Verdict = 'allow' | 'ask' | 'deny';
 /** allow < ask < deny: a layer may only move a decision to the right. */
 export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { allow: 0, ask: 1, deny: 2 };
 
-export type Layer = 'input' | 'agent' | 'name' | 'inspection' | 'safety' | 'approval' | 'ceiling';
+/** `pinning` and `scanning` are the tool's definition, not the call: a changed or flagged definition (issue 13). */
+export type Layer = 'input' | 'agent' | 'name' | 'inspection' | 'safety' | 'approval' | 'ceiling' | 'pinning' | 'scanning';
 
 /** Why a layer set or tightened the decision; `source` says where the rule was written. */
 export interface Reason {

@@ -1,5 +1,6 @@
 // What a running gateway tells `mcp-warden status` about itself: one record per process, rewritten
 // as its sessions and upstreams change. Data only; the status command words it.
+import type { ConfigState } from '../config/holder.js';
 
 /** Where one upstream of one session stands, as the gateway last saw it. */
 export interface UpstreamEntry {
@@ -35,6 +36,8 @@ export interface SessionEntry {
 
 export interface GatewayEntry {
   pid: number;
+  /** With the PostgreSQL store: the replica id (its lease), so the console and tickets can name it. */
+  replica?: string;
   host: string;
   /** The process start time (Linux /proc), so a reused pid is not taken for this gateway. */
   started?: string;
@@ -49,6 +52,8 @@ export interface GatewayEntry {
   startedAt: number;
   /** The approval console this gateway serves or shares (the base URL, without the token). */
   console?: { url: string; shared: boolean };
+  /** Where the running config stands (hot reload): stale, with the located error, when a reload failed. */
+  configState?: ConfigState;
   sessions: SessionEntry[];
   updatedAt: number;
 }

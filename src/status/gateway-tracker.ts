@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import type { GatewayObserver, SessionEvent, UpstreamStateEvent } from '../gateway/observer.js';
 import { processStartOf } from '../approval/gateway-owner.js';
+import type { ConfigState } from '../config/holder.js';
 import type { GatewayEntry, SessionEntry } from './gateway-entry.js';
 import type { GatewayRegistry } from './gateway-registry.js';
 import { initialUpstream, nextUpstream } from './upstream-entry.js';
@@ -64,6 +65,12 @@ export class GatewayTracker {
   /** The console this gateway serves, or shares with another gateway (`shared`). */
   setConsole(url: string, shared: boolean): void {
     this.#entry.console = { url, shared };
+    this.#changed();
+  }
+
+  /** Where the running config stands; published with the entry (a failed reload shows as stale). */
+  setConfigState(state: ConfigState): void {
+    this.#entry.configState = state;
     this.#changed();
   }
 

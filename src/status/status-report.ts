@@ -18,6 +18,8 @@ export interface StatusOptions {
   store?: TicketStore;
   /** Default: the console token of the state directory. */
   token?: string;
+  /** The gateway.yaml whose PostgreSQL store `registry` and `store` are (every replica on it is shown). */
+  shared?: string;
 }
 
 export interface GatewayStatus extends GatewayEntry {
@@ -35,10 +37,15 @@ export interface PendingApproval {
   expiresAt: number;
   /** The gateway waiting on the call. */
   gatewayPid?: number;
+  gatewayHost?: string;
+  /** With the PostgreSQL store: the replica waiting on the call. */
+  replica?: string;
 }
 
 export interface StatusReport {
   stateDir: string;
+  /** Set when the gateways are the replicas on a config's PostgreSQL store. */
+  store?: { kind: 'postgres'; config: string };
   gateways: GatewayStatus[];
   /** Login links of the consoles that can answer the pending calls (any of them can answer any). */
   consoles: string[];
@@ -54,6 +61,7 @@ export async function gatherStatus(options: StatusOptions = {}): Promise<StatusR
   const consoles = liveConsoles(gateways);
   return {
     stateDir,
+    ...(options.shared ? { store: { kind: 'postgres' as const, config: options.shared } } : {}),
     gateways: gateways.map((gateway) => (gateway.console && consoleAnswers(gateway, consoles) ? { ...gateway, consoleLink: link(gateway.console.url) } : gateway)),
     consoles: consoles.map(link),
     pending: await pendingApprovals(stateDir, options.store),
@@ -78,7 +86,8 @@ async function pendingApprovals(stateDir: string, given: TicketStore | undefined
         tool: t.tool,
         createdAt: t.createdAt,
         expiresAt: t.expiresAt,
-        ...(t.owner ? { gatewayPid: t.owner.pid } : {}),
+        ...(t.owner ? { gatewayPid: t.owner.pid, gatewayHost: t.owner.host } : {}),
+        ...(t.owner?.replica ? { replica: t.owner.replica } : {}),
       }));
   } finally {
     if (!given) await store.close();

@@ -4,6 +4,7 @@ import { createFileTicketStore } from '../approval/file-store.js';
 import type { TicketStore } from '../approval/types.js';
 import type { AuditSink } from '../audit/types.js';
 import type { StoreConfig } from '../config/types.js';
+import type { GatewayRegistry } from '../status/gateway-registry.js';
 
 /** What a readiness probe (/readyz) shows for the store. */
 export interface StoreReadiness {
@@ -18,6 +19,8 @@ export interface SharedStore {
   consoleToken?(): Promise<string>;
   /** The audit sink on the store itself (postgres); absent for the file store (the JSONL file is its audit). */
   auditSink?(options: { required: boolean }): AuditSink;
+  /** Where each replica records its sessions for `mcp-warden status --config` (postgres); absent for the file store. */
+  gateways?: GatewayRegistry;
   /** Whether the store can be used now, with the reason when not: plug into /readyz. */
   storeReady(): Promise<StoreReadiness>;
   close(): Promise<void>;
@@ -50,6 +53,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     tickets: store.tickets,
     consoleToken: () => store.consoleToken(),
     auditSink: ({ required }) => store.auditSink({ required }),
+    gateways: store.gateways,
     storeReady: () => store.storeReady(),
     close: () => store.close(),
   };

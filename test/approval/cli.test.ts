@@ -107,3 +107,23 @@ test('an ambiguous or too short prefix is refused', async () => {
   await expect(approveTicket('abc', { store: memory })).rejects.toThrow('No approval ticket "abc"');
   expect((await approveTicket('abcdb', { store: memory, by: 'alice' })).ticket).toMatchObject({ id: 'abcdbbbbbbbbbbbbbbbbbbbbbb', state: 'approved' });
 });
+
+test('approve --trust: the waiting gateway gets trust for a ticket with a definition; on any other ticket it has no effect and says so', async () => {
+  const definition = { pin: { state: 'changed' as const, fields: ['description'], diff: '-description: a\n+description: b', digest: 'sha256:b' } };
+  const asked = approver.request({ ...askRequest(), definition }, {});
+  const ticket = await pendingTicket(store);
+  const listed = (await listApprovals({ stateDir })).text;
+  expect(listed).toContain(['  definition changed since it was pinned (description):', '    -description: a', '    +description: b'].join('\n'));
+  expect(listed).toContain(`mcp-warden approvals approve ${ticket.id} [--remember] [--trust]`);
+  const result = await approveTicket(ticket.id, { stateDir, by: 'alice', trust: true });
+  expect(result.text).toBe(
+    `Ticket ${ticket.id} (fs/write_file, agent "claude-code") approved via cli by "alice".\nIts definition is trusted from now on in every session; run "mcp-warden pin" to write it to the lockfile.`,
+  );
+  expect(await asked).toMatchObject({ approved: true, trust: true });
+
+  const plain = approver.request(askRequest(), {});
+  const other = await pendingTicket(store);
+  const answered = await approveTicket(other.id, { stateDir, by: 'alice', trust: true });
+  expect(answered.text).toContain("--trust had no effect: this call's tool definition did not change and was not flagged.");
+  expect(await plain).toMatchObject({ approved: true });
+});

@@ -1,5 +1,6 @@
 // The approval card through the real console HTTP API: who asked (session, client, working directory),
 // the name a person gives recorded as "by", and a typed deny reason reaching the agent and the audit.
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { MemoryTicketStore, createApprover, startConsole, type Approver, type RunningConsole } from '../../src/approval/index.js';
 import type { AuditRecord } from '../../src/audit/types.js';
@@ -43,6 +44,8 @@ test('a pending ticket says who asked: the session, the client as it named itsel
   const ticket = await pendingTicket(store);
   const listing = (await (await fetch(`${server.url}/api/tickets`, { headers: { cookie: await pageCookie() } })).json()) as { pending: unknown[] };
   expect(listing.pending).toMatchObject([{ id: ticket.id, session: 'session-1', client: { name: 'claude-code', version: '2.1.3' }, workingDir: '/home/dev/project' }]);
+  // Where the session lives: the gateway process that waits on the call (a replica with PostgreSQL).
+  expect(listing.pending).toMatchObject([{ where: `on host ${hostname()} (pid ${process.pid})` }]);
   expect((await answer(ticket.id, 'approve', {})).status).toBe(200);
   await asked;
 });

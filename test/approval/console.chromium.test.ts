@@ -2,6 +2,7 @@
 // Approve and Deny buttons resolve the waiting request. Skipped only when /usr/bin/chromium is missing.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -135,6 +136,8 @@ test.skipIf(missing)('the card shows who asked and multi-line arguments as text;
   expect(await card.locator('.badge.session').textContent()).toBe('session session-1');
   expect(await card.locator('.badge.client').textContent()).toBe('client claude-code 2.1.3');
   expect(await card.locator('.badge.cwd').textContent()).toBe('in /home/dev/project');
+  // Which gateway process (a replica with the PostgreSQL store) holds the session that asked.
+  expect(await card.locator('.badge.where').textContent()).toBe(`on host ${hostname()} (pid ${process.pid})`);
   // The exact JSON stays; the script reads as lines, with the invisible override shown.
   expect(await card.locator('pre.args').textContent()).toBe(JSON.stringify(args, null, 2));
   expect(await card.locator('pre.text').textContent()).toBe('#!/bin/sh\nmake release\\u202eevil');

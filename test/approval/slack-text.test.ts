@@ -1,7 +1,7 @@
 // What an agent or an upstream can put into the Slack text of a webhook: each input, and exactly what
 // Slack receives. Nothing may come out as a mention, a link, formatting or an early end of the span.
 import { expect, test } from 'vitest';
-import { escapeSlack, slackBlock, slackCode } from '../../src/approval/slack-text.js';
+import { definitionSlackLines, escapeSlack, slackBlock, slackCode } from '../../src/approval/slack-text.js';
 
 test.each([
   ['<!channel>', '`&lt;!channel&gt;`'],
@@ -37,4 +37,17 @@ test.each([
   ['trailing\n', '```\ntrailing\n\n```'],
 ])('slackBlock(%j) is %j', (input, expected) => {
   expect(slackBlock(input)).toBe(expected);
+});
+
+test('a changed definition: fields and findings as code, the diff as a block whose markup stays inert', () => {
+  const lines = definitionSlackLines({
+    pin: { state: 'changed', fields: ['description'], diff: '-description: Reads.\n+description: Reads. <!channel> ```x``` \u202eevil' },
+    findings: [{ rule: 'hidden-unicode', field: 'description', message: 'Bidi override <@U1>' }],
+  });
+  expect(lines).toEqual([
+    'Definition changed since it was pinned: `description`',
+    'Diff (- pinned, + listed now):',
+    '```\n-description: Reads.\n+description: Reads. &lt;!channel&gt; \u02cb\u02cb\u02cbx\u02cb\u02cb\u02cb \\u202eevil\n```',
+    'Scanning: `hidden-unicode in description: Bidi override &lt;@U1&gt;`',
+  ]);
 });

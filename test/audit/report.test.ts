@@ -95,3 +95,26 @@ test('report: markup in names an agent chose stays inert: one line, pipes escape
   const lines = renderReport({ source: 'audit.jsonl', records: [hostile], bad: [] }).split('\n');
   expect(lines.filter((line) => line.includes('unknown tool'))).toEqual(['| 2026-01-31 09:00:01 | `claude-code` | `` x`\\|<b> new line `` | - | - | unknown tool \\| |']);
 });
+
+test('report: pin and scan records are not decisions; they get their own table with what was flagged and the response', () => {
+  const text = renderReport({
+    source: 'audit.jsonl',
+    records: [
+      record('00:01'),
+      record('00:02', { event: 'pin', tool: 'drift/echo', decision: 'deny', outcome: 'flagged', reasons: [reason('deny', 'pinning: deny', 'gateway.yaml:15:18', 'pinning')], pin: { kind: 'tool', state: 'changed', fields: ['description'], digest: 'sha256:b', pinned_digest: 'sha256:a', source: 'state /s' } }),
+      record('00:03', { event: 'scan', tool: 'drift/add', decision: 'allow', outcome: 'flagged', reasons: [reason('allow', 'scanning: warn', 'default', 'scanning')], finding: { rule: 'hidden-unicode', field: 'description', message: 'Invisible characters' } }),
+    ],
+    bad: [],
+  });
+  expect(text).toContain('`audit.jsonl`: 1 decision by 1 agent');
+  expect(text).toContain(
+    [
+      '### Tool definitions changed or flagged (2)',
+      '',
+      '| time | agent | tool | what | response | rule | source |',
+      '|---|---|---|---|---|---|---|',
+      '| 2026-01-31 09:00:02 | `claude-code` | `drift/echo` | pin changed (description) | deny | `pinning: deny` | gateway.yaml:15:18 |',
+      '| 2026-01-31 09:00:03 | `claude-code` | `drift/add` | scan finding hidden-unicode in description | warn | `scanning: warn` | default |',
+    ].join('\n'),
+  );
+});

@@ -23,6 +23,8 @@ agents:
     upstream_requests: { sampling: [echo] }
 environments:
   dev: { safety: full, audit: false }
+# The fixture adds tools at run time; here they are not what is tested (see pinning-runtime.test.ts).
+pinning: { new_tools: allow }
 `;
 
 let conn: StdioConnection;

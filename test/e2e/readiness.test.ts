@@ -58,6 +58,7 @@ agents:
     expect(body.checks).toEqual([
       { name: 'config', ok: true, detail: expect.stringMatching(/^generation 1 loaded \d{4}-/) as unknown },
       { name: 'upstreams', ok: true, detail: '1 of 1 stdio servers startable; 1 remote not checked' },
+      { name: 'store', ok: true, detail: 'file store' },
     ]);
     expect(body.config).toEqual({ generation: 1, loadedAt: expect.any(String) as unknown, stale: false });
     for (const secret of ['hunter2', 'remote-secret', 'alice-secret', 'mcp.example.com']) expect(ready.body).not.toContain(secret);

@@ -82,7 +82,7 @@ test('a call waiting for approval: its ticket, tool, agent, age, gateway, and wh
   await store.create(ticket);
   const report = await gatherStatus({ stateDir: '/state', registry, store, token: 'T0k' });
   expect(report.pending).toEqual([
-    { id: ticket.id, agent: 'dev', environment: 'dev', server: 'fs', tool: 'write_file', createdAt: NOW - 12_000, expiresAt: NOW + 288_000, gatewayPid: process.pid },
+    { id: ticket.id, agent: 'dev', environment: 'dev', server: 'fs', tool: 'write_file', createdAt: NOW - 12_000, expiresAt: NOW + 288_000, gatewayPid: process.pid, gatewayHost: hostname() },
   ]);
   const lines = formatStatus(report, NOW).split('\n');
   expect(lines[2]).toBe('HTTP gateway at http://127.0.0.1:8787/mcp  pid 201  environment "dev"  up 1m5s');
@@ -101,4 +101,41 @@ test('no gateway: says so and how to start one', async () => {
     '',
     'No call is waiting for approval.',
   ]);
+});
+
+test('replicas on the PostgreSQL store: each named by replica, host and pid, its sessions without upstream tables; a stale config with where it failed', async () => {
+  const since = new Date(2026, 10, 29, 11, 2).getTime();
+  const replicaA = gateway(201, {
+    kind: 'http',
+    url: 'http://10.0.0.5:8787/mcp',
+    host: 'web-1',
+    replica: '3f2a1b9c-0d4e-4f5a-9b6c-7d8e9f0a1b2c',
+    configState: {
+      generation: 3,
+      loadedAt: since - 60_000,
+      stale: true,
+      staleSince: since,
+      lastError: 'gateway.yaml:12:5 agents.dev: unknown key "alow"; did you mean "allow"?\n  12 |     alow: [x]',
+      lastErrorWhere: ['gateway.yaml:12:5 agents.dev'],
+      lastAttemptAt: since + 5_000,
+    },
+    sessions: [{ id: 'sess-a', agent: 'ci', client: { name: 'claude-code', version: '2.0.1' }, openedAt: NOW - 30_000, upstreams: {} }],
+  });
+  const registry = new MemoryGatewayRegistry();
+  await registry.publish(replicaA);
+  const report = await gatherStatus({ registry, store: new MemoryTicketStore(), token: 't', shared: '/etc/warden/gateway.yaml' });
+  expect(report.store).toEqual({ kind: 'postgres', config: '/etc/warden/gateway.yaml' });
+  expect(formatStatus(report, NOW)).toBe(
+    [
+      '1 gateway running on the PostgreSQL store of "/etc/warden/gateway.yaml":',
+      '',
+      'HTTP gateway at http://10.0.0.5:8787/mcp  replica 3f2a1b9c on host web-1, pid 201  environment "dev"  up 1m5s',
+      '  config: /p/gateway.yaml',
+      '  config: stale since 11:02 — gateway.yaml:12:5 agents.dev: unknown key "alow"; did you mean "allow"? (still serving generation 3; fix the file, it reloads on save or SIGHUP)',
+      '  approval console: none (no "console" approval channel, or --non-interactive)',
+      '  session sess-a  agent "ci"  client "claude-code" 2.0.1  opened 30s ago',
+      '',
+      'No call is waiting for approval.',
+    ].join('\n'),
+  );
 });

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookConfig } from '../../config/types.js';
 import type { ApprovalChannel, ChannelContext, ChannelHandle, ChannelRequest } from '../channel.js';
-import { escapeSlack, slackBlock, slackCode } from '../slack-text.js';
+import { definitionSlackLines, escapeSlack, slackBlock, slackCode } from '../slack-text.js';
 import { formatDuration, qualifiedTool } from '../ticket.js';
 import type { TicketView } from '../types.js';
 
@@ -62,6 +62,7 @@ export function webhookPayload(ticket: TicketView, options: { consoleUrl?: strin
     reasons ? `Why: ${reasons}` : '',
     `Arguments: ${slackCode(JSON.stringify(ticket.arguments))}`,
     ...multiLineArguments(ticket.arguments),
+    ...(ticket.definition ? definitionSlackLines(ticket.definition) : []),
     // The console URL is ours and the id is base32 (checked before it is used anywhere); the URL is
     // escaped all the same, as an operator-chosen host name is not ours.
     base ? `Approve or deny: ${escapeSlack(`${base}#ticket-${ticket.id}`)}` : `Approve or deny with: mcp-warden approvals approve ${ticket.id}`,

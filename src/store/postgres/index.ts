@@ -6,6 +6,7 @@ import type { AuditSink } from '../../audit/types.js';
 import { PostgresConnection, type PostgresConnectionOptions, type StoreReadiness } from './connection.js';
 import { loadSharedConsoleToken } from './console-token.js';
 import { PgPinStore } from '../../pinning/pg-pin-store.js';
+import { PgGatewayRegistry } from '../../status/pg-registry.js';
 
 export { PostgresConnection, describeStoreError, type StoreReadiness, type PostgresConnectionOptions } from './connection.js';
 export { migrate, MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
@@ -17,6 +18,8 @@ export interface PostgresStore {
   tickets: PgTicketStore;
   /** Pins and trusted changes, shared by the replicas. */
   pins: PgPinStore;
+  /** Each replica's status entry and sessions, for `mcp-warden status --config`. */
+  gateways: PgGatewayRegistry;
   /** The audit sink on this store (one per gateway). */
   auditSink(options?: PgAuditSinkOptions): AuditSink;
   /** The console token every replica shares. */
@@ -43,6 +46,7 @@ export function openPostgresStore(options: OpenPostgresStoreOptions): PostgresSt
     connection,
     tickets,
     pins: new PgPinStore(connection),
+    gateways: new PgGatewayRegistry(connection, tickets.lease),
     auditSink: (sinkOptions = {}) => createPgAuditSink(connection, { replica: tickets.lease.id, ...sinkOptions }),
     consoleToken: () => loadSharedConsoleToken(connection),
     storeReady: () => connection.ready(),

@@ -84,6 +84,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'the gateway entry of each replica and its sessions, for status and the console',
+    sql: `
+      -- The replica's status entry (url, config, environment, console, config state), without its sessions.
+      ALTER TABLE warden_replicas ADD COLUMN IF NOT EXISTS gateway jsonb;
+      CREATE TABLE IF NOT EXISTS warden_sessions (
+        replica text NOT NULL,
+        id text NOT NULL,
+        host text NOT NULL,
+        pid integer NOT NULL,
+        agent text NOT NULL,
+        client_name text,
+        client_version text,
+        opened_at bigint NOT NULL,
+        last_seen timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (replica, id)
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -6,10 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { PostgresConnection } from './connection.js';
 
+/**
+ * A heartbeat older than this means the replica is gone (three missed beats). 15 s unless
+ * $MCP_WARDEN_REPLICA_LEASE_MS says otherwise (at least 300): every replica and the CLI must agree.
+ */
+export const LEASE_MS = leaseFromEnv(process.env.MCP_WARDEN_REPLICA_LEASE_MS);
 /** How often a replica refreshes its heartbeat. */
-export const HEARTBEAT_MS = 5_000;
-/** A heartbeat older than this means the replica is gone (three missed beats). */
-export const LEASE_MS = 15_000;
+export const HEARTBEAT_MS = Math.floor(LEASE_MS / 3);
+
+/** The lease `value` names, or the default when it is absent or not a whole number of at least 300 ms. */
+export function leaseFromEnv(value: string | undefined): number {
+  const ms = Number(value);
+  return value && Number.isInteger(ms) && ms >= 300 ? ms : 15_000;
+}
 
 export interface ReplicaLeaseOptions {
   heartbeatMs?: number;
