@@ -36,6 +36,8 @@ export interface AuditRecord {
   outcome: 'ok' | 'error' | 'denied' | 'asked' | 'approved' | 'expired' | 'cancelled' | 'flagged';
   error?: string;
   duration_ms: number;
+  /** For a forwarded call: the part of `duration_ms` spent in the upstream server (metrics tell gateway overhead from it). */
+  upstream_ms?: number;
   approval?: {
     ticket: string;
     channel: string;

@@ -58,6 +58,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option('--quiet', 'log warnings and errors only (same as --log-level warn)')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default $MCP_WARDEN_LOG_LEVEL, else info)')
     .option('--log-format <format>', 'pretty or json (default: pretty when stderr is a terminal, else json lines)')
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics, a port of their own (off by default; metrics.token in gateway.yaml to require a token)')
     .action(action(async () => (await import('./serve.js')).runServe));
 
   withConfig(program.command('check'))

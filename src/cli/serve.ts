@@ -20,6 +20,7 @@ import { enableHotReload } from './hot-reload.js';
 import { gatewayReadiness } from './readiness-checks.js';
 import { isLoopbackHost } from '../http-host.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { createGatewayMetrics, startMetricsServer } from '../metrics/index.js';
 
 export interface ServeOptions extends ConfigOptions, LogFlags {
   agent?: string;
@@ -27,6 +28,7 @@ export interface ServeOptions extends ConfigOptions, LogFlags {
   nonInteractive?: boolean;
   consolePort?: string;
   stateDir?: string;
+  metrics?: string;
 }
 
 export async function runServe(values: ServeOptions, io: Io): Promise<number> {
@@ -63,9 +65,13 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     onFatal();
   };
   const children = new ChildRegistry();
+  // Metrics (--metrics HOST:PORT): their own listener, started before the gateway so no event is missed.
+  const metrics = values.metrics ? createGatewayMetrics() : undefined;
+  const metricsServer = metrics ? await startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics }) : undefined;
+  if (metricsServer) logger.info(`metrics: ${metricsServer.url}`);
   // Tickets, the console token and (postgres) the audit log; a database that is away does not stop
   // the start: asks are denied and audited calls refused until it is back (its storeReady() says so).
-  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log });
+  const store = await openStore(config.store, { ...(stateDir ? { stateDir } : {}), log, ...(metrics ? { onError: (kind: string) => metrics.storeError(kind) } : {}) });
   const consoleToken = await sharedConsoleToken(store, { log }).catch(async (error: unknown) => {
     await store.close();
     throw new WardenError('STORE_UNAVAILABLE', `Cannot read the console token from the ${config.store.kind} store: ${(error as Error).message}`, { cause: error });
@@ -73,13 +79,14 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   // `mcp-warden status`: this gateway's entry in the state directory, kept current from its observer.
   // With the PostgreSQL store its sessions are also recorded there, so `status --config` sees every replica.
   const status = trackGateway({ config, environment, kind: values.agent ? 'stdio' : 'http', ...(values.agent ? { agent: values.agent } : {}), ...(stateDir ? { stateDir } : {}), ...(store.gateways ? { shared: store.gateways } : {}), log });
-  const observer = gatewayObservers({ logger, consoleUrl: () => consoleUrl, extra: [status.observer] });
+  const observer = gatewayObservers({ logger, consoleUrl: () => consoleUrl, extra: [status.observer, ...(metrics ? [metrics.observer] : [])] });
   const deps = wireGateway({ config, environment, nonInteractive, log, ...(stateDir ? { stateDir } : {}), consoleUrl: () => consoleUrl, fatal, children, observer, store });
   // Hot reload (docs/operations.md): the file is watched and SIGHUP reloads it; /readyz reports on it.
   const listen = values.http ? parseListen(values.http) : undefined;
   // MCP_WARDEN_WATCH=off: reload only on SIGHUP (file systems without change events, or reloads made deliberate).
   const hot = enableHotReload(deps, { environment, io, log, watch: io.env.MCP_WARDEN_WATCH !== 'off', ...(listen && !isLoopbackHost(listen.host) ? { check: everyAgentHasToken(listen.host) } : {}) });
   const readiness = gatewayReadiness(hot.source, environment);
+  metrics?.followConfig(() => hot.source.state());
   // `status` shows a running config that a reload failed to replace (stale), with where it failed.
   status.setConfigState(hot.source.state());
   hot.onState((state) => status.setConfigState(state));
@@ -111,6 +118,7 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
     await status.close().catch(failedTo('remove this gateway from "mcp-warden status"'));
     await deps.audit.close().catch(failedTo('close the audit log; its last records may be missing'));
     await store.close().catch(failedTo(`close the ${store.kind} store`));
+    await metricsServer?.close();
   });
   process.once('exit', () => children.killAll());
 
@@ -209,11 +217,11 @@ function parsePort(value: string, flag: string): number {
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or just `PORT` (loopback). */
-export function parseListen(value: string): { host: string; port: number } {
+export function parseListen(value: string, flag = '--http'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(value) ?? (/^(\d+)$/.test(value) ? [value, undefined, '127.0.0.1', value] : null);
   const port = Number(match?.[3]);
   if (!match || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new WardenError('BAD_INPUT', `Option "--http" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
+    throw new WardenError('BAD_INPUT', `Option "${flag}" must be HOST:PORT, e.g. 127.0.0.1:8787; got "${value}"`);
   }
   return { host: match[1] ?? match[2], port };
 }

@@ -18,6 +18,7 @@ import {
   environmentSchema,
   gatewaySchema,
   httpSchema,
+  metricsSchema,
   policySchema,
   profileSchema,
   serverSchema,
@@ -126,6 +127,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
   const store: ResolvedConfig['store'] =
     storeEntry?.kind === 'postgres' && storeEntry.url ? { kind: 'postgres', url: storeEntry.url, poolSize: storeEntry.pool_size ?? 10 } : { kind: 'file' };
   const http = resolveHttp(data);
+  const metricsToken = single(data, 'metrics', metricsSchema)?.token;
   const pinning = single(data, 'pinning', pinningSchema);
   const scanning = single(data, 'scanning', scanningSchema);
   const serverPolicies: Record<string, ServerPolicy> = Object.fromEntries(
@@ -158,6 +160,7 @@ export function resolveConfig(data: Record<string, unknown>, context: ResolveCon
     },
     store,
     http,
+    metrics: metricsToken === undefined ? {} : { token: metricsToken },
     lockfile: path.resolve(baseDir, pinning?.lockfile ?? './gateway.lock'),
     vetting: vettingSettings({ pinning, scanning }, [], map) ?? {},
     policyFor(agent, environmentName) {

@@ -283,6 +283,10 @@ export const httpSchema = z.strictObject({
     .describe('How long an HTTP session must go unused before it may be closed to make room for a new session of the same agent (default 60s).'),
 });
 
+export const metricsSchema = z.strictObject({
+  token: nonEmpty.optional().describe('Bearer token a scraper of `serve --metrics` must send; required when it listens beyond loopback.'),
+});
+
 export const gatewaySchema = z
   .strictObject({
     servers: z.record(serverId, serverSchema).optional(),
@@ -295,6 +299,7 @@ export const gatewaySchema = z
     approval: approvalSchema.optional(),
     audit: auditSchema.optional(),
     http: httpSchema.optional(),
+    metrics: metricsSchema.optional(),
     store: storeSchema.optional(),
     pinning: pinningSchema.optional(),
     scanning: scanningSchema.optional(),

@@ -160,6 +160,8 @@ export interface ResolvedConfig {
   audit: AuditConfig;
   store: StoreConfig;
   http: HttpConfig;
+  /** The `/metrics` listener of `serve --metrics`. */
+  metrics: { token?: string };
   /** Absolute path of the lockfile of pinned definitions (`pinning.lockfile`, default gateway.lock beside the config). */
   lockfile: string;
   /** The top-level `pinning` / `scanning` settings. */

@@ -36,12 +36,14 @@ export async function enforceCall(
   const args = params.arguments ?? {};
   const head = auditHead(ports.identity, args);
   let approval: ApprovalOutcome | undefined;
-  const audit = (record: Omit<AuditRecord, keyof AuditHead | 'event' | 'duration_ms' | 'approval'>): Promise<void | AuditFailure> =>
+  let upstreamStarted: number | undefined;
+  const audit = (record: Omit<AuditRecord, keyof AuditHead | 'event' | 'duration_ms' | 'approval' | 'upstream_ms'>): Promise<void | AuditFailure> =>
     ports.deps.audit.write({
       ...head,
       event: 'call',
       duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
       ...record,
+      ...(upstreamStarted === undefined ? {} : { upstream_ms: Math.round((performance.now() - upstreamStarted) * 1000) / 1000 }),
       ...(approval ? { approval: approvalRecord(approval) } : {}),
     });
 
@@ -121,6 +123,7 @@ export async function enforceCall(
   let result: CallToolResult;
   try {
     const upstream = await upstreams.connect(entry.server, context.signal);
+    upstreamStarted = performance.now();
     // The upstream's deadline (the profile's or the server's timeout, set when the session made the
     // connection) starts now, after any approval wait.
     result = await upstreams.withInflight(entry.server, context, () =>

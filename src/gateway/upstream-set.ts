@@ -46,6 +46,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   #policy: CompiledPolicy;
   readonly #upstreams = new Map<string, Upstream>();
   readonly #infos = new Map<string, UpstreamInfo>();
+  /** Servers whose connection was lost; the next call's connect restarts them, and says so to the observer. */
+  readonly #lost = new Set<string>();
   readonly #inflight = new Map<string, CallContext[]>();
   /** Every tool each server listed (hidden ones too): what its resources and prompts follow by default. */
   readonly #toolNames = new Map<string, string[]>();
@@ -123,6 +125,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
       onDisconnect: (error) => {
         if (!current()) return;
         // Said to the operator by the decision log (an observer), like every state change.
+        this.#lost.add(server.id);
         this.#tell(server.id, 'down', { error: error.message });
       },
     };
@@ -171,6 +174,7 @@ export class UpstreamSet implements ToolLookup, Upstreams {
     const upstream = this.#upstreams.get(server);
     for (const map of [this.#upstreams, this.#infos, this.#visible, this.#listed, this.#toolNames, this.#definitions]) map.delete(server);
     this.#stale.delete(server);
+    this.#lost.delete(server);
     this.#starts.forget(server);
     if (!upstream) return;
     const calls = [...(this.#inflight.get(server) ?? [])];
@@ -232,9 +236,23 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   async #connect(server: string, signal?: AbortSignal): Promise<Upstream> {
     const upstream = this.#upstreams.get(server);
     if (!upstream) throw new WardenError('UPSTREAM_UNAVAILABLE', `Upstream "${server}" is not configured`);
-    const info = await upstream.connect(signal);
+    const restarting = this.#lost.delete(server);
+    if (restarting) this.#tell(server, 'starting');
+    let info: UpstreamInfo;
+    try {
+      info = await upstream.connect(signal);
+    } catch (error) {
+      if (restarting && this.#upstreams.get(server) === upstream) {
+        this.#lost.add(server);
+        this.#tell(server, 'failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+      throw error;
+    }
     // A connection replaced meanwhile (config reload) still serves the call that asked, but is no longer the server's.
-    if (this.#upstreams.get(server) === upstream) this.#infos.set(server, info);
+    if (this.#upstreams.get(server) === upstream) {
+      this.#infos.set(server, info);
+      if (restarting) this.#tell(server, 'up', { attempts: 1 });
+    }
     return upstream;
   }
 
@@ -392,6 +410,8 @@ export class UpstreamSet implements ToolLookup, Upstreams {
   /** One start attempt as the retry loop makes it: connected, and its tools read. */
   async #bringUp(server: string): Promise<void> {
     this.#tell(server, 'starting');
+    // This attempt is the restart; #connect need not announce another.
+    this.#lost.delete(server);
     const upstream = await this.#connect(server);
     this.#stale.delete(server);
     const info = this.#infos.get(server);

@@ -30,6 +30,8 @@ export interface OpenStoreOptions {
   /** The state directory of the file store (default `$MCP_WARDEN_STATE_DIR` or `~/.mcp-warden`). */
   stateDir?: string;
   log?: (message: string) => void;
+  /** Told of each failure of the store (the metrics' store errors); see PostgresConnectionOptions.onError. */
+  onError?: (kind: string) => void;
 }
 
 /** Opens the store `config` names; does not wait for a database (see openPostgresStore). */
@@ -45,7 +47,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     };
   }
   const { openPostgresStore } = await import('./postgres/index.js');
-  const store = openPostgresStore({ url: config.url, poolSize: config.poolSize, ...(options.log ? { log: options.log } : {}) });
+  const store = openPostgresStore({ url: config.url, poolSize: config.poolSize, ...(options.log ? { log: options.log } : {}), ...(options.onError ? { onError: options.onError } : {}) });
   return {
     kind: 'postgres',
     tickets: store.tickets,

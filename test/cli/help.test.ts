@@ -6,7 +6,7 @@ import { BIN } from '../e2e/harness.js';
 import { runCli } from './run-cli.js';
 
 test.each([
-  [['serve'], ['--config', '--env', '--agent', '--http', '--non-interactive', '--console-port', '--state-dir', '--quiet', '--log-level', '--log-format']],
+  [['serve'], ['--config', '--env', '--agent', '--http', '--non-interactive', '--console-port', '--state-dir', '--quiet', '--log-level', '--log-format', '--metrics']],
   [['check'], ['--config', '--env', '--strict']],
   [['explain'], ['--config', '--env', '--agent', '--tool', '--args', '--resource', '--server', '--prompt', '--lockfile', '--json']],
   [['profile'], ['--config', '--env', '--agent', '--json']],

@@ -132,7 +132,8 @@ export async function startHttpGateway(config: { dir: string; file: string }, op
     rawStderr: () => stderr,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // A child already ended by a signal has no exit code, and will not exit again.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),

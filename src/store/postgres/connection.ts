@@ -20,6 +20,12 @@ export interface PostgresConnectionOptions {
   queryTimeoutMs?: number;
   /** Shortest and longest pause after a connection failure (default 100 ms and 5 s). */
   backoffMs?: { min: number; max: number };
+  /**
+   * Told of each failure: `unreachable` (the database refused, dropped or timed out a connection),
+   * `refused` (a query not tried because the database is in its backoff pause), `query` (a statement
+   * the database rejected). Must not throw.
+   */
+  onError?: (kind: 'unreachable' | 'refused' | 'query') => void;
 }
 
 /** What a readiness probe reports. */
@@ -111,6 +117,7 @@ export class PostgresConnection {
   async #run<T>(work: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new WardenError('STORE_UNAVAILABLE', 'The PostgreSQL store is closed');
     if (Date.now() < this.#downUntil) {
+      this.#options.onError?.('refused');
       throw new WardenError('STORE_UNAVAILABLE', `${this.#lastFailure ?? 'unreachable'} (retrying in ${this.#downUntil - Date.now()}ms)`);
     }
     try {
@@ -122,6 +129,7 @@ export class PostgresConnection {
         this.#failed(error);
         throw new WardenError('STORE_UNAVAILABLE', describeStoreError(error), { cause: error });
       }
+      this.#options.onError?.('query');
       throw error;
     }
   }
@@ -135,6 +143,7 @@ export class PostgresConnection {
   }
 
   #failed(error: unknown): void {
+    this.#options.onError?.('unreachable');
     const detail = describeStoreError(error);
     if (this.#lastFailure === undefined) this.#log(`PostgreSQL store unreachable: ${detail}; calls that need it are refused until it is back`);
     this.#lastFailure = detail;
