@@ -18,6 +18,9 @@ agents:
 environments:
   dev: { safety: full, audit: true }
 audit: { path: "{{dir}}/audit.jsonl" }
+# This file is about schema checks: a schema that changes mid-session is audited by pinning, not asked
+# about (pinning's own responses are tested in pinning-runtime.test.ts).
+pinning: { mode: warn }
 `;
 
 const ISSUE = {
