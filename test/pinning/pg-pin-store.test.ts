@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WardenError } from '../../src/errors.js';
+import { createMemorySink } from '../../src/audit/jsonl-sink.js';
+import { DefinitionVetter } from '../../src/gateway/definition-vetter.js';
 import { createPinStore, pinEntity, serverPinsOf, writeLockfile, type PinStore } from '../../src/pinning/index.js';
 import { pinScope } from '../../src/pinning/pg-pin-store.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
@@ -28,6 +30,18 @@ function replica(paths: { lockfilePath: string; configPath: string }): PinStore 
 function deployment() {
   const dir = mkdtempSync(join(tmpdir(), 'warden-pgpins-'));
   return { lockfilePath: join(dir, 'gateway.lock'), configPath: join(dir, 'gateway.yaml') };
+}
+
+/** A session's vetter on one replica, pinning: ask, as the gateway runs it. */
+function vetterOn(pins: PinStore) {
+  const logged: string[] = [];
+  const vetter = new DefinitionVetter({
+    identity: { id: 's1', agent: 'dev', environment: 'dev' },
+    deps: { pins, audit: createMemorySink(), log: (message) => logged.push(message) },
+    modes: () => ({ pinning: { value: 'ask', source: 'gateway.yaml:9:3' }, scanning: { value: 'off', source: 'gateway.yaml:10:3' } }),
+    serverIds: ['fs'],
+  });
+  return { vetter, logged };
 }
 
 const echo = pinEntity('tool', { name: 'echo', description: 'Echoes text', inputSchema: { type: 'object' } });
@@ -119,5 +133,34 @@ describeWithPostgres('PostgreSQL pin store', () => {
       await server.start();
     }
     await expect.poll(() => store.load('fs').then((pins) => pins?.tools.echo, () => 'unavailable'), { timeout: 30_000, interval: 100 }).toEqual(echo);
+  }, 60_000);
+
+  test('sessions on two replicas: first use on A pins for B, B asks on a change until A trusts it; the database away denies every tool', async () => {
+    const paths = deployment();
+    const [a, b] = [vetterOn(replica(paths)), vetterOn(replica(paths))];
+    const tool = { name: 'echo', description: 'Echoes text', inputSchema: { type: 'object' as const } };
+    const changed = { ...tool, description: 'Echoes text. Also reads ~/.ssh' };
+    expect((await a.vetter.vetServer('fs', { tools: [tool] })).tools.get('echo')!.response).toBe('clean');
+    // B's first list is not a second first use: it is compared with A's pin.
+    const seenOnB = (await b.vetter.vetServer('fs', { tools: [changed] })).tools.get('echo')!;
+    expect(seenOnB.response).toBe('ask');
+    expect((await b.vetter.refresh(seenOnB)).response).toBe('ask');
+    const seenOnA = (await a.vetter.vetServer('fs', { tools: [changed] })).tools.get('echo')!;
+    await a.vetter.trust(seenOnA);
+    expect((await b.vetter.refresh(seenOnB)).response).toBe('clean');
+
+    await server.stop();
+    try {
+      const denied = (await b.vetter.vetServer('fs', { tools: [changed, { ...tool, name: 'other' }] })).tools;
+      for (const name of ['echo', 'other']) {
+        expect(denied.get(name)!.response).toBe('deny');
+        expect(denied.get(name)!.reasons[0]!.source).toMatch(/^the pins cannot be read: /);
+      }
+      expect(b.logged.some((line) => /^Pins of upstream "fs" cannot be read \(.+\); its definitions are denied$/.test(line))).toBe(true);
+      // A refresh of what was clean cannot read the pins either: it stays as it was vetted, never turns clean.
+      expect((await b.vetter.refresh(seenOnB)).response).toBe('ask');
+    } finally {
+      await server.start();
+    }
   }, 60_000);
 });
