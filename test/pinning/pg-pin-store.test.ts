@@ -2,7 +2,7 @@
 // lockfile still on disk), then what replicas sharing one database see: a change trusted through one
 // is trusted on the other, a first-use pin taken by one is the other's pin, configs stay apart, a
 // damaged row and a database that is away both fail load (fail closed).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,6 +15,7 @@ import { pinScope } from '../../src/pinning/pg-pin-store.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
 import { createDatabase, describeWithPostgres, startPostgres, type RunningPostgres } from '../support/postgres.js';
 import { pinStoreContract } from './pin-store-contract.js';
+import { runCli } from '../cli/run-cli.js';
 
 let server: RunningPostgres;
 let url: string;
@@ -159,6 +160,33 @@ describeWithPostgres('PostgreSQL pin store', () => {
       expect(b.logged.some((line) => /^Pins of upstream "fs" cannot be read \(.+\); its definitions are denied$/.test(line))).toBe(true);
       // A refresh of what was clean cannot read the pins either: it stays as it was vetted, never turns clean.
       expect((await b.vetter.refresh(seenOnB)).response).toBe('ask');
+    } finally {
+      await server.start();
+    }
+  }, 60_000);
+
+  test('explain, with the postgres store in the config, reports the change trusted through a replica from the database', async () => {
+    const paths = deployment();
+    const dir = join(paths.configPath, '..');
+    // The server's command does not exist: explain never starts it.
+    writeFileSync(paths.configPath, `store:\n  kind: postgres\n  url: ${url}\nservers:\n  fs:\n    command: /nonexistent/server\nagents:\n  dev:\n    allow: ["fs/*"]\n`);
+    await writeLockfile(paths.lockfilePath, { servers: { fs: serverPinsOf({ tools: [echo.definition] }) } });
+    const explain = async () => {
+      const result = await runCli(['explain', '--config', paths.configPath, '--agent', 'dev', '--tool', 'fs/echo', '--json'], dir, { MCP_WARDEN_STATE_DIR: join(dir, 'state') });
+      expect(result.code).toBe(0);
+      return (JSON.parse(result.out) as { pin: { state: string; digest?: string; lockfileDigest?: string; message: string } }).pin;
+    };
+    expect(await explain()).toMatchObject({ state: 'pinned', digest: echo.digest });
+    await replica(paths).trust('fs', echoChanged);
+    const trusted = await explain();
+    expect(trusted).toMatchObject({ state: 'trusted-change', digest: echoChanged.digest, lockfileDigest: echo.digest });
+    expect(trusted.message).toContain('changed since pinned in gateway.lock: a change trusted at run time');
+    // Without a lockfile, the first-use pins named are the database's.
+    rmSync(paths.lockfilePath);
+    expect((await explain()).message).toMatch(/^pinned in the PostgreSQL store \(table warden_pin_entries, scope [0-9a-f]{16}\) on first use/);
+    await server.stop();
+    try {
+      expect(await explain()).toMatchObject({ state: 'error', message: expect.stringMatching(/^the pins cannot be read: /) as unknown });
     } finally {
       await server.start();
     }
