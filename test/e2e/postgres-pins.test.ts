@@ -99,7 +99,6 @@ describeWithPostgres('pins on the postgres store, two replicas', () => {
     expect(onA.isError).toBeFalsy();
     expect(textOf(onA)).toContain('hi');
     // No lockfile: the trusted definition replaces echo's first-use pin, add's stays.
-    console.log(gateways[0]!.stderr(), JSON.stringify(await query(`SELECT ticket, decision_reason, remember FROM warden_tickets`)), approve.stdout);
     const trusted = await rows();
     expect(trusted.map((row) => row.name)).toEqual(['add', 'echo']);
     expect(trusted[0]!.digest).toBe(firstUse[0]!.digest);

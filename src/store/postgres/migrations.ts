@@ -106,8 +106,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    description: 'trusted pin entries per gateway config, layered over the lockfile',
+    description: 'trusted pin entries per gateway config, layered over the lockfile; approvals with trust',
     sql: `
+      -- An approval "with trust" makes the ticket's definition the pin; the waiting replica reads it here.
+      ALTER TABLE warden_tickets ADD COLUMN IF NOT EXISTS trust boolean NOT NULL DEFAULT false;
       -- Version 2's warden_pins was never written by any release; the entries take its place.
       DROP TABLE IF EXISTS warden_pins;
       CREATE TABLE IF NOT EXISTS warden_pin_entries (
