@@ -41,10 +41,11 @@ interface TicketRow {
   decision_reason: string | null;
   decided_at: string | null;
   remember: boolean;
+  trust: boolean;
   owner_alive?: boolean;
 }
 
-const COLUMNS = 'id, ticket, state, channel, answered_by, decision_reason, decided_at, remember';
+const COLUMNS = 'id, ticket, state, channel, answered_by, decision_reason, decided_at, remember, trust';
 
 export class PgTicketStore implements TicketStore {
   readonly lease: ReplicaLease;
@@ -122,12 +123,12 @@ export class PgTicketStore implements TicketStore {
       // The read above only chose what to write; whether it is written is the database's call.
       const updated = await this.#db.query<TicketRow>(
         `WITH won AS (
-           UPDATE warden_tickets SET state = $2, channel = $3, answered_by = $4, decision_reason = $5, decided_at = $6, remember = $7
+           UPDATE warden_tickets SET state = $2, channel = $3, answered_by = $4, decision_reason = $5, decided_at = $6, remember = $7, trust = $8
            WHERE id = $1 AND state = 'pending'
            RETURNING ${COLUMNS}
          )
          SELECT won.*, pg_notify('${DECIDED_CHANNEL}', won.id) FROM won`,
-        [id, a.state, a.channel, a.by ?? null, a.reason ?? null, now, a.state === 'approved' && Boolean(a.remember)],
+        [id, a.state, a.channel, a.by ?? null, a.reason ?? null, now, a.state === 'approved' && Boolean(a.remember), a.state === 'approved' && Boolean(a.trust)],
       );
       const won = updated.rows[0];
       if (!won) {
@@ -297,6 +298,7 @@ function ticketOf(row: TicketRow): Ticket {
     ...(row.answered_by === null ? {} : { answeredBy: row.answered_by }),
     ...(row.decision_reason === null ? {} : { decisionReason: row.decision_reason }),
     ...(row.remember ? { remember: true } : {}),
+    ...(row.trust ? { trust: true } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { createPinStore } from '../pinning/pin-store.js';
 import { lockfilePathFor, readLockfile } from '../pinning/lockfile.js';
 import { pinOf } from '../pinning/server-pins.js';
 import type { PinSource } from '../pinning/types.js';
+import type { TrustedEntries } from '../pinning/trusted-entries.js';
 
 /**
  * `pinned`: the lockfile's (or first use's) pin is in force; `trusted-change`: a change a person
@@ -25,14 +26,21 @@ export interface ExplainPinOptions {
   configFile: string;
   lockfile?: string;
   stateDir?: string;
+  /** Where the trusted entries live when not in the state directory (the config's PostgreSQL store). */
+  entries?: TrustedEntries;
   cwd: string;
 }
 
 export async function explainPin(server: string, tool: string, options: ExplainPinOptions): Promise<PinExplanation> {
   const lockfilePath = lockfilePathFor(options.configFile, options.lockfile, options.cwd);
-  const store = createPinStore({ lockfilePath, configPath: options.configFile, ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+  const store = createPinStore({
+    lockfilePath,
+    configPath: options.configFile,
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.entries ? { entries: options.entries } : {}),
+  });
   const source = store.source();
-  const shown = source.kind === 'lockfile' ? displayPath(source.path, options.cwd) : `the state directory (${source.path})`;
+  const shown = source.kind === 'lockfile' ? displayPath(source.path, options.cwd) : options.entries ? source.path : `the state directory (${source.path})`;
   try {
     const pin = pinOf(await store.load(server), 'tool', tool);
     if (!pin) return { state: 'not-pinned', source, message: `not pinned in ${shown}: its definition is new to the gateway` };

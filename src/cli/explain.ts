@@ -9,6 +9,7 @@ import { decideAccessWith, type AccessTarget } from '../gateway/enforce-access.j
 import { createUpstream } from '../upstream/index.js';
 import { required, type ConfigOptions } from './args.js';
 import { explainPin } from './explain-pin.js';
+import { openStore } from '../store/open-store.js';
 import { loadContext, requireAgent } from './context.js';
 import type { Io } from './io.js';
 
@@ -35,12 +36,20 @@ export async function runExplain(values: ExplainOptions, io: Io): Promise<number
   requireAgent(config, agent);
   const decision = await explainCall(config, environment, agent, qualified, callArgs);
   const slash = qualified.indexOf('/');
-  const pin = await explainPin(qualified.slice(0, slash), qualified.slice(slash + 1), {
-    configFile: config.file,
-    cwd: io.cwd,
-    ...(values.lockfile ? { lockfile: values.lockfile } : {}),
-    ...(io.env.MCP_WARDEN_STATE_DIR ? { stateDir: io.env.MCP_WARDEN_STATE_DIR } : {}),
-  });
+  // With a PostgreSQL store the changes trusted at run time are in the database, not this machine's state.
+  const store = config.store.kind === 'postgres' ? await openStore(config.store) : undefined;
+  let pin;
+  try {
+    pin = await explainPin(qualified.slice(0, slash), qualified.slice(slash + 1), {
+      configFile: config.file,
+      cwd: io.cwd,
+      ...(values.lockfile ? { lockfile: values.lockfile } : {}),
+      ...(io.env.MCP_WARDEN_STATE_DIR ? { stateDir: io.env.MCP_WARDEN_STATE_DIR } : {}),
+      ...(store?.pinEntries ? { entries: store.pinEntries(config.file) } : {}),
+    });
+  } finally {
+    await store?.close();
+  }
   if (values.json) {
     io.out(JSON.stringify({ agent, environment, tool: qualified, ...decisionJson(decision), pin }, null, 2));
   } else {

@@ -54,8 +54,14 @@ export function wireGateway(options: WireOptions): GatewayDeps {
     approver,
     audit,
     log: options.log,
-    // Pins: gateway.lock (pinning.lockfile) when there is one, else trust on first use, per config, in the state dir.
-    pins: createPinStore({ lockfilePath: config.lockfile, configPath: config.file, ...(options.stateDir ? { stateDir: options.stateDir } : {}) }),
+    // Pins: gateway.lock (pinning.lockfile) when there is one, else trust on first use, per config; the
+    // trusted entries in the state dir, or in the shared store (postgres) so every replica has them.
+    pins: createPinStore({
+      lockfilePath: config.lockfile,
+      configPath: config.file,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.store?.pinEntries ? { entries: options.store.pinEntries(config.file) } : {}),
+    }),
     nonInteractive: options.nonInteractive,
     ...(options.fatal ? { fatal: options.fatal } : {}),
     ...(options.observer ? { observer: options.observer } : {}),

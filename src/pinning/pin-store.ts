@@ -1,8 +1,10 @@
 // The pins a gateway checks against, on disk: gateway.lock when it exists, plus what a person trusted
 // at run time, kept in the state directory per config and server; with no lockfile, trust on first
-// use in that same state. Several gateways of one user share the state, so each trusted entity is its
-// own file, replaced atomically (temp file, rename): two gateways trusting at once never lose one
-// another's entries, as a read-merge-write of one shared file would.
+// use in that same state. Where the trusted entries live is a seam (trusted-entries.ts): files here,
+// rows of the PostgreSQL store when replicas share one (pg-pin-store.ts). Several gateways of one user
+// share the state, so each trusted entity is its own file, replaced atomically (temp file, rename): two
+// gateways trusting at once never lose one another's entries, as a read-merge-write of one shared file
+// would.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { WardenError } from '../errors.js';
 import { ensurePrivateDir, resolveStateDir } from '../approval/state-dir.js';
 import { digestOf } from './digest.js';
 import { layeredPins, trustedEntry, type TrustedEntry } from './layered-pins.js';
+import { checkedEntry, type TrustedEntries } from './trusted-entries.js';
 import { atomicWrite, readLockfile } from './lockfile.js';
 import type { PinnedEntity, PinSource, PinStore, ServerPins } from './types.js';
 
@@ -24,7 +27,6 @@ export interface FilePinStoreOptions {
 }
 
 const STATE_VERSION = 1;
-const KINDS = new Set(['tool', 'prompt', 'resource-template', 'instructions']);
 
 /** `<state>/pins/<first 16 hex of sha256 of the config's absolute path>`: where one config's pins are kept. */
 export function pinStateDir(stateDir: string | undefined, configPath: string): string {
@@ -32,30 +34,41 @@ export function pinStateDir(stateDir: string | undefined, configPath: string): s
   return path.join(resolveStateDir(stateDir), 'pins', key);
 }
 
-/** The file PinStore: `<pinStateDir>/<server>/<kind>.<sha256 of the name, 32 hex>.json`, one per trusted entity. */
-export function createPinStore(options: FilePinStoreOptions): PinStore {
-  const dir = pinStateDir(options.stateDir, options.configPath);
-  const serverDir = (server: string) => path.join(dir, encodeURIComponent(server));
+/** The file PinStore (or, with `entries`, the same layering over entries kept elsewhere). */
+export function createPinStore(options: FilePinStoreOptions & { entries?: TrustedEntries }): PinStore {
+  const entries = options.entries ?? fileTrustedEntries(options);
   const lockOf = async (server: string) => {
     const lock = await readLockfile(options.lockfilePath);
     return lock ? { pins: lock.servers[server] } : undefined;
   };
   return {
     async load(server: string): Promise<ServerPins | undefined> {
-      const [lock, entries] = await Promise.all([lockOf(server), readEntries(serverDir(server))]);
-      return layeredPins(lock, entries);
+      const [lock, kept] = await Promise.all([lockOf(server), entries.read(server)]);
+      return layeredPins(lock, kept);
     },
     async trust(server: string, entity: PinnedEntity): Promise<void> {
       if (digestOf(entity.definition) !== entity.digest) throw new WardenError('INTERNAL', `Pin of ${entity.kind} "${entity.name}" has a digest that does not match its definition`);
-      const entry = trustedEntry(await lockOf(server), entity);
-      for (const each of [path.dirname(dir), dir, serverDir(server)]) await ensurePrivateDir(each);
-      const name = createHash('sha256').update(entity.name).digest('hex').slice(0, 32);
-      const text = `${JSON.stringify({ version: STATE_VERSION, config: path.resolve(options.configPath), server, ...entry }, null, 2)}\n`;
-      await atomicWrite(path.join(serverDir(server), `${entity.kind}.${name}.json`), text, 0o600);
+      await entries.write(server, trustedEntry(await lockOf(server), entity));
     },
     source(): PinSource {
-      return existsSync(options.lockfilePath) ? { kind: 'lockfile', path: options.lockfilePath } : { kind: 'state', path: dir };
+      return existsSync(options.lockfilePath) ? { kind: 'lockfile', path: options.lockfilePath } : { kind: 'state', path: entries.where() };
     },
+  };
+}
+
+/** The entries as files: `<pinStateDir>/<server>/<kind>.<sha256 of the name, 32 hex>.json`, one per trusted entity. */
+export function fileTrustedEntries(options: { stateDir?: string; configPath: string }): TrustedEntries {
+  const dir = pinStateDir(options.stateDir, options.configPath);
+  const serverDir = (server: string) => path.join(dir, encodeURIComponent(server));
+  return {
+    read: (server) => readEntries(serverDir(server)),
+    async write(server, entry) {
+      for (const each of [path.dirname(dir), dir, serverDir(server)]) await ensurePrivateDir(each);
+      const name = createHash('sha256').update(entry.entity.name).digest('hex').slice(0, 32);
+      const text = `${JSON.stringify({ version: STATE_VERSION, config: path.resolve(options.configPath), server, ...entry }, null, 2)}\n`;
+      await atomicWrite(path.join(serverDir(server), `${entry.entity.kind}.${name}.json`), text, 0o600);
+    },
+    where: () => dir,
   };
 }
 
@@ -90,12 +103,6 @@ async function readEntry(file: string): Promise<TrustedEntry> {
     throw damaged((error as Error).message);
   }
   if (typeof data !== 'object' || data === null) throw damaged('not an object');
-  const entry = data as Partial<TrustedEntry> & { version?: unknown };
-  if (entry.version !== STATE_VERSION) throw damaged(`expected version ${STATE_VERSION}`);
-  if ((entry.origin !== 'first-use' && entry.origin !== 'trusted') || (entry.over !== null && typeof entry.over !== 'string')) throw damaged('no origin or over');
-  const entity = entry.entity;
-  if (typeof entity !== 'object' || entity === null || !KINDS.has(entity.kind) || typeof entity.name !== 'string' || digestOf(entity.definition) !== entity.digest) {
-    throw damaged('the digest does not match the definition');
-  }
-  return { origin: entry.origin, over: entry.over, entity: { kind: entity.kind, name: entity.name, definition: entity.definition, digest: entity.digest } };
+  if ((data as { version?: unknown }).version !== STATE_VERSION) throw damaged(`expected version ${STATE_VERSION}`);
+  return checkedEntry(data, damaged);
 }

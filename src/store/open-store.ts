@@ -5,6 +5,7 @@ import type { TicketStore } from '../approval/types.js';
 import type { AuditSink } from '../audit/types.js';
 import type { StoreConfig } from '../config/types.js';
 import type { GatewayRegistry } from '../status/gateway-registry.js';
+import type { TrustedEntries } from '../pinning/trusted-entries.js';
 
 /** What a readiness probe (/readyz) shows for the store. */
 export interface StoreReadiness {
@@ -21,6 +22,8 @@ export interface SharedStore {
   auditSink?(options: { required: boolean }): AuditSink;
   /** Where each replica records its sessions for `mcp-warden status --config` (postgres); absent for the file store. */
   gateways?: GatewayRegistry;
+  /** Where the trusted pin entries of the config at `configPath` live (postgres); absent for the file store (the state directory keeps them). */
+  pinEntries?(configPath: string): TrustedEntries;
   /** Whether the store can be used now, with the reason when not: plug into /readyz. */
   storeReady(): Promise<StoreReadiness>;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     consoleToken: () => store.consoleToken(),
     auditSink: ({ required }) => store.auditSink({ required }),
     gateways: store.gateways,
+    pinEntries: (configPath) => store.pinEntries(configPath),
     storeReady: () => store.storeReady(),
     close: () => store.close(),
   };

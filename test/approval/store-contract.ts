@@ -66,6 +66,18 @@ export function ticketStoreContract(name: string, makeStore: MakeStore): void {
     await approver.close();
   });
 
+  test(`${name}: an approval "with trust" of a ticket showing a changed definition reaches the waiting call and is kept`, async () => {
+    const store = await makeStore();
+    const approver = createApprover(approvalConfig({ channels: ['console'] }), { nonInteractive: false, store });
+    const definition = { pin: { state: 'changed' as const, fields: ['description'], diff: '-description: a\n+description: b', digest: 'sha256:b' } };
+    const asked = approver.request({ ...askRequest(), definition }, {});
+    const ticket = await pendingTicket(store);
+    await store.decide(ticket.id, { state: 'approved', channel: 'cli', by: 'alice', trust: true });
+    expect(await asked).toMatchObject({ approved: true, trust: true });
+    expect(await store.get(ticket.id)).toMatchObject({ state: 'approved', trust: true });
+    await approver.close();
+  });
+
   test(`${name}: "remember for this session" covers only the same agent, session, tool and argument digest`, async () => {
     const store = await makeStore();
     const approver = createApprover(approvalConfig({ channels: ['console'] }), { nonInteractive: false, store });

@@ -5,7 +5,8 @@ import { createPgAuditSink, type PgAuditSinkOptions } from '../../audit/pg-sink.
 import type { AuditSink } from '../../audit/types.js';
 import { PostgresConnection, type PostgresConnectionOptions, type StoreReadiness } from './connection.js';
 import { loadSharedConsoleToken } from './console-token.js';
-import { PgPinStore } from '../../pinning/pg-pin-store.js';
+import { pgTrustedEntries } from '../../pinning/pg-pin-store.js';
+import type { TrustedEntries } from '../../pinning/trusted-entries.js';
 import { PgGatewayRegistry } from '../../status/pg-registry.js';
 
 export { PostgresConnection, describeStoreError, type StoreReadiness, type PostgresConnectionOptions } from './connection.js';
@@ -16,8 +17,8 @@ export { loadSharedConsoleToken } from './console-token.js';
 export interface PostgresStore {
   connection: PostgresConnection;
   tickets: PgTicketStore;
-  /** Pins and trusted changes, shared by the replicas. */
-  pins: PgPinStore;
+  /** The trusted pin entries of the gateway config at `configPath`, shared by the replicas (layered over the lockfile by createPinStore). */
+  pinEntries(configPath: string): TrustedEntries;
   /** Each replica's status entry and sessions, for `mcp-warden status --config`. */
   gateways: PgGatewayRegistry;
   /** The audit sink on this store (one per gateway). */
@@ -45,7 +46,7 @@ export function openPostgresStore(options: OpenPostgresStoreOptions): PostgresSt
   return {
     connection,
     tickets,
-    pins: new PgPinStore(connection),
+    pinEntries: (configPath) => pgTrustedEntries(connection, configPath),
     gateways: new PgGatewayRegistry(connection, tickets.lease),
     auditSink: (sinkOptions = {}) => createPgAuditSink(connection, { replica: tickets.lease.id, ...sinkOptions }),
     consoleToken: () => loadSharedConsoleToken(connection),

@@ -104,6 +104,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'trusted pin entries per gateway config, layered over the lockfile; approvals with trust',
+    sql: `
+      -- An approval "with trust" makes the ticket's definition the pin; the waiting replica reads it here.
+      ALTER TABLE warden_tickets ADD COLUMN IF NOT EXISTS trust boolean NOT NULL DEFAULT false;
+      -- Version 2's warden_pins was never written by any release; the entries take its place.
+      DROP TABLE IF EXISTS warden_pins;
+      CREATE TABLE IF NOT EXISTS warden_pin_entries (
+        -- Which gateway config the entry belongs to (see pg-pin-store.ts): configs on one database stay apart.
+        scope text NOT NULL,
+        server text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('tool', 'prompt', 'resource-template', 'instructions')),
+        name text NOT NULL,
+        origin text NOT NULL CHECK (origin IN ('first-use', 'trusted')),
+        -- The lockfile's digest the change was trusted over (null: the lockfile lacked it, or first use).
+        over text,
+        -- The pinned entity whole (kind, name, definition, digest).
+        entity jsonb NOT NULL,
+        digest text NOT NULL,
+        trusted_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope, server, kind, name)
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */
