@@ -4,7 +4,7 @@
 // processes on one machine), one shared HTTP upstream, real SDK clients through HAProxy. Each replica
 // also writes its own JSONL audit file, which says which replica served a call.
 // Checks: a session sticks to one replica; an ask held on one replica is approved through the
-// other's console API; under 50 concurrent sessions every call has exactly one audit record; the
+// other's console API; both consoles and the CLI answering one ticket at once, exactly one wins; under 50 concurrent sessions every call has exactly one audit record; the
 // metrics of both replicas add up to the calls made; a replica killed with SIGKILL costs its
 // clients a 404, after which they initialize again on the survivor and go on.
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { startHttpFixture, type HttpFixture } from '../upstream/helpers.js';
 import { haproxyMissing, startHaproxy, type RunningHaproxy } from '../support/haproxy.js';
 import { metricsUrlOf, sample, scrape } from '../support/metrics.js';
 import { createDatabase, postgresMissing, startPostgres, type RunningPostgres } from '../support/postgres.js';
-import { consoleLoginUrl, eventually, pendingFor, startHttpGateway, textOf, waitForTicket, writeConfig, type HttpGateway } from './harness.js';
+import { consoleLoginUrl, eventually, pendingFor, runWarden, startHttpGateway, textOf, waitForTicket, writeConfig, type HttpGateway } from './harness.js';
 
 const missing = haproxyMissing();
 if (missing) console.warn(`Skipping the fleet tests: ${missing}`);
@@ -187,6 +187,42 @@ test.skipIf(missing)("an ask waiting on one replica is approved through the othe
   );
   const [record] = callsWithText('hello').filter((entry) => entry.record.args?.path === path);
   expect(record).toMatchObject({ replica: holder!.name, record: { outcome: 'ok', approval: { channel: 'console' } } });
+  await client.close();
+});
+
+test.skipIf(missing)('both consoles and the CLI answer one ticket at once: exactly one answer wins, and the call gets that one', async () => {
+  const { client } = await connect();
+  const path = `race-${Date.now()}.txt`;
+  const call = client.callTool({ name: 'echo_write_note', arguments: { path, text: 'race' } }, undefined, { timeout: 60_000 });
+  const id = await pendingTicketFor(path);
+  const answerOn = (replica: Replica, verdict: 'approve' | 'deny') => {
+    const login = new URL(replica.loginUrl);
+    return fetch(`${login.origin}${login.pathname}/api/tickets/${id}/${verdict}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.searchParams.get('token')}`, 'content-type': 'application/json' },
+      body: verdict === 'deny' ? JSON.stringify({ reason: 'denied on the second replica' }) : '{}',
+    });
+  };
+  // Three people at once: approve on the first replica's console, deny on the second's, approve with the CLI.
+  const [first, second, cli] = await Promise.all([
+    answerOn(replicas[0]!, 'approve'),
+    answerOn(replicas[1]!, 'deny'),
+    runWarden(config.dir, ['approvals', 'approve', id, ...(databaseUrl ? ['--config', config.file] : [])], { env: { AUDIT_PATH: join(config.dir, 'audit-cli.jsonl'), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) } }),
+  ]);
+  const won = [first.status === 200 ? 'approve-console' : undefined, second.status === 200 ? 'deny-console' : undefined, cli.code === 0 ? 'approve-cli' : undefined].filter(Boolean);
+  expect(won).toHaveLength(1);
+  // The losers are told the ticket was already decided; nothing else went wrong.
+  for (const response of [first, second]) if (response.status !== 200) expect(response.status).toBe(409);
+  if (cli.code !== 0) expect(cli.stderr + cli.stdout).toMatch(/already/i);
+  const result = await call;
+  if (won[0] === 'deny-console') {
+    expect(result).toMatchObject({ isError: true });
+    expect(textOf(result)).toContain('denied on the second replica');
+    expect(callsWithText('race').filter((entry) => entry.record.outcome === 'ok')).toHaveLength(0);
+  } else {
+    expect(textOf(result)).toContain(`would write 4 characters to ${path}`);
+    expect(callsWithText('race').filter((entry) => entry.record.outcome === 'ok')).toHaveLength(1);
+  }
   await client.close();
 });
 
