@@ -63,14 +63,20 @@ async function waitFor(child: ChildProcess, pattern: RegExp, stream: 'stdout' | 
   let seen = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}:\n${seen}`)), 30_000);
-    child[stream]!.on('data', (chunk: Buffer) => {
+    const source = child[stream]!;
+    const onData = (chunk: Buffer) => {
       seen += chunk.toString();
       const match = pattern.exec(seen);
       if (match) {
         clearTimeout(timer);
+        // From here on the stream (the gateway's decision log: a line per call) is drained and
+        // dropped: kept and searched, it would cost the benchmark process more with every call.
+        source.off('data', onData);
+        source.resume();
         resolve(match[1] ?? match[0]);
       }
-    });
+    };
+    source.on('data', onData);
   });
 }
 
