@@ -20,7 +20,6 @@ import { enableHotReload } from './hot-reload.js';
 import { gatewayReadiness } from './readiness-checks.js';
 import { isLoopbackHost } from '../http-host.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { createGatewayMetrics, startMetricsServer } from '../metrics/index.js';
 
 export interface ServeOptions extends ConfigOptions, LogFlags {
   agent?: string;
@@ -66,8 +65,10 @@ export async function runServe(values: ServeOptions, io: Io): Promise<number> {
   };
   const children = new ChildRegistry();
   // Metrics (--metrics HOST:PORT): their own listener, started before the gateway so no event is missed.
-  const metrics = values.metrics ? createGatewayMetrics() : undefined;
-  const metricsServer = metrics ? await startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics }) : undefined;
+  // Loaded only when asked for: prom-client would otherwise sit in every gateway's memory.
+  const metricsModule = values.metrics ? await import('../metrics/index.js') : undefined;
+  const metrics = metricsModule?.createGatewayMetrics();
+  const metricsServer = metrics && metricsModule ? await metricsModule.startMetricsServer(metrics.registry, { ...parseListen(values.metrics!, '--metrics'), ...config.metrics }) : undefined;
   if (metricsServer) logger.info(`metrics: ${metricsServer.url}`);
   // Tickets, the console token and (postgres) the audit log; a database that is away does not stop
   // the start: asks are denied and audited calls refused until it is back (its storeReady() says so).
